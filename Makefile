@@ -1,0 +1,33 @@
+# The two commands a new user runs: `make demo` and `make test`. Both create .venv from the pinned
+# requirements on first use (and again only when requirements.txt changes).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+CORES ?= 2
+BIN := $(abspath $(VENV))/bin
+# Jobs call `python`, `snakemake` and `pytest` from the project environment.
+RUN := PATH="$(BIN):$$PATH" TF_CPP_MIN_LOG_LEVEL=2
+
+.PHONY: setup demo test lint clean-demo
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"synthbench needs Python 3.11, found {sys.version.split()[0]}; run make PYTHON=/path/to/python3.11"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+demo: setup
+	$(RUN) snakemake --cores $(CORES) --configfile config/demo.yaml
+
+test: setup
+	$(RUN) pytest
+
+lint: setup
+	$(RUN) snakemake --lint
+	$(RUN) snakemake --lint --configfile config/demo.yaml
+	$(RUN) ruff check src tests
+
+clean-demo:
+	rm -rf resources/demo results logs benchmarks

@@ -1,0 +1,22 @@
+# synthbench: when is synthetic medical imaging data as useful as the real thing?
+# The logic lives in workflow/rules/*.smk (one file per stage) and src/ (one package per stage).
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: f"{workflow.basedir}/config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/demo.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        all_targets(),

@@ -1,0 +1,129 @@
+"""Validates a synthbench config against workflow/schemas/config.schema.yaml and fills in its defaults.
+
+Snakemake's own `validate` reports only the first problem, as a jsonschema dump. Users editing a
+paper-scale config want every problem at once, each naming the key, what was found and what the key is
+for; they also need checks a JSON schema cannot express (fractions that must sum to 1, lists that pair up).
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+DATASETS = ("chest", "brain")
+ARMS = ("resolution", "classes", "samples")
+
+
+class ConfigError(ValueError):
+    """The config does not match the schema; the message lists every problem, one per line."""
+
+
+def _with_defaults(validator_class):
+    """A validator that writes each property's `default` into the config before checking it."""
+    check_properties = validator_class.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for name, subschema in properties.items():
+                if "default" in subschema:
+                    instance.setdefault(name, json.loads(json.dumps(subschema["default"])))
+        yield from check_properties(validator, properties, instance, schema)
+
+    return validators.extend(validator_class, {"properties": set_defaults})
+
+
+def load_schema(path: Path = SCHEMA_PATH) -> dict:
+    with open(path) as handle:
+        return yaml.safe_load(handle)
+
+
+def validate_config(config: dict, schema: dict | None = None) -> dict:
+    """Checks `config` in place (adding defaults) and returns it; raises ConfigError listing every problem."""
+    schema = load_schema() if schema is None else schema
+    validator = _with_defaults(Draft202012Validator)(schema)
+    problems = [_describe(error, schema) for error in sorted(
+        validator.iter_errors(config), key=lambda error: [str(part) for part in error.absolute_path])]
+    if not problems:
+        problems = list(_cross_field_problems(config))
+    if problems:
+        raise ConfigError("invalid synthbench config:\n" + "\n".join(f"  - {p}" for p in problems))
+    return config
+
+
+def _key(path) -> str:
+    return ".".join(str(part) for part in path)
+
+
+def _describe(error: ValidationError, schema: dict) -> str:
+    """`key 'a.b': what is wrong (what the key is for)`, from one jsonschema error."""
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        where = f"key '{_key(path)}'" if path else "top level"
+        return f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; allowed: {allowed}"
+    description = _description_at(schema, path)
+    return f"key '{_key(path)}': {error.message}" + (f" (expected: {description})" if description else "")
+
+
+def _resolve(schema: dict, node: dict) -> dict:
+    """Follows local `$ref`s and folds `allOf` members so a node's properties and description are visible."""
+    merged = dict(node)
+    while "$ref" in merged:
+        target = schema
+        for part in merged.pop("$ref").removeprefix("#/").split("/"):
+            target = target[part]
+        merged = {**target, **merged}
+    for member in merged.pop("allOf", []):
+        merged = {**_resolve(schema, member), **merged}
+    return merged
+
+
+def _description_at(schema: dict, path: list) -> str | None:
+    node = _resolve(schema, schema)
+    for part in path:
+        child = node.get("items") if isinstance(part, int) else node.get("properties", {}).get(part)
+        if child is None:
+            return None
+        node = _resolve(schema, child)
+    return " ".join(node["description"].split()) if "description" in node else None
+
+
+def _is_power_of_two(value: int) -> bool:
+    return value > 0 and value & (value - 1) == 0
+
+
+def _cross_field_problems(config: dict) -> Iterator[str]:
+    for name in DATASETS:
+        dataset = config["datasets"][name]
+        split = dataset["split"]
+        total = split["train"] + split["valid"] + split["test"]
+        if abs(total - 1.0) > 1e-6:
+            yield (f"key 'datasets.{name}.split': train + valid + test = {total:g}, expected 1 "
+                   f"(got {split['train']:g} + {split['valid']:g} + {split['test']:g})")
+        arms = dataset["arms"]
+        for arm in ARMS:
+            sizes = arms[arm]["values"] if arm == "resolution" else [arms[arm]["resolution"]]
+            for size in sizes:
+                if not _is_power_of_two(size):
+                    key = f"datasets.{name}.arms.{arm}." + ("values" if arm == "resolution" else "resolution")
+                    yield f"key '{key}': {size} is not a power of two (the progressive GAN grows 8, 16, 32, ...)"
+        classes = arms["classes"]
+        if len(classes["train_per_class"]) != len(classes["values"]):
+            yield (f"key 'datasets.{name}.arms.classes.train_per_class': {len(classes['train_per_class'])} "
+                   f"entries, expected {len(classes['values'])} (one per entry of 'values')")
+    for name, key in (("chest", "heights"), ("brain", "slices")):
+        low, high = config["demo"][name][key]
+        if low > high:
+            yield f"key 'demo.{name}.{key}': [{low}, {high}] must be [lowest, highest]"
+
+
+def section_hash(section: Any) -> str:
+    """SHA-256 of a config section in canonical JSON: recorded in outputs to show what made them."""
+    return hashlib.sha256(json.dumps(section, sort_keys=True, separators=(",", ":")).encode()).hexdigest()

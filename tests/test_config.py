@@ -1,0 +1,138 @@
+"""Config validation: defaults filled in, every bad key reported with its name and what was expected."""
+
+import copy
+
+import pytest
+import yaml
+from conftest import REPO, load_config, run_snakemake
+
+from synthbench.config import ConfigError, section_hash, validate_config
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    """What Snakemake does with `--configfile`: nested keys override key by key."""
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        merged[key] = deep_merge(merged[key], value) if isinstance(value, dict) and key in merged else value
+    return merged
+
+
+@pytest.fixture
+def paper():
+    return load_config("config.yaml")
+
+
+def error_of(config: dict) -> str:
+    with pytest.raises(ConfigError) as caught:
+        validate_config(config)
+    return str(caught.value)
+
+
+def test_both_shipped_configs_validate_and_get_defaults(paper):
+    validate_config(paper)
+    demo = validate_config(deep_merge(load_config("config.yaml"), load_config("demo.yaml")))
+    assert demo["demo"]["enabled"] is True
+    assert paper["demo"]["chest"]["train_patients"] == 1600  # default filled into an omitted section
+    assert paper["datasets"]["chest"]["arms"]["resolution"]["enabled"] is True
+
+
+def test_defaults_fill_omitted_nested_sections(paper):
+    del paper["datasets"]["brain"]["window"], paper["datasets"]["chest"]["split"]
+    validate_config(paper)
+    assert paper["datasets"]["brain"]["window"] == {"center": 40, "width": 80}
+    assert paper["datasets"]["chest"]["split"] == {"train": 0.8, "valid": 0.1, "test": 0.1}
+
+
+def test_paper_numbers_are_the_defaults(paper):
+    chest, brain = paper["datasets"]["chest"]["arms"], paper["datasets"]["brain"]["arms"]
+    assert chest["classes"]["values"] == [20, 15, 10, 6, 4, 2]
+    assert chest["classes"]["train_per_class"] == [1450, 1600, 2000, 2300, 3900, 6300]
+    assert chest["samples"]["values"] == [5950, 4500, 3000, 1500, 1000, 500, 400, 200]
+    assert brain["classes"]["train_per_class"] == [2500, 3120, 4170, 6250, 12500]
+    assert paper["datasets"]["brain"]["normal_images"] == 107365
+    assert len(paper["datasets"]["chest"]["labels"]) == 14
+
+
+def test_wrong_type_names_key_and_purpose(paper):
+    paper["datasets"]["brain"]["normal_images"] = "many"
+    message = error_of(paper)
+    assert "key 'datasets.brain.normal_images'" in message
+    assert "'many' is not of type 'integer'" in message
+    assert "Normal slices kept" in message
+
+
+def test_unknown_key_lists_allowed_keys(paper):
+    paper["datasets"]["chest"]["arms"]["classes"]["train_per_klass"] = [1]
+    message = error_of(paper)
+    assert "key 'datasets.chest.arms.classes': unknown key(s) 'train_per_klass'" in message
+    assert "allowed: enabled, resolution, test_per_class, train_per_class, valid_per_class, values" in message
+
+
+def test_wrong_enum_value_lists_choices(paper):
+    paper["datasets"]["chest"]["resize"] = "stretch"
+    assert "'stretch' is not one of ['squash', 'center_crop']" in error_of(paper)
+
+
+def test_every_problem_reported_at_once(paper):
+    paper["seed"] = -1
+    paper["datasets"]["chest"]["labels"] = ["No Finding", "Flu"]
+    paper["datasets"]["brain"]["arms"]["resolution"]["values"] = [32, 4]
+    message = error_of(paper)
+    assert "key 'seed': -1 is less than the minimum of 0" in message
+    assert "key 'datasets.chest.labels.1': 'Flu' is not one of" in message
+    assert "key 'datasets.brain.arms.resolution.values.1': 4 is less than the minimum of 8" in message
+
+
+def test_missing_required_key(paper):
+    del paper["datasets"]["chest"]["arms"]["samples"]["valid_per_class"]
+    assert "'valid_per_class' is a required property" in error_of(paper)
+
+
+def test_split_must_sum_to_one(paper):
+    paper["datasets"]["chest"]["split"]["train"] = 0.7
+    assert "key 'datasets.chest.split': train + valid + test = 0.9, expected 1" in error_of(paper)
+
+
+def test_classes_lists_must_pair_up(paper):
+    paper["datasets"]["brain"]["arms"]["classes"]["train_per_class"] = [2500, 3120]
+    message = error_of(paper)
+    assert "key 'datasets.brain.arms.classes.train_per_class': 2 entries, expected 5" in message
+
+
+def test_resolutions_must_be_powers_of_two(paper):
+    paper["datasets"]["chest"]["arms"]["samples"]["resolution"] = 48
+    assert "key 'datasets.chest.arms.samples.resolution': 48 is not a power of two" in error_of(paper)
+
+
+def test_demo_ranges_must_be_ordered(paper):
+    paper["demo"] = {"chest": {"heights": [120, 90]}}
+    assert "key 'demo.chest.heights': [120, 90] must be [lowest, highest]" in error_of(paper)
+
+
+def test_section_hash_ignores_key_order_but_not_values():
+    assert section_hash({"a": 1, "b": [1, 2]}) == section_hash({"b": [1, 2], "a": 1})
+    assert section_hash({"a": 1}) != section_hash({"a": 2})
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("configs", [[], ["config/demo.yaml"]])
+def test_snakemake_dry_run_parses_each_config(tmp_path, configs):
+    args = ["-n", "--cores", "1"] + [arg for c in configs for arg in ("--configfile", str(REPO / c))]
+    result = run_snakemake(tmp_path, *args)
+    assert "This was a dry-run" in result.stdout
+
+
+@pytest.mark.e2e
+def test_snakemake_stops_on_bad_config_naming_the_key(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"datasets": {"chest": {"uncertain_as": 0.5}}}))
+    result = run_snakemake(tmp_path, "-n", "--cores", "1", "--configfile", str(bad), check=False)
+    assert result.returncode != 0
+    assert "key 'datasets.chest.uncertain_as': 0.5 is not one of [0, 1]" in result.stdout + result.stderr
+
+
+@pytest.mark.e2e
+def test_snakemake_lint_is_clean(tmp_path):
+    for configs in ([], ["--configfile", str(REPO / "config/demo.yaml")]):
+        result = run_snakemake(tmp_path, "--lint", *configs)
+        assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
