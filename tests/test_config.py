@@ -4,8 +4,8 @@ import copy
 
 import pytest
 import yaml
-from conftest import REPO, load_config, run_snakemake
 
+from conftest import REPO, load_config, run_snakemake
 from synthbench.config import ConfigError, section_hash, validate_config
 
 

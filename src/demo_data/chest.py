@@ -102,10 +102,10 @@ def _findings(a: Anatomy) -> dict[str, Callable[[Canvas, float, float, float], N
         "Pleural Effusion": lambda c, dy, dx, s: [
             c.add(c.ellipse(*at(0.45, x, 0, 0), 0.29, 0.15) * (c.yy > 0.62 + dy + 0.05 * np.abs(c.xx - x) / 0.15),
                   0.30 * s) for x in (0.30, 0.70)],
-        "Pleural Other": lambda c, dy, dx, s: c.add(c.segment(*at(0.22, 0.87, dy, dx), *at(0.60, 0.88, dy, dx),
-                                                              0.03), 0.32 * s),
-        "Fracture": lambda c, dy, dx, s: [c.add(c.segment(*at(y, 0.10, dy, dx), *at(y + 0.05, 0.22, dy, dx), 0.025),
-                                                0.38 * s) for y in (0.16, 0.25, 0.34)],
+        "Pleural Other": lambda c, dy, dx, s: c.add(c.segment(*at(0.22, 0.86, dy, dx), *at(0.60, 0.87, dy, dx),
+                                                              0.06), 0.40 * s),
+        "Fracture": lambda c, dy, dx, s: [c.add(c.segment(*at(y, 0.09, dy, dx), *at(y + 0.05, 0.23, dy, dx), 0.04),
+                                                0.45 * s) for y in (0.15, 0.26, 0.37)],
         "Support Devices": lambda c, dy, dx, s: (
             c.add(c.segment(*at(0.0, 0.52, 0, dx), *at(0.55, 0.47, dy, dx), 0.022), 0.45 * s),
             c.add(c.box(*at(0.18, 0.80, dy, dx), 0.035, 0.05), 0.50 * s)),

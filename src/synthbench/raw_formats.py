@@ -29,7 +29,7 @@ CHEXPERT_POSITIVE, CHEXPERT_NEGATIVE, CHEXPERT_UNCERTAIN = 1.0, 0.0, -1.0
 
 
 def chexpert_image_path(split: str, patient: int, study: int, view: int, frontal: bool) -> str:
-    """Path as it appears in the CSV's Path column, e.g. CheXpert-v1.0-small/train/patient00001/study1/view1_frontal.jpg."""
+    """Path as in the CSV Path column: CheXpert-v1.0-small/train/patient00001/study1/view1_frontal.jpg."""
     kind = "frontal" if frontal else "lateral"
     return f"{CHEXPERT_ROOT}/{split}/patient{patient:05d}/study{study}/view{view}_{kind}.jpg"
 

@@ -1,0 +1,31 @@
+"""End to end: the real Snakemake DAG writes the demo raw datasets, and the README keeps its two commands."""
+
+import pandas as pd
+import pytest
+
+from conftest import REPO, run_snakemake
+
+
+@pytest.mark.e2e
+def test_demo_rules_write_both_raw_datasets(tmp_path, write_config):
+    tiny = write_config({"demo": {"chest": {"train_patients": 15, "valid_patients": 3},
+                                  "brain": {"patients": 5}}})
+    args = ["--cores", "2", "--configfile", str(REPO / "config/demo.yaml"), str(tiny)]
+    run_snakemake(tmp_path, *args)
+    chest = tmp_path / "resources/demo/CheXpert-v1.0-small"
+    brain = tmp_path / "resources/demo/rsna-intracranial-hemorrhage-detection"
+    train = pd.read_csv(chest / "train.csv")
+    assert train["Path"].str.extract(r"patient(\d+)")[0].nunique() == 15
+    assert all((chest.parent / path).is_file() for path in train["Path"])
+    labels = pd.read_csv(brain / "stage_2_train.csv")
+    assert len(labels) == 6 * len(list((brain / "stage_2_train").glob("*.dcm")))
+    assert "RSNA demo: 5/5 (100%)" in (tmp_path / "logs/demo/brain.log").read_text()
+    assert "CheXpert demo train: 15/15 (100%)" in (tmp_path / "logs/demo/chest.log").read_text()
+    rerun = run_snakemake(tmp_path, "-n", *args)
+    assert "Nothing to be done" in rerun.stdout + rerun.stderr
+
+
+def test_readme_starts_with_the_two_commands():
+    first_lines = (REPO / "README.md").read_text().splitlines()[:15]
+    assert any("make demo" in line for line in first_lines)
+    assert any("make test" in line for line in first_lines)
