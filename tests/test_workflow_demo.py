@@ -1,5 +1,6 @@
 """End to end: the real Snakemake DAG writes the demo raw datasets, and the README keeps its two commands."""
 
+import h5py
 import pandas as pd
 import pytest
 
@@ -7,9 +8,10 @@ from conftest import REPO, run_snakemake
 
 
 @pytest.mark.e2e
-def test_demo_rules_write_both_raw_datasets(tmp_path, write_config):
+def test_demo_dag_writes_raw_data_index_and_cache(tmp_path, write_config):
     tiny = write_config({"demo": {"chest": {"train_patients": 15, "valid_patients": 3},
-                                  "brain": {"patients": 5}}})
+                                  "brain": {"patients": 5, "haemorrhage_fraction": 0.5}},
+                         "datasets": {"brain": {"normal_images": 4}}})
     args = ["--cores", "2", "--configfile", str(REPO / "config/demo.yaml"), str(tiny)]
     run_snakemake(tmp_path, *args)
     chest = tmp_path / "resources/demo/CheXpert-v1.0-small"
@@ -21,6 +23,12 @@ def test_demo_rules_write_both_raw_datasets(tmp_path, write_config):
     assert len(labels) == 6 * len(list((brain / "stage_2_train").glob("*.dcm")))
     assert "RSNA demo: 5/5 (100%)" in (tmp_path / "logs/demo/brain.log").read_text()
     assert "CheXpert demo train: 15/15 (100%)" in (tmp_path / "logs/demo/chest.log").read_text()
+    for dataset in ("chest", "brain"):
+        manifest = pd.read_csv(tmp_path / f"results/{dataset}/index/manifest.csv")
+        with h5py.File(tmp_path / f"results/{dataset}/index/images_32.h5") as h5:
+            assert h5["images"].shape == (len(manifest), 32, 32), "cache at the largest side of the demo arms"
+        assert f"{dataset} index: {len(manifest)} images" in (tmp_path / f"logs/{dataset}/index/index.log").read_text()
+    assert (pd.read_csv(tmp_path / "results/brain/index/manifest.csv")["no finding"] == 1).sum() == 4
     rerun = run_snakemake(tmp_path, "-n", *args)
     assert "Nothing to be done" in rerun.stdout + rerun.stderr
 

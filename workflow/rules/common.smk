@@ -34,6 +34,47 @@ DEMO_RAW = {
 }
 
 
+def dataset_config(dataset):
+    return config["datasets"][dataset]
+
+
+def enabled_datasets():
+    return [name for name in ("chest", "brain") if dataset_config(name)["enabled"]]
+
+
+def enabled_arms(dataset):
+    arms = dataset_config(dataset)["arms"]
+    return [arm for arm in ("resolution", "classes", "samples") if arms[arm]["enabled"]]
+
+
+def arm_sides(dataset, arm):
+    """Image sides of an arm's datasets: the values of the resolution arm, one fixed side otherwise."""
+    settings = dataset_config(dataset)["arms"][arm]
+    return settings["values"] if arm == "resolution" else [settings["resolution"]]
+
+
+def cache_side(dataset):
+    """The image cache holds the largest side any enabled arm needs; arms downsample from it."""
+    return max(side for arm in enabled_arms(dataset) for side in arm_sides(dataset, arm))
+
+
+def raw_dir(dataset):
+    return dataset_config(dataset)["raw_dir"]
+
+
+def decode_options(wildcards):
+    """How raw images become squares: chest resize mode, brain CT window."""
+    settings = dataset_config(wildcards.dataset)
+    if wildcards.dataset == "chest":
+        return f"--resize {settings['resize']}"
+    return f"--window {settings['window']['center']} {settings['window']['width']}"
+
+
+def index_targets():
+    return [path for dataset in enabled_datasets() for path in (
+        f"results/{dataset}/index/manifest.csv", f"results/{dataset}/index/images_{cache_side(dataset)}.h5")]
+
+
 def demo_targets():
     """The demo raw datasets, when the demo is switched on."""
     return list(DEMO_RAW.values()) if DEMO["enabled"] else []
@@ -41,4 +82,4 @@ def demo_targets():
 
 def all_targets():
     """The final targets of the workflow, chosen by the config switches."""
-    return demo_targets()
+    return demo_targets() + index_targets()
