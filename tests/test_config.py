@@ -1,6 +1,7 @@
 """Config validation: defaults filled in, every bad key reported with its name and what was expected."""
 
 import copy
+import re
 
 import pytest
 import yaml
@@ -115,11 +116,29 @@ def test_section_hash_ignores_key_order_but_not_values():
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("configs", [[], ["config/demo.yaml"]])
-def test_snakemake_dry_run_parses_each_config(tmp_path, configs):
-    args = ["-n", "--cores", "1"] + [arg for c in configs for arg in ("--configfile", str(REPO / c))]
-    result = run_snakemake(tmp_path, *args)
+def test_snakemake_dry_run_plans_the_paper_dag(tmp_path):
+    for folder in ("data/raw/CheXpert-v1.0-small", "data/raw/rsna-intracranial-hemorrhage-detection"):
+        (tmp_path / folder).mkdir(parents=True)  # where config/config.yaml expects the downloads
+    result = run_snakemake(tmp_path, "-n", "--cores", "1")
     assert "This was a dry-run" in result.stdout
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
+    assert jobs["index_chest"] == jobs["index_brain"] == "1" and jobs["image_cache"] == "2"
+    assert jobs["arm_split"] == str(4 + 6 + 8 + 4 + 5 + 8), "every value of every arm of both datasets"
+    assert "images_256.h5" in result.stdout, "the cache holds the largest side of the resolution arm"
+
+
+@pytest.mark.e2e
+def test_snakemake_dry_run_of_the_demo_config(tmp_path):
+    result = run_snakemake(tmp_path, "-n", "--cores", "1", "--configfile", str(REPO / "config/demo.yaml"))
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
+    assert jobs["demo_chest"] == jobs["demo_brain"] == "1" and jobs["arm_split"] == "14"
+
+
+@pytest.mark.e2e
+def test_missing_raw_data_is_named(tmp_path):
+    result = run_snakemake(tmp_path, "-n", "--cores", "1", check=False)
+    assert result.returncode != 0
+    assert "data/raw/CheXpert-v1.0-small" in result.stdout + result.stderr
 
 
 @pytest.mark.e2e

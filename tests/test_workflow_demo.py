@@ -1,10 +1,13 @@
 """End to end: the real Snakemake DAG writes the demo raw datasets, and the README keeps its two commands."""
 
+import json
+
 import h5py
 import pandas as pd
 import pytest
 
-from conftest import REPO, run_snakemake
+from conftest import REPO, load_config, run_snakemake
+from test_config import deep_merge
 
 
 @pytest.mark.e2e
@@ -12,7 +15,8 @@ def test_demo_dag_writes_raw_data_index_and_cache(tmp_path, write_config):
     tiny = write_config({"demo": {"chest": {"train_patients": 15, "valid_patients": 3},
                                   "brain": {"patients": 5, "haemorrhage_fraction": 0.5}},
                          "datasets": {"brain": {"normal_images": 4}}})
-    args = ["--cores", "2", "--configfile", str(REPO / "config/demo.yaml"), str(tiny)]
+    targets = [f"results/{d}/index/images_32.h5" for d in ("chest", "brain")]
+    args = ["demo_data", *targets, "--cores", "2", "--configfile", str(REPO / "config/demo.yaml"), str(tiny)]
     run_snakemake(tmp_path, *args)
     chest = tmp_path / "resources/demo/CheXpert-v1.0-small"
     brain = tmp_path / "resources/demo/rsna-intracranial-hemorrhage-detection"
@@ -31,6 +35,32 @@ def test_demo_dag_writes_raw_data_index_and_cache(tmp_path, write_config):
     assert (pd.read_csv(tmp_path / "results/brain/index/manifest.csv")["no finding"] == 1).sum() == 4
     rerun = run_snakemake(tmp_path, "-n", *args)
     assert "Nothing to be done" in rerun.stdout + rerun.stderr
+
+
+@pytest.mark.e2e
+def test_demo_dag_builds_every_arm_value_with_the_configured_counts(tmp_path):
+    demo = deep_merge(load_config("config.yaml"), load_config("demo.yaml"))
+    run_snakemake(tmp_path, "--cores", "2", "--configfile", str(REPO / "config/demo.yaml"))
+    built = 0
+    for dataset in ("chest", "brain"):
+        arms = demo["datasets"][dataset]["arms"]
+        for arm, settings in arms.items():
+            for position, value in enumerate(settings["values"]):
+                meta = json.loads((tmp_path / f"results/{dataset}/{arm}/{value}/data/meta.json").read_text())
+                counts = {split: meta["splits"][split]["images_per_class"] for split in ("train", "valid", "test")}
+                if arm == "resolution":
+                    assert meta["resolution"] == value
+                    assert sum(counts["valid"].values()) == settings["valid_images"]
+                    assert sum(counts["test"].values()) == settings["test_images"]
+                    continue
+                expected_train = settings["train_per_class"][position] if arm == "classes" else value
+                assert len(meta["classes"]) == (value if arm == "classes" else settings["classes"])
+                assert set(counts["train"].values()) == {expected_train}
+                assert set(counts["valid"].values()) == {settings["valid_per_class"]}
+                assert set(counts["test"].values()) == {settings["test_per_class"]}
+                built += 1
+    assert built == sum(len(demo["datasets"][d]["arms"][a]["values"]) for d in ("chest", "brain")
+                        for a in ("classes", "samples"))
 
 
 def test_readme_starts_with_the_two_commands():

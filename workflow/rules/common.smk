@@ -1,6 +1,8 @@
 # Shared by all rule files (config validation, wildcard constraints, target functions).
 # No other file reads raw config keys by string; rules use the helpers below.
 
+import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -8,7 +10,11 @@ SRC = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC))
 # Jobs run `python -m <package>`: they find our packages whether run locally, in conda envs or on a cluster.
 # (Snakemake formats the prefix like a shell command, hence the doubled braces.)
-shell.prefix('export PYTHONPATH="' + str(SRC) + '${{PYTHONPATH:+:$PYTHONPATH}}"; ')
+# TensorFlow's C++ start-up chatter would bury the progress lines in every log.
+shell.prefix(
+    'export PYTHONPATH="' + str(SRC) + '${{PYTHONPATH:+:$PYTHONPATH}}"'
+    ' TF_CPP_MIN_LOG_LEVEL="${{TF_CPP_MIN_LOG_LEVEL:-2}}"; '
+)
 
 from synthbench.config import ConfigError, load_schema, validate_config  # noqa: E402
 
@@ -70,9 +76,23 @@ def decode_options(wildcards):
     return f"--window {settings['window']['center']} {settings['window']['width']}"
 
 
-def index_targets():
-    return [path for dataset in enabled_datasets() for path in (
-        f"results/{dataset}/index/manifest.csv", f"results/{dataset}/index/images_{cache_side(dataset)}.h5")]
+def cache_file(wildcards):
+    return f"results/{wildcards.dataset}/index/images_{cache_side(wildcards.dataset)}.h5"
+
+
+def dataset_settings_json(wildcards):
+    """The validated config section of a dataset, shell-quoted, for the split job."""
+    return shlex.quote(json.dumps(dataset_config(wildcards.dataset), sort_keys=True))
+
+
+def arm_values(dataset, arm):
+    return dataset_config(dataset)["arms"][arm]["values"]
+
+
+def dataset_targets():
+    """meta.json of every enabled (dataset, arm, value): written last, so it marks a complete dataset."""
+    return [f"results/{dataset}/{arm}/{value}/data/meta.json"
+            for dataset in enabled_datasets() for arm in enabled_arms(dataset) for value in arm_values(dataset, arm)]
 
 
 def demo_targets():
@@ -82,4 +102,4 @@ def demo_targets():
 
 def all_targets():
     """The final targets of the workflow, chosen by the config switches."""
-    return demo_targets() + index_targets()
+    return demo_targets() + dataset_targets()

@@ -72,3 +72,37 @@ rule image_cache:
     shell:
         "python -m build_dataset cache {wildcards.dataset} --manifest {input.manifest} --raw {input.raw}"
         " --side {wildcards.side} --out {output} {params.decode} --processes {threads} > {log} 2>&1"
+
+
+rule arm_split:
+    input:
+        manifest="results/{dataset}/index/manifest.csv",
+        cache=cache_file,
+    output:
+        multiext(
+            "results/{dataset}/{arm}/{value}/data/",
+            "train.tfrecord",
+            "train.csv",
+            "valid.tfrecord",
+            "valid.csv",
+            "test.tfrecord",
+            "test.csv",
+            "meta.json",
+        ),
+    log:
+        "logs/{dataset}/{arm}/{value}/data.log",
+    benchmark:
+        "benchmarks/{dataset}/{arm}/{value}/data.tsv"
+    params:
+        settings=dataset_settings_json,
+        seed=config["seed"],
+        out="results/{dataset}/{arm}/{value}/data",
+    conda:
+        "../../envs/tensorflow.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+    shell:
+        "python -m build_dataset split {wildcards.dataset} {wildcards.arm} {wildcards.value}"
+        " --manifest {input.manifest} --cache {input.cache} --config-json {params.settings}"
+        " --seed {params.seed} --out {params.out} > {log} 2>&1"
