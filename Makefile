@@ -8,7 +8,7 @@ BIN := $(abspath $(VENV))/bin
 # Jobs call `python`, `snakemake` and `pytest` from the project environment.
 RUN := PATH="$(BIN):$$PATH" TF_CPP_MIN_LOG_LEVEL=2
 
-.PHONY: setup demo test lint clean-demo
+.PHONY: setup demo test lint bench clean-demo
 
 setup: $(VENV)/.installed
 
@@ -27,7 +27,10 @@ test: setup
 lint: setup
 	$(RUN) snakemake --lint
 	$(RUN) snakemake --lint --configfile config/demo.yaml
-	$(RUN) ruff check src tests
+	$(RUN) ruff check src tests bench
+
+bench: setup
+	$(RUN) PYTHONPATH=src:. python -m bench.run
 
 clean-demo:
 	rm -rf resources/demo results logs benchmarks

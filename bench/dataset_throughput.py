@@ -1,0 +1,60 @@
+"""Index + cache throughput on CheXpert-small-sized JPEGs, against what the original code did per image.
+
+The baseline opens each JPEG with PIL and resizes it with scikit-image (anti-aliased), in one process.
+Ours checks every JPEG in the index, then decodes each once more into the cache, with libjpeg's DCT
+scaling and PIL's Lanczos filter, over 1 and 2 processes. Figures are images per second end to end.
+"""
+
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from skimage.transform import resize
+
+from build_dataset.cache import build_cache
+from build_dataset.chexpert import index_chexpert
+from build_dataset.manifest import read_manifest, write_tables
+from demo_data.chest import write_chexpert
+from synthbench.raw_formats import CHEXPERT_FINDINGS
+
+SIDE = 256  # the paper's largest resolution, so the cache side of a paper-scale run
+
+
+def _ours(raw: Path, work: Path, processes: int) -> float:
+    start = time.perf_counter()
+    manifest, skipped = index_chexpert(raw, list(CHEXPERT_FINDINGS), 1, processes)
+    write_tables(manifest, skipped, work / "manifest.csv", work / "skipped.csv")
+    build_cache("chest", work / "manifest.csv", raw, SIDE, work / f"images_{processes}.h5", processes)
+    return len(manifest) / (time.perf_counter() - start)
+
+
+def _baseline(raw: Path, work: Path) -> float:
+    paths = read_manifest(work / "manifest.csv")["path"]
+    start = time.perf_counter()
+    images = np.zeros((len(paths), SIDE, SIDE), np.uint8)
+    for row, path in enumerate(paths):
+        pixels = np.asarray(Image.open(raw / path).convert("L"))
+        images[row] = (resize(pixels, (SIDE, SIDE), anti_aliasing=True) * 255).astype(np.uint8)
+    return len(paths) / (time.perf_counter() - start)
+
+
+def run(patients: int = 600) -> list[dict]:
+    with tempfile.TemporaryDirectory() as folder:
+        raw = Path(folder) / "CheXpert-v1.0-small"
+        raw.mkdir()
+        write_chexpert(raw, seed=0, train_patients=patients, valid_patients=1, max_studies=3, lateral_fraction=0.0,
+                       width=320, heights=(370, 400))  # the small set's typical 320 x ~390 frontal images
+        one, two = _ours(raw, Path(folder), 1), _ours(raw, Path(folder), 2)
+        baseline = _baseline(raw, Path(folder))
+        with Image.open(next(raw.glob("train/*/*/*.jpg"))) as sample:
+            size = f"{sample.width}x{sample.height}"
+    common = {"unit": "images/s", "baseline": round(baseline, 1),
+              "baseline_name": "PIL open + skimage resize, 1 process"}
+    return [
+        {"name": f"chest index+cache to {SIDE}px ({size} JPEG), 1 process", "figure": round(one, 1),
+         "ratio": round(one / baseline, 2), **common},
+        {"name": f"chest index+cache to {SIDE}px ({size} JPEG), 2 processes", "figure": round(two, 1),
+         "ratio": round(two / baseline, 2), "goal": ">= 3x baseline", **common},
+    ]

@@ -1,0 +1,35 @@
+"""`make bench`: runs every benchmark under bench/, prints a table and writes bench/results.json."""
+
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+from bench import dataset_throughput
+
+BENCHMARKS = [dataset_throughput]
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, {platform.processor() or platform.platform()}"
+
+
+def main() -> None:
+    entries = []
+    for module in BENCHMARKS:
+        for entry in module.run():
+            entries.append({**entry, "machine": machine()})
+            print(f"{entry['name']}: {entry['figure']} {entry['unit']} (baseline {entry['baseline']}, "
+                  f"ratio {entry['ratio']}x)", file=sys.stderr)
+    out = Path(__file__).with_name("results.json")
+    out.write_text(json.dumps(entries, indent=2) + "\n")
+    width = max(len(e["name"]) for e in entries)
+    print(f"\n{'benchmark':<{width}}  {'figure':>10}  {'baseline':>10}  ratio")
+    for e in entries:
+        print(f"{e['name']:<{width}}  {e['figure']:>10}  {e['baseline']:>10}  {e['ratio']}x  {e.get('goal', '')}")
+    print(f"\nwritten to {out}")
+
+
+if __name__ == "__main__":
+    main()
