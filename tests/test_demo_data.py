@@ -144,7 +144,6 @@ def test_rsna_dicoms_are_ct_with_hounsfield_rescale(brain):
         assert np.median(hu[:3, :3]) < -900, "air (or padding) outside the head"
     assert intercepts == {-1024.0, 0.0}, "both storage conventions of the real data"
     assert all(len(uids) == 1 for uids in patients.values()), "one study and series per patient"
-    assert max(pd.Series([ds for ds in patients]).value_counts()) >= 1
     slices_per_patient = pd.Series([pydicom.dcmread(p, stop_before_pixels=True).PatientID for p in files])
     assert slices_per_patient.value_counts().min() >= BRAIN["slices"][0]
 

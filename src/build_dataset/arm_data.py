@@ -13,7 +13,7 @@ from PIL import Image
 
 from build_dataset.cache import file_sha256, read_cache
 from build_dataset.manifest import label_columns, read_manifest
-from build_dataset.splits import SPLITS, kept_labels, split_arm
+from build_dataset.splits import SPLITS, combination_keys, kept_labels, split_arm
 from synthbench.config import section_hash
 from synthbench.records import write_records
 
@@ -40,7 +40,7 @@ def build_arm(dataset: str, arm: str, value: int, manifest_path: Path, cache_pat
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     class_names = {key: [names[i] for i, bit in enumerate(key) if bit == "1"] for key in split.classes}
-    keys = np.array(["".join(map(str, row)) for row in labels])
+    keys = combination_keys(labels)
     per_split = {}
     for name in SPLITS:
         rows = split.rows[name]
