@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 from pydicom.data import get_testdata_file
 
-from build_dataset.chexpert import LayoutError, index_chexpert
+from build_dataset.chexpert import index_chexpert
+from build_dataset.errors import LayoutError
 from build_dataset.manifest import read_manifest, write_tables
 from build_dataset.rsna import index_rsna, read_labels
 from demo_data.brain import write_rsna

@@ -10,8 +10,9 @@ import pytest
 from build_dataset.arm_data import build_arm, resize_all
 from build_dataset.cache import build_cache, read_cache
 from build_dataset.chexpert import index_chexpert
+from build_dataset.errors import NotEnoughImages
 from build_dataset.manifest import write_tables
-from build_dataset.splits import NotEnoughImages, combination_keys, patient_partition, split_arm
+from build_dataset.splits import combination_keys, patient_partition, split_arm
 from demo_data.chest import write_chexpert
 from synthbench.raw_formats import CHEXPERT_FINDINGS
 from synthbench.records import read_records

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from build_dataset.arm_data import build_arm
 from build_dataset.cache import build_cache
-from build_dataset.chexpert import LayoutError, index_chexpert
+from build_dataset.chexpert import index_chexpert
 from build_dataset.decode import Window
+from build_dataset.errors import LayoutError, NotEnoughImages
 from build_dataset.manifest import write_tables
 from build_dataset.rsna import index_rsna
-from build_dataset.splits import NotEnoughImages
 
 
 def main(argv: list[str] | None = None) -> int:

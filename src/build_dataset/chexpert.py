@@ -12,16 +12,13 @@ import numpy as np
 import pandas as pd
 
 from build_dataset.decode import UnusableImage, load_jpeg
+from build_dataset.errors import LayoutError
 from build_dataset.manifest import make_manifest, skipped_table
 from build_dataset.parallel import ordered_map
 from synthbench.raw_formats import CHEXPERT_ROOT
 
 PATIENT_IN_PATH = re.compile(r"/(patient\d+)/")
 VALID_CELLS = {1.0, 0.0, -1.0}
-
-
-class LayoutError(ValueError):
-    """The raw download does not have the expected layout; the message names the file and what is wrong."""
 
 
 def read_findings(csv_path: Path, labels: list[str], uncertain_as: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -1,7 +1,8 @@
 """Ordered parallel map over processes, with a progress line: image decoding is CPU-bound."""
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from typing import TypeVar
 
 from synthbench.progress import Progress
@@ -13,14 +14,8 @@ def ordered_map(function: Callable[[Item], Result], items: list[Item], processes
                 unit: str = "images", chunksize: int = 32) -> Iterator[Result]:
     """Yields `function(item)` in input order, computed by `processes` worker processes (inline for 1)."""
     progress = Progress(len(items), label, unit=unit)
-    results: Iterable[Result]
-    if processes <= 1:
-        results = map(function, items)
+    with ProcessPoolExecutor(max_workers=processes) if processes > 1 else nullcontext() as pool:
+        results = pool.map(function, items, chunksize=chunksize) if pool else map(function, items)
         for result in results:
-            progress.update()
-            yield result
-        return
-    with ProcessPoolExecutor(max_workers=processes) as pool:
-        for result in pool.map(function, items, chunksize=chunksize):
             progress.update()
             yield result

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from build_dataset.chexpert import LayoutError
 from build_dataset.decode import UnusableImage, Window, ct_window, read_ct
+from build_dataset.errors import LayoutError
 from build_dataset.manifest import make_manifest, skipped_table
 from build_dataset.parallel import ordered_map
 from synthbench.raw_formats import RSNA_CSV_COLUMNS, RSNA_LABELS_CSV, RSNA_SUBTYPES, rsna_image_file

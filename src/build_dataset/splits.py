@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from build_dataset.errors import NotEnoughImages
+
 SPLITS = ("train", "valid", "test")
 ARM_STREAM = {"resolution": 1, "classes": 2, "samples": 3}
-
-
-class NotEnoughImages(ValueError):
-    """A requested arm value needs more images than the data has; the message names arm, value and counts."""
 
 
 @dataclass
