@@ -8,10 +8,9 @@ import pandas as pd
 import pytest
 
 from build_dataset.arm_data import build_arm, resize_all
-from build_dataset.cache import build_cache, read_cache
-from build_dataset.chexpert import index_chexpert
+from build_dataset.cache import read_cache
 from build_dataset.errors import NotEnoughImages
-from build_dataset.manifest import write_tables
+from build_dataset.index import build_index
 from build_dataset.splits import combination_keys, patient_partition, split_arm
 from demo_data.chest import write_chexpert
 from synthbench.raw_formats import CHEXPERT_FINDINGS
@@ -121,9 +120,8 @@ def chest_arm(tmp_path_factory):
     raw.mkdir()
     write_chexpert(raw, seed=0, train_patients=400, valid_patients=1, max_studies=3, lateral_fraction=0.2,
                    width=64, heights=(72, 80))
-    manifest, skipped = index_chexpert(raw, list(CHEXPERT_FINDINGS), 1)
-    write_tables(manifest, skipped, root_dir / "manifest.csv", root_dir / "skipped.csv")
-    build_cache("chest", root_dir / "manifest.csv", raw, 32, root_dir / "images_32.h5")
+    manifest, _ = build_index("chest", raw, list(CHEXPERT_FINDINGS), 32, root_dir / "manifest.csv",
+                              root_dir / "skipped.csv", root_dir / "images_32.h5")
     config = {"split": FRACTIONS, "arms": {
         "resolution": {"values": [16, 32], "min_class_images": 40, "valid_images": 40, "test_images": 40},
         "samples": {"values": [20, 10], "classes": 3, "min_class_images": 1, "valid_per_class": 6,

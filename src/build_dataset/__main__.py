@@ -1,8 +1,7 @@
 """Command line of the dataset builders; Snakemake's rules call one subcommand per job.
 
-    python -m build_dataset index chest --raw DIR --labels ... --uncertain-as 1 --manifest M --skipped S
-    python -m build_dataset index brain --raw DIR --labels ... --normal-images N --seed S --manifest M ...
-    python -m build_dataset cache chest|brain --manifest M --raw DIR --side 256 --out images_256.h5 ...
+    python -m build_dataset index chest --raw DIR --labels ... --side 256 --manifest M --skipped S --cache H5 ...
+    python -m build_dataset index brain --raw DIR --labels ... --normal-images N --seed S --window 40 80 ...
     python -m build_dataset split chest classes 4 --manifest M --cache H5 --config-json JSON --seed 0 --out DIR
 """
 
@@ -12,37 +11,29 @@ import sys
 from pathlib import Path
 
 from build_dataset.arm_data import build_arm
-from build_dataset.cache import build_cache
-from build_dataset.chexpert import index_chexpert
 from build_dataset.decode import Window
 from build_dataset.errors import LayoutError, NotEnoughImages
-from build_dataset.manifest import write_tables
-from build_dataset.rsna import index_rsna
+from build_dataset.index import build_index
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m build_dataset", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     steps = parser.add_subparsers(dest="step", required=True)
-    index = steps.add_parser("index", help="write manifest.csv and skipped.csv")
+    index = steps.add_parser("index", help="write manifest.csv, skipped.csv and the image cache (h5)")
     index.add_argument("dataset", choices=["chest", "brain"])
     index.add_argument("--raw", type=Path, required=True)
     index.add_argument("--labels", nargs="+", required=True)
-    index.add_argument("--uncertain-as", type=int, default=1)
-    index.add_argument("--normal-images", type=int, default=0)
-    index.add_argument("--seed", type=int, default=0)
+    index.add_argument("--side", type=int, required=True, help="side of the cached square images")
     index.add_argument("--manifest", type=Path, required=True)
     index.add_argument("--skipped", type=Path, required=True)
+    index.add_argument("--cache", type=Path, required=True)
+    index.add_argument("--uncertain-as", type=int, default=1)
+    index.add_argument("--resize", choices=["squash", "center_crop"], default="squash")
+    index.add_argument("--normal-images", type=int, default=0)
+    index.add_argument("--seed", type=int, default=0)
+    index.add_argument("--window", type=float, nargs=2, default=(40.0, 80.0), metavar=("CENTER", "WIDTH"))
     index.add_argument("--processes", type=int, default=1)
-    cache = steps.add_parser("cache", help="decode every manifest image into an h5 cache")
-    cache.add_argument("dataset", choices=["chest", "brain"])
-    cache.add_argument("--manifest", type=Path, required=True)
-    cache.add_argument("--raw", type=Path, required=True)
-    cache.add_argument("--side", type=int, required=True)
-    cache.add_argument("--out", type=Path, required=True)
-    cache.add_argument("--resize", choices=["squash", "center_crop"], default="squash")
-    cache.add_argument("--window", type=float, nargs=2, default=(40.0, 80.0), metavar=("CENTER", "WIDTH"))
-    cache.add_argument("--processes", type=int, default=1)
     split = steps.add_parser("split", help="write one arm value's TFRecords, CSVs and meta.json")
     split.add_argument("dataset", choices=["chest", "brain"])
     split.add_argument("arm", choices=["resolution", "classes", "samples"])
@@ -55,22 +46,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.step == "index":
-            if args.dataset == "chest":
-                manifest, skipped = index_chexpert(args.raw, args.labels, args.uncertain_as, args.processes)
-            else:
-                manifest, skipped = index_rsna(args.raw, args.labels, args.normal_images, args.seed, args.processes)
-            write_tables(manifest, skipped, args.manifest, args.skipped)
+            manifest, skipped = build_index(
+                args.dataset, args.raw, args.labels, args.side, args.manifest, args.skipped, args.cache,
+                args.processes, uncertain_as=args.uncertain_as, resize=args.resize,
+                normal_images=args.normal_images, seed=args.seed, window=Window(*args.window))
             print(f"{args.dataset} index: {len(manifest)} images of {manifest['patient_id'].nunique()} patients, "
                   f"{len(skipped)} skipped (see {args.skipped})", file=sys.stderr)
-        elif args.step == "split":
+        else:
             meta = build_arm(args.dataset, args.arm, args.value, args.manifest, args.cache,
                              json.loads(args.config_json), args.seed, args.out)
             counts = ", ".join(f"{n} {meta['splits'][n]['images']}" for n in meta["splits"])
             print(f"{args.dataset} {args.arm} {args.value}: {len(meta['classes'])} classes, {counts} images, "
                   f"{meta['resolution']}px, dropped labels {meta['dropped_labels']}", file=sys.stderr)
-        else:
-            build_cache(args.dataset, args.manifest, args.raw, args.side, args.out, args.processes,
-                        args.resize, Window(*args.window))
     except (LayoutError, NotEnoughImages) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

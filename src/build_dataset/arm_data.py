@@ -1,7 +1,8 @@
 """Writes one arm value's dataset: {train,valid,test}.tfrecord + .csv and meta.json (written last).
 
-Images come from the h5 cache, resized with anti-aliasing to the arm's side; label columns without a
-positive in train are dropped. The CSVs mirror the TFRecords row by row (image_id, patient_id, labels).
+Images come from the h5 cache in blocks (memory stays bounded), resized with anti-aliasing to the arm's
+side; label columns without a positive in train are dropped. The CSVs mirror the TFRecords row by row
+(image_id, patient_id, labels).
 """
 
 import json
@@ -11,11 +12,11 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from build_dataset.cache import file_sha256, read_cache
+from build_dataset.cache import file_sha256, iter_rows
 from build_dataset.manifest import label_columns, read_manifest
 from build_dataset.splits import SPLITS, combination_keys, kept_labels, split_arm
 from synthbench.config import section_hash
-from synthbench.records import write_records
+from synthbench.records import RecordWriter
 
 
 def resize_all(images: np.ndarray, side: int) -> np.ndarray:
@@ -36,7 +37,6 @@ def build_arm(dataset: str, arm: str, value: int, manifest_path: Path, cache_pat
     labels = manifest[names].to_numpy()
     keep = kept_labels(labels, split, names, f"dataset {dataset}, arm {arm}, value {value}")
     kept_names = [names[i] for i in keep]
-    cache = read_cache(cache_path, manifest_path)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     class_names = {key: [names[i] for i, bit in enumerate(key) if bit == "1"] for key in split.classes}
@@ -46,8 +46,13 @@ def build_arm(dataset: str, arm: str, value: int, manifest_path: Path, cache_pat
         rows = split.rows[name]
         table = manifest.iloc[rows][["image_id", "patient_id"]].reset_index(drop=True)
         table = pd.concat([table, manifest.iloc[rows][kept_names].reset_index(drop=True)], axis=1)
-        write_records(out_dir / f"{name}.tfrecord", resize_all(cache[rows], side),
-                      labels[rows][:, keep].astype(np.float32), manifest["image_id"].to_numpy()[rows])
+        with RecordWriter(out_dir / f"{name}.tfrecord") as writer:
+            start = 0
+            for block in iter_rows(cache_path, rows, manifest_path):  # bounded memory at any dataset size
+                block_rows = rows[start:start + len(block)]
+                start += len(block)
+                writer.write(resize_all(block, side), labels[block_rows][:, keep].astype(np.float32),
+                             manifest["image_id"].to_numpy()[block_rows])
         table.to_csv(out_dir / f"{name}.csv", index=False)
         per_split[name] = {
             "images": int(len(rows)),

@@ -1,63 +1,94 @@
-"""The image cache: every manifest image decoded once, in parallel, into an h5 file of uint8 squares.
+"""The image cache, images_{side}.h5: row i is manifest row i, uint8 [N, side, side].
 
-`images` is [N, side, side] with row i = manifest row i; attributes record the dataset, side and the
-manifest's SHA-256 so a cache can never be paired with another manifest. The file is written under a
-temporary name and renamed when complete.
+The index job fills it while it checks each image, so every image is decoded once. `CacheWriter` streams
+rows into `<name>.partial` in ~1 MB blocks (memory stays bounded at paper scale), then `finish` records the
+manifest's SHA-256 (a cache can never be paired with another manifest) and renames the file; on an error
+the partial file is removed. Readers take rows in blocks for the same reason.
 """
 
 import hashlib
-from functools import partial
+from collections.abc import Iterator
 from pathlib import Path
 
 import h5py
 import numpy as np
 
-from build_dataset.decode import UnusableImage, Window, load_dicom, load_jpeg
-from build_dataset.manifest import read_manifest
-from build_dataset.parallel import ordered_map
-
-BRAIN_WINDOW = Window(40, 80)
+BLOCK_BYTES = 1 << 20
 
 
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _decode(path: Path, loader) -> np.ndarray:
-    try:
-        return loader(path)
-    except UnusableImage as error:
-        raise RuntimeError(f"{path}: {error}; it passed indexing, so the raw file changed since: "
-                           f"rebuild the index") from None
+def rows_per_block(side: int) -> int:
+    return max(1, BLOCK_BYTES // (side * side))
 
 
-def build_cache(dataset: str, manifest_path: Path, raw_dir: Path, side: int, out_path: Path, processes: int = 1,
-                resize: str = "squash", window: Window = BRAIN_WINDOW) -> None:
-    manifest = read_manifest(manifest_path)
-    loader = (partial(load_jpeg, side=side, resize=resize) if dataset == "chest"
-              else partial(load_dicom, side=side, window=window))
-    out_path = Path(out_path)
-    partial_path = out_path.with_name(out_path.name + ".partial")
-    with h5py.File(partial_path, "w") as h5:
-        images = h5.create_dataset("images", shape=(len(manifest), side, side), dtype="uint8",
-                                   chunks=(min(max(len(manifest), 1), 256), side, side))
-        h5.attrs.update(dataset=dataset, side=side, manifest_sha256=file_sha256(manifest_path),
-                        resize=resize if dataset == "chest" else "squash",
-                        window=[window.center, window.width] if dataset == "brain" else [])
-        block = []
-        paths = [Path(raw_dir) / p for p in manifest["path"]]
-        for row, pixels in enumerate(ordered_map(partial(_decode, loader=loader), paths, processes,
-                                                 f"{dataset} cache {side}px")):
-            block.append(pixels)
-            if len(block) == 256 or row == len(paths) - 1:
-                images[row + 1 - len(block):row + 1] = np.stack(block)
-                block = []
-    partial_path.replace(out_path)
+class CacheWriter:
+    """Appends square uint8 images to a new cache file; use as a context manager, then call `finish`."""
+
+    def __init__(self, path: Path, dataset: str, side: int, **attrs):
+        self.path, self.side = Path(path), side
+        self.partial = self.path.with_name(self.path.name + ".partial")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._h5 = h5py.File(self.partial, "w")
+        self._images = self._h5.create_dataset("images", shape=(0, side, side), maxshape=(None, side, side),
+                                               dtype="uint8", chunks=(rows_per_block(side), side, side))
+        self._h5.attrs.update(dataset=dataset, side=side, **attrs)
+        self._block: list[np.ndarray] = []
+
+    def append(self, pixels: np.ndarray) -> None:
+        if pixels.shape != (self.side, self.side) or pixels.dtype != np.uint8:
+            raise ValueError(f"{self.path}: expected uint8 [{self.side}, {self.side}], "
+                             f"got {pixels.dtype}{pixels.shape}")
+        self._block.append(pixels)
+        if len(self._block) == rows_per_block(self.side):
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._block:
+            start = self._images.shape[0]
+            self._images.resize(start + len(self._block), axis=0)
+            self._images[start:] = np.stack(self._block)
+            self._block = []
+
+    def finish(self, manifest_path: Path) -> None:
+        """Ties the cache to its manifest (whose rows it must match) and gives it its final name."""
+        self._flush()
+        rows = sum(1 for _ in open(manifest_path)) - 1
+        if rows != self._images.shape[0]:
+            raise RuntimeError(f"{self.path}: {self._images.shape[0]} images for {rows} manifest rows")
+        self._h5.attrs["manifest_sha256"] = file_sha256(manifest_path)
+        self._h5.close()
+        self.partial.replace(self.path)
+
+    def __enter__(self) -> "CacheWriter":
+        return self
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        if self._h5.id.valid:  # not finished: an error, or finish was never called
+            self._h5.close()
+            self.partial.unlink(missing_ok=True)
+
+
+def _open_checked(path: Path, manifest_path: Path | None) -> h5py.File:
+    h5 = h5py.File(path, "r")
+    if manifest_path is not None and h5.attrs["manifest_sha256"] != file_sha256(manifest_path):
+        h5.close()
+        raise ValueError(f"{path} was built from another manifest than {manifest_path}; rebuild the index")
+    return h5
 
 
 def read_cache(path: Path, manifest_path: Path | None = None) -> np.ndarray:
-    """All cached images; with `manifest_path`, checks the cache was built from that manifest."""
-    with h5py.File(path, "r") as h5:
-        if manifest_path is not None and h5.attrs["manifest_sha256"] != file_sha256(manifest_path):
-            raise ValueError(f"{path} was built from another manifest than {manifest_path}; rebuild the cache")
+    """All cached images (small caches and tests); with `manifest_path`, checks they belong together."""
+    with _open_checked(path, manifest_path) as h5:
         return h5["images"][:]
+
+
+def iter_rows(path: Path, rows: np.ndarray, manifest_path: Path | None = None) -> Iterator[np.ndarray]:
+    """The images of `rows` (sorted, unique), in blocks of about 1 MB each, so memory stays bounded."""
+    with _open_checked(path, manifest_path) as h5:
+        images = h5["images"]
+        step = rows_per_block(images.shape[1])
+        for start in range(0, len(rows), step):
+            yield images[np.asarray(rows[start:start + step])]

@@ -2,16 +2,19 @@
 
 Uncertain (-1.0) findings become `uncertain_as` (1: the paper's U-Ones policy), blanks become 0, and rows
 without any positive label are dropped (the benchmark's classes are label combinations; an all-zero row
-has none). Each listed image is opened to check it is a readable JPEG; problems go to skipped.csv.
+has none). Each listed image is decoded once, straight into the image cache; an image that does not decode
+goes to skipped.csv with the reason instead.
 """
 
 import re
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from build_dataset.decode import UnusableImage, load_jpeg
+from build_dataset.cache import CacheWriter
+from build_dataset.decode import load_jpeg, try_decode
 from build_dataset.errors import LayoutError
 from build_dataset.manifest import make_manifest, skipped_table
 from build_dataset.parallel import ordered_map
@@ -43,20 +46,9 @@ def read_findings(csv_path: Path, labels: list[str], uncertain_as: int) -> tuple
     return frontal.loc[positive, ["Path"]].reset_index(drop=True), values[positive].reset_index(drop=True)
 
 
-def _check_jpeg(path: Path) -> str | None:
-    """None when the JPEG decodes (at a small draft size, which still reads all of it), else the reason."""
-    try:
-        if path.is_file() and path.stat().st_size == 0:
-            return "zero-byte file"
-        load_jpeg(path, 8)
-    except UnusableImage as error:
-        return str(error)
-    return None
-
-
-def index_chexpert(raw_dir: Path, labels: list[str], uncertain_as: int,
+def index_chexpert(raw_dir: Path, labels: list[str], uncertain_as: int, resize: str, cache: CacheWriter,
                    processes: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(manifest, skipped) for the CheXpert-v1.0-small folder `raw_dir`."""
+    """(manifest, skipped) for the CheXpert-v1.0-small folder `raw_dir`; usable images go to `cache`."""
     raw_dir = Path(raw_dir)
     csv_path = raw_dir / "train.csv"
     if not csv_path.is_file():
@@ -72,11 +64,13 @@ def index_chexpert(raw_dir: Path, labels: list[str], uncertain_as: int,
         else:
             candidates.append(index)
             patients.append(match.group(1))
-    reasons = ordered_map(_check_jpeg, [raw_dir / relative[i] for i in candidates], processes,
-                          "chest index: checking JPEGs")
+    decode = partial(try_decode, partial(load_jpeg, side=cache.side, resize=resize))
+    decoded = ordered_map(decode, [raw_dir / relative[i] for i in candidates], processes,
+                          f"chest index: decoding JPEGs to {cache.side}px")
     keep, kept_patients = [], []
-    for index, patient, reason in zip(candidates, patients, reasons, strict=True):
+    for index, patient, (pixels, reason) in zip(candidates, patients, decoded, strict=True):
         if reason is None:
+            cache.append(pixels)
             keep.append(index)
             kept_patients.append(patient)
         else:

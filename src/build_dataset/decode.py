@@ -7,8 +7,10 @@ which is most of the speed. DICOM: stored values -> Hounsfield units through pyd
 syntaxes decode through the pylibjpeg / pyjpegls plugins.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pydicom
@@ -18,6 +20,19 @@ from pydicom.pixels import apply_modality_lut
 
 class UnusableImage(ValueError):
     """The file cannot become a benchmark image; the message is the reason recorded in skipped.csv."""
+
+
+Decoded = TypeVar("Decoded")
+
+
+def try_decode(loader: Callable[[Path], Decoded], path: Path) -> tuple[Decoded | None, str | None]:
+    """(loader(path), None) for a usable file, else (None, reason): what the index records per image."""
+    try:
+        if path.is_file() and path.stat().st_size == 0:
+            return None, "zero-byte file"
+        return loader(path), None
+    except UnusableImage as error:
+        return None, str(error)
 
 
 @dataclass(frozen=True)
@@ -83,7 +98,12 @@ def ct_window(ds: pydicom.Dataset, window: Window) -> np.ndarray:
     return 1.0 - shown if ds.get("PhotometricInterpretation") == "MONOCHROME1" else shown
 
 
-def load_dicom(path: Path, side: int, window: Window) -> np.ndarray:
-    shown = ct_window(read_ct(path), window).astype(np.float32)
+def square_ct(ds: pydicom.Dataset, side: int, window: Window) -> np.ndarray:
+    """One CT slice windowed and resized (anti-aliased) to uint8 [side, side]."""
+    shown = ct_window(ds, window).astype(np.float32)
     resized = Image.fromarray(shown, mode="F").resize((side, side), Image.Resampling.LANCZOS)
     return np.clip(np.round(np.asarray(resized) * 255.0), 0, 255).astype(np.uint8)
+
+
+def load_dicom(path: Path, side: int, window: Window) -> np.ndarray:
+    return square_ct(read_ct(path), side, window)

@@ -3,15 +3,18 @@
 stage_2_train.csv has six rows per image (`ID_<sop>_<subtype>`, `Label`) in a fixed subtype order with `any`
 last; the layout is checked, not assumed. `any` becomes `no finding` (= not any). Every haemorrhage image is
 kept plus `normal_images` normal ones drawn with the seed; a normal image that cannot be used is replaced
-by the next in the seeded order, so the count holds. Patient ids are read from each DICOM header.
+by the next in the seeded order, so the count holds. Patient ids are read from each DICOM header, and each
+slice is decoded once, straight into the image cache.
 """
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from build_dataset.decode import UnusableImage, Window, ct_window, read_ct
+from build_dataset.cache import CacheWriter
+from build_dataset.decode import UnusableImage, Window, read_ct, square_ct, try_decode
 from build_dataset.errors import LayoutError
 from build_dataset.manifest import make_manifest, skipped_table
 from build_dataset.parallel import ordered_map
@@ -51,22 +54,21 @@ def read_labels(csv_path: Path) -> pd.DataFrame:
     return labels
 
 
-def _patient_of(path: Path) -> tuple[str | None, str | None]:
-    """(PatientID, None) for a usable CT slice, else (None, reason)."""
-    try:
-        if path.is_file() and path.stat().st_size == 0:
-            return None, "zero-byte file"
-        ds = read_ct(path)
-        ct_window(ds, Window(40, 80))  # decodes the pixels: truncated or undecodable data is caught here
-    except UnusableImage as error:
-        return None, str(error)
+def _slice_and_patient(path: Path, side: int, window: Window) -> tuple[np.ndarray, str]:
+    """The windowed square image of a usable CT slice and its PatientID."""
+    ds = read_ct(path)
     patient = str(ds.get("PatientID", "")).strip()
-    return (patient, None) if patient else (None, "DICOM without PatientID")
+    if not patient:
+        raise UnusableImage("DICOM without PatientID")
+    return square_ct(ds, side, window), patient
 
 
-def index_rsna(raw_dir: Path, labels: list[str], normal_images: int, seed: int,
+def index_rsna(raw_dir: Path, labels: list[str], normal_images: int, seed: int, window: Window, cache: CacheWriter,
                processes: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(manifest, skipped) for the RSNA download folder `raw_dir`."""
+    """(manifest, skipped) for the RSNA download folder `raw_dir`; usable slices go to `cache`.
+
+    Manifest order: haemorrhage slices in CSV order, then normal slices in the seeded draw order.
+    """
     raw_dir = Path(raw_dir)
     table = read_labels(raw_dir / RSNA_LABELS_CSV)
     bleeding = table.index[table[NO_FINDING] == 0]
@@ -75,32 +77,31 @@ def index_rsna(raw_dir: Path, labels: list[str], normal_images: int, seed: int,
         raise LayoutError(f"{raw_dir / RSNA_LABELS_CSV}: {len(normal)} normal images, "
                           f"datasets.brain.normal_images asks for {normal_images}")
     normal_order = normal[np.random.default_rng(seed).permutation(len(normal))]
-    chosen, patients, skipped = [], [], []
+    decode = partial(try_decode, partial(_slice_and_patient, side=cache.side, window=window))
+    kept, patients, skipped = [], [], []
 
-    def take(sops, wanted: int | None) -> None:
-        """Checks `sops` in batches until `wanted` usable ones are taken (all of them for None)."""
-        taken, start = 0, 0
-        batch = len(sops) if wanted is None else max(wanted, 1)
-        while start < len(sops) and (wanted is None or taken < wanted):
-            block = list(sops[start:start + batch])
-            start += len(block)
-            label = "brain index: reading DICOM" if wanted is None else "brain index: reading normal DICOM"
-            results = ordered_map(_patient_of, [raw_dir / rsna_image_file(s) for s in block], processes, label)
-            for sop, (patient, reason) in zip(block, results, strict=True):
-                if reason is not None:
-                    skipped.append((rsna_image_file(sop), reason))
-                elif wanted is None or taken < wanted:
-                    chosen.append(sop)
-                    patients.append(patient)
-                    taken += 1
-            batch = max(2 * (wanted - taken), 16) if wanted is not None else batch
-        if wanted is not None and taken < wanted:
-            raise LayoutError(f"{raw_dir}: only {taken} usable normal images, "
-                              f"datasets.brain.normal_images asks for {wanted}")
+    def check(sops, label: str) -> int:
+        """Decodes `sops`, caching usable slices and recording the others; returns how many were usable."""
+        results = ordered_map(decode, [raw_dir / rsna_image_file(sop) for sop in sops], processes, label)
+        usable = 0
+        for sop, (decoded, reason) in zip(sops, results, strict=True):
+            if reason is not None:
+                skipped.append((rsna_image_file(sop), reason))
+                continue
+            cache.append(decoded[0])
+            kept.append(sop)
+            patients.append(decoded[1])
+            usable += 1
+        return usable
 
-    take(bleeding, None)
-    take(normal_order, normal_images)
-    order = np.argsort(np.array([table.index.get_loc(s) for s in chosen]), kind="stable")  # CSV order
-    paths = [rsna_image_file(chosen[i]) for i in order]
-    values = table.loc[[chosen[i] for i in order], labels]
-    return make_manifest(paths, [patients[i] for i in order], values), skipped_table(skipped)
+    check(list(bleeding), f"brain index: haemorrhage slices to {cache.side}px")
+    missing, start = normal_images, 0
+    while missing:  # an unusable normal slice is replaced by the next one in the seeded order
+        if start >= len(normal_order):
+            raise LayoutError(f"{raw_dir}: only {normal_images - missing} usable normal images, "
+                              f"datasets.brain.normal_images asks for {normal_images}")
+        block = list(normal_order[start:start + missing])
+        start += len(block)
+        missing -= check(block, f"brain index: normal slices to {cache.side}px")
+    return make_manifest([rsna_image_file(sop) for sop in kept], patients, table.loc[kept, labels]), \
+        skipped_table(skipped)

@@ -28,17 +28,31 @@ def _example(image: np.ndarray, label: np.ndarray, image_id: int) -> bytes:
     return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
 
 
-def write_records(path: Path, images: np.ndarray, labels: np.ndarray, image_ids: np.ndarray) -> None:
-    """Writes one example per row, in row order, under a temporary name renamed when complete."""
-    if not (len(images) == len(labels) == len(image_ids)) or images.dtype != np.uint8 or images.ndim != 3:
-        raise ValueError(f"{path}: expected uint8 images [N,H,W] with N labels and ids, got images "
-                         f"{images.dtype}{list(images.shape)}, {len(labels)} labels, {len(image_ids)} ids")
-    path = Path(path)
-    partial = path.with_name(path.name + ".partial")
-    with tf.io.TFRecordWriter(str(partial)) as writer:
+class RecordWriter:
+    """Writes examples in batches to `<name>.partial`, renamed to the final name only on success."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.partial = self.path.with_name(self.path.name + ".partial")
+        self._writer = tf.io.TFRecordWriter(str(self.partial))
+
+    def write(self, images: np.ndarray, labels: np.ndarray, image_ids: np.ndarray) -> None:
+        """One example per row, in row order."""
+        if not (len(images) == len(labels) == len(image_ids)) or images.dtype != np.uint8 or images.ndim != 3:
+            raise ValueError(f"{self.path}: expected uint8 images [N,H,W] with N labels and ids, got images "
+                             f"{images.dtype}{list(images.shape)}, {len(labels)} labels, {len(image_ids)} ids")
         for image, label, image_id in zip(images, labels, image_ids, strict=True):
-            writer.write(_example(image, label, image_id))
-    partial.replace(path)
+            self._writer.write(_example(image, label, image_id))
+
+    def __enter__(self) -> "RecordWriter":
+        return self
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        self._writer.close()
+        if error_type is None:
+            self.partial.replace(self.path)
+        else:
+            self.partial.unlink(missing_ok=True)
 
 
 def parse_batch(serialized: tf.Tensor, num_labels: int, side: int) -> dict[str, tf.Tensor]:

@@ -68,16 +68,8 @@ def raw_dir(dataset):
     return dataset_config(dataset)["raw_dir"]
 
 
-def decode_options(wildcards):
-    """How raw images become squares: chest resize mode, brain CT window."""
-    settings = dataset_config(wildcards.dataset)
-    if wildcards.dataset == "chest":
-        return f"--resize {settings['resize']}"
-    return f"--window {settings['window']['center']} {settings['window']['width']}"
-
-
-def cache_file(wildcards):
-    return f"results/{wildcards.dataset}/index/images_{cache_side(wildcards.dataset)}.h5"
+def cache_path(dataset):
+    return f"results/{dataset}/index/images_{cache_side(dataset)}.h5"
 
 
 def dataset_settings_json(wildcards):

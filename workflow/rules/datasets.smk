@@ -1,4 +1,5 @@
-# Datasets: raw download -> index (manifest.csv, skipped.csv) -> image cache (h5 at the largest side needed).
+# Datasets: raw download -> index job (manifest.csv, skipped.csv and the image cache images_{side}.h5 at the
+# largest side any enabled arm needs, from one decode pass) -> one split job per (dataset, arm, value).
 
 
 rule index_chest:
@@ -7,6 +8,7 @@ rule index_chest:
     output:
         manifest="results/chest/index/manifest.csv",
         skipped="results/chest/index/skipped.csv",
+        cache=cache_path("chest"),
     log:
         "logs/chest/index/index.log",
     benchmark:
@@ -14,14 +16,17 @@ rule index_chest:
     params:
         labels=" ".join(f"'{label}'" for label in dataset_config("chest")["labels"]),
         uncertain_as=dataset_config("chest")["uncertain_as"],
+        resize=dataset_config("chest")["resize"],
+        side=cache_side("chest"),
     conda:
         "../../envs/data.yaml"
     threads: 8
     resources:
-        mem_mb=4000,
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
     shell:
         "python -m build_dataset index chest --raw {input.raw} --labels {params.labels}"
-        " --uncertain-as {params.uncertain_as} --manifest {output.manifest} --skipped {output.skipped}"
+        " --uncertain-as {params.uncertain_as} --resize {params.resize} --side {params.side}"
+        " --manifest {output.manifest} --skipped {output.skipped} --cache {output.cache}"
         " --processes {threads} > {log} 2>&1"
 
 
@@ -31,6 +36,7 @@ rule index_brain:
     output:
         manifest="results/brain/index/manifest.csv",
         skipped="results/brain/index/skipped.csv",
+        cache=cache_path("brain"),
     log:
         "logs/brain/index/index.log",
     benchmark:
@@ -39,45 +45,24 @@ rule index_brain:
         labels=" ".join(f"'{label}'" for label in dataset_config("brain")["labels"]),
         normal_images=dataset_config("brain")["normal_images"],
         seed=config["seed"],
+        window=" ".join(str(dataset_config("brain")["window"][key]) for key in ("center", "width")),
+        side=cache_side("brain"),
     conda:
         "../../envs/data.yaml"
     threads: 8
     resources:
-        mem_mb=4000,
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
     shell:
         "python -m build_dataset index brain --raw {input.raw} --labels {params.labels}"
-        " --normal-images {params.normal_images} --seed {params.seed}"
-        " --manifest {output.manifest} --skipped {output.skipped} --processes {threads} > {log} 2>&1"
-
-
-rule image_cache:
-    input:
-        manifest="results/{dataset}/index/manifest.csv",
-        raw=lambda wildcards: raw_dir(wildcards.dataset),
-    output:
-        "results/{dataset}/index/images_{side}.h5",
-    log:
-        "logs/{dataset}/index/images_{side}.log",
-    benchmark:
-        "benchmarks/{dataset}/index/images_{side}.tsv"
-    wildcard_constraints:
-        side=r"\d+",
-    params:
-        decode=decode_options,
-    conda:
-        "../../envs/data.yaml"
-    threads: 8
-    resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
-    shell:
-        "python -m build_dataset cache {wildcards.dataset} --manifest {input.manifest} --raw {input.raw}"
-        " --side {wildcards.side} --out {output} {params.decode} --processes {threads} > {log} 2>&1"
+        " --normal-images {params.normal_images} --seed {params.seed} --window {params.window}"
+        " --side {params.side} --manifest {output.manifest} --skipped {output.skipped} --cache {output.cache}"
+        " --processes {threads} > {log} 2>&1"
 
 
 rule arm_split:
     input:
         manifest="results/{dataset}/index/manifest.csv",
-        cache=cache_file,
+        cache=lambda wildcards: cache_path(wildcards.dataset),
     output:
         multiext(
             "results/{dataset}/{arm}/{value}/data/",
