@@ -39,7 +39,7 @@ def _baseline(raw: Path, work: Path) -> float:
     return len(paths) / (time.perf_counter() - start)
 
 
-def run(patients: int = 600) -> list[dict]:
+def run(patients: int = 2000) -> list[dict]:
     with tempfile.TemporaryDirectory() as folder:
         raw = Path(folder) / "CheXpert-v1.0-small"
         raw.mkdir()
