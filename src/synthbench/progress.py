@@ -31,13 +31,14 @@ class Progress:
         elapsed = max((now or time.perf_counter()) - self._start, 1e-9)
         rate = self.done / elapsed
         remaining = (self.total - self.done) / rate if rate > 0 else float("inf")
-        eta = "?" if remaining == float("inf") else _clock(remaining)
+        eta = "?" if remaining == float("inf") else clock(remaining)
         pct = 100.0 * self.done / self.total if self.total else 100.0
         return (f"{self.label}: {self.done}/{self.total} ({pct:.0f}%) "
-                f"{rate:.1f} {self.unit}/s, elapsed {_clock(elapsed)}, ETA {eta}")
+                f"{rate:.1f} {self.unit}/s, elapsed {clock(elapsed)}, ETA {eta}")
 
 
-def _clock(seconds: float) -> str:
+def clock(seconds: float) -> str:
+    """h:mm:ss (or mm:ss under an hour)."""
     minutes, secs = divmod(int(round(seconds)), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"

@@ -34,6 +34,7 @@ class RecordWriter:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.partial = self.path.with_name(self.path.name + ".partial")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = tf.io.TFRecordWriter(str(self.partial))
 
     def write(self, images: np.ndarray, labels: np.ndarray, image_ids: np.ndarray) -> None:
