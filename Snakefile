@@ -15,6 +15,7 @@ report: "workflow/report/workflow.rst"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/demo.smk"
 include: "workflow/rules/datasets.smk"
+include: "workflow/rules/gans.smk"
 
 
 rule all:

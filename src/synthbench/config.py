@@ -118,10 +118,45 @@ def _cross_field_problems(config: dict) -> Iterator[str]:
         if len(classes["train_per_class"]) != len(classes["values"]):
             yield (f"key 'datasets.{name}.arms.classes.train_per_class': {len(classes['train_per_class'])} "
                    f"entries, expected {len(classes['values'])} (one per entry of 'values')")
+    yield from _gan_problems(config)
     for name, key in (("chest", "heights"), ("brain", "slices")):
         low, high = config["demo"][name][key]
         if low > high:
             yield f"key 'demo.{name}.{key}': [{low}, {high}] must be [lowest, highest]"
+
+
+def trained_resolutions(config: dict) -> list[int]:
+    """Every image side a GAN is trained at, over the enabled datasets and arms."""
+    sides = set()
+    for dataset in config["datasets"].values():
+        if dataset["enabled"]:
+            for arm, settings in dataset["arms"].items():
+                if settings["enabled"]:
+                    sides.update(settings["values"] if arm == "resolution" else [settings["resolution"]])
+    return sorted(sides)
+
+
+def _gan_problems(config: dict) -> Iterator[str]:
+    sides = trained_resolutions(config)
+    for name, gan in config["gans"].items():
+        key = f"gans.{name}"
+        group = gan["networks"]["mbstd_group"]
+        batches = [gan["minibatch"], *gan["minibatch_per_resolution"].values()]
+        if any(batch % group for batch in batches):
+            yield f"key '{key}.minibatch': every minibatch ({batches}) must be a multiple of mbstd_group {group}"
+        if name != "prog" or not sides:
+            continue
+        growth = gan["growth"]
+        start = growth["initial_resolution"]
+        if not _is_power_of_two(start) or start > min(sides):
+            yield (f"key '{key}.growth.initial_resolution': {start} must be a power of two no larger than the "
+                   f"smallest trained resolution ({min(sides)})")
+            continue
+        levels = max(sides).bit_length() - start.bit_length()
+        grown = levels * (growth["training_kimg"] + growth["transition_kimg"])
+        if gan["total_kimg"] < grown:
+            yield (f"key '{key}.total_kimg': {gan['total_kimg']:g} ends before growth to {max(sides)} px does "
+                   f"(kimg {grown:g}: {levels} levels x (training_kimg + transition_kimg))")
 
 
 def section_hash(section: Any) -> str:

@@ -31,6 +31,7 @@ wildcard_constraints:
     gan="prog|cpd",
     source="real|prog|cpd",
     seed=r"\d+",
+    extractor="inception|random",
 
 
 DEMO = config["demo"]
@@ -81,10 +82,43 @@ def arm_values(dataset, arm):
     return dataset_config(dataset)["arms"][arm]["values"]
 
 
+def arm_runs():
+    """(dataset, arm, value) of every enabled arm dataset."""
+    return [(dataset, arm, value) for dataset in enabled_datasets() for arm in enabled_arms(dataset)
+            for value in arm_values(dataset, arm)]
+
+
+FID = config["fid"]
+
+
+def enabled_gans():
+    return [name for name in ("prog", "cpd") if config["gans"][name]["enabled"]]
+
+
+def gan_settings_json(wildcards):
+    """The validated config section of one GAN, shell-quoted, for the training job."""
+    return shlex.quote(json.dumps(config["gans"][wildcards.gan], sort_keys=True))
+
+
+def fid_weights():
+    """The Inception weights file as an input, when the configured extractor needs it."""
+    return [FID["inception_weights"]] if FID["extractor"] == "inception" else []
+
+
+def fid_real_stats(wildcards):
+    return f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}/fid/{FID['extractor']}/train.npz"
+
+
+def gan_targets():
+    """Per GAN run: its record, sample grid and synthetic train split (which implies valid and test)."""
+    return [f"results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/{name}"
+            for dataset, arm, value in arm_runs() for gan in enabled_gans() for seed in config["seeds"]
+            for name in ("training.json", "samples.png", "synthetic/train.tfrecord")]
+
+
 def dataset_targets():
     """meta.json of every enabled (dataset, arm, value): written last, so it marks a complete dataset."""
-    return [f"results/{dataset}/{arm}/{value}/data/meta.json"
-            for dataset in enabled_datasets() for arm in enabled_arms(dataset) for value in arm_values(dataset, arm)]
+    return [f"results/{dataset}/{arm}/{value}/data/meta.json" for dataset, arm, value in arm_runs()]
 
 
 def demo_targets():
@@ -94,4 +128,4 @@ def demo_targets():
 
 def all_targets():
     """The final targets of the workflow, chosen by the config switches."""
-    return demo_targets() + dataset_targets()
+    return demo_targets() + dataset_targets() + gan_targets()

@@ -1,0 +1,89 @@
+"""Command lines of the GAN stage.
+
+`python -m gan_prog train ...` / `python -m gan_cpd train ...` train one run (see `train_arguments`);
+`python -m gan_common infer ...` writes a run's synthetic splits. The entry points only parse arguments.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import keras
+
+from fid.extractors import EXTRACTORS, make_extractor
+from fid.real_stats import load_real
+from gan_common.data import TrainImages
+from gan_common.family import Family
+from gan_common.inference import write_synthetic_split
+from gan_common.training import RunFiles, Settings, Trainer  # also registers the custom layers for loading
+from synthbench.runtime import configure
+
+SPLITS = ("train", "valid", "test")
+
+
+def train_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, required=True, help="the arm's data/ folder (train split + meta.json)")
+    parser.add_argument("--real-stats", type=Path, required=True, help="cached FID statistics of the train split")
+    parser.add_argument("--extractor", choices=EXTRACTORS, required=True)
+    parser.add_argument("--inception-weights", type=Path)
+    parser.add_argument("--fid-resize", type=int, default=299)
+    parser.add_argument("--settings-json", required=True, help="the config's gans.<name> section as JSON")
+    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--threads", type=int, help="CPU threads TensorFlow may use (default: all)")
+    parser.add_argument("--out", type=Path, required=True)
+
+
+def train(family: Family, args: argparse.Namespace) -> None:
+    configure(args.threads, args.seed)
+    meta = json.loads((args.data / "meta.json").read_text())
+    section = json.loads(args.settings_json)
+    settings = Settings.from_config(section, meta["resolution"], family.grows)
+    real, real_labels = load_real(args.real_stats)
+    extractor = make_extractor(args.extractor, weights=args.inception_weights, resize=args.fid_resize,
+                               seed=args.seed)
+    if extractor.name != real.extractor:
+        raise ValueError(f"{args.real_stats}: statistics from extractor {real.extractor!r}, "
+                         f"this run uses {extractor.name!r}")
+    images = TrainImages(args.data / "train.tfrecord", args.data / "train.csv", len(meta["labels"]),
+                         meta["resolution"], args.seed)
+    run_config = {"settings": section, "seed": args.seed, "extractor": extractor.name,
+                  "data_config_sha256": meta["config_sha256"], "manifest_sha256": meta["manifest_sha256"]}
+    trainer = Trainer(family, settings, images, meta["labels"], real, real_labels, extractor, RunFiles(args.out),
+                      args.seed, run_config)
+    trainer.train()
+
+
+def infer(args: argparse.Namespace) -> None:
+    configure(args.threads, args.seed)
+    meta = json.loads((args.data / "meta.json").read_text())
+    generator = keras.saving.load_model(args.network, compile=False)
+    latent_size = generator.inputs[0].shape[-1]
+    for index, split in enumerate(SPLITS):
+        rows = write_synthetic_split(generator, latent_size, args.data / f"{split}.csv", meta["labels"],
+                                     args.seed * len(SPLITS) + index, args.out / f"{split}.tfrecord",
+                                     args.out / f"{split}.csv")
+        print(f"wrote {rows} synthetic {split} rows to {args.out / f'{split}.tfrecord'}", flush=True)
+
+
+def main(family: Family | None = None, argv: list[str] | None = None) -> None:
+    """`train` for a GAN package's entry point (family given); `infer` for gan_common's."""
+    parser = argparse.ArgumentParser(prog=f"python -m gan_{family.name}" if family else "python -m gan_common")
+    commands = parser.add_subparsers(dest="command", required=True)
+    if family is not None:
+        train_arguments(commands.add_parser("train", help=f"train the {family.name} GAN on one arm's real data"))
+    else:
+        inference = commands.add_parser("infer", help="write synthetic train/valid/test splits from a run")
+        inference.add_argument("--network", type=Path, required=True)
+        inference.add_argument("--data", type=Path, required=True, help="the arm's real data/ folder")
+        inference.add_argument("--seed", type=int, required=True)
+        inference.add_argument("--threads", type=int, help="CPU threads TensorFlow may use (default: all)")
+        inference.add_argument("--out", type=Path, required=True, help="the run's synthetic/ folder")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "train":
+            train(family, args)
+        else:
+            infer(args)
+    except (OSError, ValueError, KeyError) as error:
+        sys.exit(f"error: {error}")

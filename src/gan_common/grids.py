@@ -1,0 +1,75 @@
+"""Sample grids: for each of the most frequent classes, real training images next to fakes of that class.
+
+A class is a label combination (a unique multi-hot vector). Looking at one grid tells whether the generator
+learned each class's look, which FID alone does not show.
+"""
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from gan_common.evaluation import generate  # noqa: E402
+from synthbench import records  # noqa: E402
+from synthbench.atomic import replacing  # noqa: E402
+
+MAX_CLASSES = 8
+
+
+def class_name(vector: np.ndarray, label_names: list[str]) -> str:
+    names = [name for name, on in zip(label_names, vector, strict=True) if on > 0.5]
+    return " + ".join(names) if names else "(no label)"
+
+
+def real_examples(tfrecord: Path, csv: Path, label_names: list[str], side: int, per_class: int,
+                  max_classes: int = MAX_CLASSES) -> list[tuple[np.ndarray, np.ndarray]]:
+    """[(label vector, up to `per_class` real images)] for the most frequent classes, most frequent first.
+
+    Classes and rows are chosen from the CSV; the records are then streamed, so memory stays small at any size.
+    """
+    labels = pd.read_csv(csv)[label_names].to_numpy(np.float32)
+    classes, inverse, counts = np.unique(labels, axis=0, return_inverse=True, return_counts=True)
+    order = np.argsort(-counts, kind="stable")[:max_classes]
+    wanted = {index: np.flatnonzero(inverse.ravel() == index)[:per_class] for index in order}
+    rows = np.sort(np.concatenate(list(wanted.values())))
+    picked, start = {}, 0
+    for batch in records.dataset(tfrecord, len(label_names), side, batch_size=1024).as_numpy_iterator():
+        for row in rows[(rows >= start) & (rows < start + len(batch["image"]))]:
+            picked[row] = batch["image"][row - start]
+        start += len(batch["image"])
+        if start > rows[-1]:
+            break
+    return [(classes[index], np.stack([picked[row] for row in wanted[index]])) for index in order]
+
+
+def save_sample_grid(generator, images, label_names: list[str], latent_size: int, seed: int, path: Path,
+                     per_class: int = 6) -> None:
+    """Writes a PNG: one row per class, `per_class` reals then `per_class` fakes."""
+    examples = real_examples(images.tfrecord, images.csv, label_names, images.side, per_class)
+    label_rows = np.repeat(np.stack([vector for vector, _ in examples]), per_class, axis=0)
+    fakes = generate(generator, label_rows, latent_size, seed=seed + 2).reshape(
+        len(examples), per_class, images.side, images.side)
+    figure, axes = plt.subplots(len(examples), 2 * per_class,
+                                figsize=(2 * per_class * 0.9, len(examples) * 0.9 + 0.6), squeeze=False)
+    for row, ((vector, reals), fake_row) in enumerate(zip(examples, fakes, strict=True)):
+        for column in range(2 * per_class):
+            axis = axes[row, column]
+            axis.set_xticks([])
+            axis.set_yticks([])
+            source = reals if column < per_class else fake_row
+            index = column % per_class
+            if index < len(source):
+                axis.imshow(source[index], cmap="gray", vmin=0, vmax=255)
+            else:
+                axis.set_frame_on(False)
+        axes[row, 0].set_ylabel(class_name(vector, label_names), rotation=0, ha="right", va="center", fontsize=7)
+    axes[0, 0].set_title("real", fontsize=8, loc="left")
+    axes[0, per_class].set_title("synthetic", fontsize=8, loc="left")
+    figure.tight_layout()
+    with replacing(path) as partial:
+        figure.savefig(partial, format="png", dpi=100)
+    plt.close(figure)

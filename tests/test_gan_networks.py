@@ -1,0 +1,81 @@
+"""Both GANs' networks: shapes and parameter counts per resolution, fade-in continuity of the progressive
+generator, and the projection discriminator's label term."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_common.layers import LodBlend, set_lod
+from gan_cpd import networks as cpd
+from gan_prog import networks as prog
+
+SETTINGS = {"latent_size": 8, "fmap_base": 32, "fmap_max": 16, "mbstd_group": 4}
+LABELS = 3
+
+
+def nf(stage: int) -> int:
+    return min(32 // 2 ** stage, 16)
+
+
+def conv_params(cin: int, cout: int, kernel: int = 3) -> int:
+    return kernel * kernel * cin * cout + cout
+
+
+def prog_generator_params(resolution: int) -> int:
+    """Dense to 4x4, a 3x3 conv, to-image; then per doubling two convs, a to-image and a lod weight."""
+    total = (SETTINGS["latent_size"] + LABELS + 1) * nf(1) * 16 + conv_params(nf(1), nf(1)) + conv_params(nf(1), 1, 1)
+    for level in range(3, int(np.log2(resolution)) + 1):
+        cin, cout = nf(level - 2), nf(level - 1)
+        total += conv_params(cin, cout) + conv_params(cout, cout) + conv_params(cout, 1, 1) + 1
+    return total
+
+
+@pytest.mark.parametrize("resolution", [8, 16, 32])
+def test_prog_shapes_and_parameter_counts(resolution):
+    generator, discriminator = prog.build(resolution, LABELS, SETTINGS)
+    z, labels = tf.random.normal([4, 8]), tf.one_hot([0, 1, 2, 0], LABELS)
+    assert generator([z, labels]).shape == (4, resolution, resolution, 1)
+    assert discriminator(tf.zeros([4, resolution, resolution, 1])).shape == (4, 1 + LABELS)
+    assert generator.count_params() == prog_generator_params(resolution)
+
+
+def test_prog_discriminator_grows_by_one_block_per_doubling():
+    small = prog.build_discriminator(16, LABELS, SETTINGS).count_params()
+    large = prog.build_discriminator(32, LABELS, SETTINGS).count_params()
+    # new from-image at 32 px, two convs, the old from-image at 16 px kept, plus one lod weight
+    added = conv_params(1, nf(4), 1) + conv_params(nf(4), nf(4)) + conv_params(nf(4), nf(3)) + 1
+    assert large - small == added
+
+
+@pytest.mark.parametrize("resolution", [8, 16, 32])
+def test_cpd_shapes(resolution):
+    generator, discriminator = cpd.build(resolution, LABELS, SETTINGS)
+    z, labels = tf.random.normal([4, 8]), tf.one_hot([0, 1, 2, 0], LABELS)
+    assert generator([z, labels]).shape == (4, resolution, resolution, 1)
+    assert discriminator([tf.zeros([4, resolution, resolution, 1]), labels]).shape == (4, 1)
+    assert not any(isinstance(layer, LodBlend) for layer in generator.layers), "no growth machinery"
+
+
+def test_fade_in_starts_from_the_upsampled_lower_resolution_output():
+    generator = prog.build_generator(16, LABELS, SETTINGS)
+    blends = [layer for layer in generator.layers if isinstance(layer, LodBlend)]
+    eight_px = tf.keras.Model(generator.inputs, next(b for b in blends if b.level == 1).output)
+    z, labels = tf.random.normal([2, 8], seed=1), tf.one_hot([0, 2], LABELS)
+    set_lod(generator, 1.0)  # the instant the 16 px level starts fading in
+    low = eight_px([z, labels]).numpy()
+    upsampled = np.repeat(np.repeat(low, 2, axis=1), 2, axis=2)
+    np.testing.assert_allclose(generator([z, labels]).numpy(), upsampled, atol=1e-6)
+    set_lod(generator, 1.0 - 1e-4)
+    assert np.abs(generator([z, labels]).numpy() - upsampled).max() < 1e-2, "output moves continuously"
+    set_lod(generator, 0.0)
+    assert np.abs(generator([z, labels]).numpy() - upsampled).max() > 1e-3, "full detail differs"
+
+
+def test_projection_label_term_is_linear_in_the_labels():
+    discriminator = cpd.build_discriminator(16, LABELS, SETTINGS)
+    images = tf.random.normal([4, 16, 16, 1], seed=2)
+    score = lambda labels: discriminator([images, tf.constant(labels, tf.float32)]).numpy()  # noqa: E731
+    none, first, second = score(np.zeros((4, 3))), score(np.eye(3)[[0] * 4]), score(np.eye(3)[[1] * 4])
+    both = score(np.eye(3)[[0] * 4] + np.eye(3)[[1] * 4])
+    np.testing.assert_allclose(both - none, (first - none) + (second - none), rtol=1e-4, atol=1e-5)
+    assert np.abs(first - none).max() > 1e-4, "labels change the score"

@@ -1,0 +1,131 @@
+"""The GAN machinery's parts on hand-made inputs: layers, losses, growth schedule, reals at a level of
+detail, early stopping and checkpoints."""
+
+import math
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_common import checkpoint
+from gan_common.layers import EqualizedConv2D, EqualizedDense, LodBlend, MinibatchStddev, PixelNorm, set_lod
+from gan_common.losses import discriminator_loss, generator_loss, gradient_penalty, label_loss
+from gan_common.reals import blend_reals, to_float, to_uint8
+from gan_common.schedule import Schedule
+from gan_common.stopping import EarlyStopping
+
+
+def test_equalized_layers_keep_unit_scale_signals():
+    keras.utils.set_random_seed(0)
+    x = tf.random.normal([256, 8, 8, 64])
+    y = EqualizedConv2D(64, 3, gain=1.0)(x)
+    assert float(tf.math.reduce_std(y)) == pytest.approx(1.0, rel=0.15), "He-scaled N(0,1) weights keep variance"
+    z = EqualizedDense(128, gain=1.0)(tf.random.normal([512, 256]))
+    assert float(tf.math.reduce_std(z)) == pytest.approx(1.0, rel=0.15)
+
+
+def test_pixel_norm_gives_unit_mean_square_per_pixel():
+    y = PixelNorm()(tf.random.normal([2, 4, 4, 16]) * 7.0)
+    np.testing.assert_allclose(tf.reduce_mean(tf.square(y), axis=-1).numpy(), 1.0, rtol=1e-5)
+
+
+def test_minibatch_stddev_appends_one_map_of_group_spread():
+    x = tf.concat([tf.zeros([2, 2, 2, 3]), tf.ones([2, 2, 2, 3]) * 2.0], axis=0)  # group of 4: 0, 0, 2, 2
+    y = MinibatchStddev(group_size=4)(x)
+    assert y.shape == (4, 2, 2, 4)
+    np.testing.assert_allclose(y[..., 3].numpy(), 1.0, rtol=1e-4)  # population std of {0, 0, 2, 2}
+
+
+def test_lod_blend_fades_linearly_between_its_level_and_the_next():
+    blend = LodBlend(level=1)
+    detailed, coarse = tf.zeros([1, 2]), tf.ones([1, 2])
+    blend([detailed, coarse])
+    for lod, expected in ((0.0, 0.0), (1.0, 0.0), (1.25, 0.25), (2.0, 1.0), (3.0, 1.0)):
+        blend.lod.assign(lod)
+        assert float(blend([detailed, coarse])[0, 0]) == pytest.approx(expected)
+
+
+def test_label_loss_is_summed_binary_cross_entropy():
+    labels = tf.constant([[1.0, 0.0]])
+    logits = tf.constant([[2.0, -1.0]])
+    expected = -math.log(1 / (1 + math.exp(-2.0))) - math.log(1 - 1 / (1 + math.exp(1.0)))
+    assert float(label_loss(labels, logits)[0]) == pytest.approx(expected, rel=1e-6)
+
+
+def test_gradient_penalty_of_a_linear_critic_is_known():
+    weights = tf.constant(np.full((1, 2, 2, 1), 0.5, np.float32))  # |grad| = sqrt(4 * 0.25) = 1 -> penalty 0
+    critic = lambda images: tf.reduce_sum(images * weights, axis=[1, 2, 3])  # noqa: E731
+    reals, fakes = tf.zeros([3, 2, 2, 1]), tf.ones([3, 2, 2, 1])
+    mix = tf.constant([0.1, 0.5, 0.9], shape=[3, 1, 1, 1])
+    np.testing.assert_allclose(gradient_penalty(critic, reals, fakes, mix).numpy(), 0.0, atol=1e-6)
+    doubled = lambda images: 2.0 * critic(images)  # noqa: E731
+    np.testing.assert_allclose(gradient_penalty(doubled, reals, fakes, mix).numpy(), 1.0, rtol=1e-5)
+
+
+def test_wgan_losses_on_hand_made_scores():
+    real, fake, penalty = tf.constant([2.0]), tf.constant([-1.0]), tf.constant([0.25])
+    d = discriminator_loss(real, fake, penalty, gp_weight=10.0, drift=0.001)
+    assert float(d[0]) == pytest.approx(-1.0 - 2.0 + 2.5 + 0.004)
+    assert float(generator_loss(fake)[0]) == pytest.approx(1.0)
+
+
+def test_progressive_schedule_grows_from_8px_with_fade_ins():
+    schedule = Schedule(resolution=32, grows=True, initial_resolution=8, training_kimg=10, transition_kimg=10,
+                        minibatch=16, minibatch_per_resolution={8: 64}, lrate=0.001, lrate_per_resolution={32: 0.002})
+    assert schedule.levels == 2 and schedule.grown_kimg == 40
+    assert schedule.at(0).lod == 2 and schedule.at(0).resolution == 8 and schedule.at(0).minibatch == 64
+    assert schedule.at(10).lod == 2
+    assert schedule.at(15).lod == pytest.approx(1.5) and schedule.at(15).resolution == 16
+    assert schedule.at(20).lod == 1 and schedule.at(20).minibatch == 16
+    assert schedule.at(40).lod == 0 and schedule.at(40).resolution == 32 and schedule.at(40).g_lrate == 0.002
+    assert schedule.at(1000).lod == 0
+
+
+def test_no_growth_schedule_is_full_resolution_from_the_start():
+    schedule = Schedule(resolution=32, grows=False, minibatch=16, lrate=0.001)
+    assert schedule.grown_kimg == 0 and schedule.at(0).lod == 0 and schedule.at(0).resolution == 32
+
+
+def test_reals_at_a_level_of_detail():
+    images = tf.constant(np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1))
+    np.testing.assert_array_equal(blend_reals(images, 0.0, levels=2).numpy(), images.numpy())
+    coarse = blend_reals(images, 1.0, levels=2).numpy()[0, :, :, 0]
+    assert coarse[0, 0] == coarse[1, 1] == np.mean([0, 1, 4, 5]), "2x2 average, upsampled back"
+    half = blend_reals(images, 0.5, levels=2).numpy()
+    np.testing.assert_allclose(half, (images.numpy() + blend_reals(images, 1.0, levels=2).numpy()) / 2)
+    np.testing.assert_allclose(blend_reals(images, 2.0, levels=2).numpy(), 7.5)
+
+
+def test_uint8_float_round_trip():
+    pixels = tf.constant(np.arange(256, dtype=np.uint8).reshape(1, 16, 16))
+    np.testing.assert_array_equal(to_uint8(to_float(pixels)).numpy(), pixels.numpy())
+
+
+def test_early_stopping_on_a_scripted_fid_sequence():
+    stopping = EarlyStopping(every_kimg=10, patience=2, start_kimg=20)
+    assert not stopping.due(15) and stopping.due(20)
+    improved = [stopping.record({"kimg": k, "fid": f}) for k, f in ((20, 50.0), (30, 40.0), (40, 41.0))]
+    assert improved == [True, True, False] and not stopping.should_stop
+    assert not stopping.due(45) and stopping.due(50)
+    stopping.record({"kimg": 50, "fid": 40.0})  # a tie is no improvement
+    assert stopping.should_stop and stopping.best["kimg"] == 30
+
+
+def test_checkpoint_round_trip_and_shape_mismatch(tmp_path):
+    variables = [tf.Variable(np.arange(6, dtype=np.float32).reshape(2, 3)), tf.Variable(1.5)]
+    checkpoint.save(tmp_path / "state.npz", {"net": variables}, {"nimg": 1234})
+    fresh = [tf.Variable(np.zeros((2, 3), np.float32)), tf.Variable(0.0)]
+    groups, state = checkpoint.load(tmp_path / "state.npz")
+    checkpoint.assign(fresh, groups["net"], "net")
+    assert state == {"nimg": 1234} and float(fresh[1]) == 1.5
+    np.testing.assert_array_equal(fresh[0].numpy(), variables[0].numpy())
+    with pytest.raises(checkpoint.CheckpointMismatch, match="shape"):
+        checkpoint.assign([tf.Variable(np.zeros((3, 2), np.float32)), tf.Variable(0.0)], groups["net"], "net")
+
+
+def test_set_lod_reaches_every_blend_layer():
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, LodBlend(0)([inputs, LodBlend(1)([inputs, inputs])]))
+    set_lod(model, 0.75)
+    assert [float(layer.lod) for layer in model.layers if isinstance(layer, LodBlend)] == [0.75, 0.75]

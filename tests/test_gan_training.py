@@ -1,0 +1,135 @@
+"""GAN training as a job: a SIGKILL mid-run followed by a rerun resumes from the checkpoint and ends exactly
+like an uninterrupted run (same schedule, same FID history: determinism); inference writes one fake per
+real row with that row's labels."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fid.extractors import make_extractor
+from fid.real_stats import split_statistics
+from gan_common import checkpoint
+from synthbench import records
+
+SIDE, LABELS = 16, ["left", "right"]
+SETTINGS = {"total_kimg": 1.2, "min_kimg": 0, "fid_every_kimg": 0.2, "patience": 50, "tick_kimg": 0.2,
+            "ema_kimg": 0.1, "gp_weight": 10, "drift": 0.001, "minibatch": 8, "minibatch_per_resolution": {},
+            "lrate": 0.002, "lrate_per_resolution": {},
+            "growth": {"initial_resolution": 8, "training_kimg": 0.2, "transition_kimg": 0.2},
+            "networks": {"latent_size": 8, "fmap_base": 64, "fmap_max": 16, "mbstd_group": 4}}
+
+
+def _images(labels: np.ndarray) -> np.ndarray:
+    images = np.full((len(labels), SIDE, SIDE), 40, np.uint8)
+    images[labels[:, 0] == 1, 4:10, 1:7] = 220
+    images[labels[:, 1] == 1, 4:10, 9:15] = 220
+    return images
+
+
+@pytest.fixture(scope="module")
+def arm(tmp_path_factory):
+    """A tiny real arm dataset (train/valid/test + meta.json) and its cached FID statistics."""
+    data = tmp_path_factory.mktemp("arm") / "data"
+    data.mkdir()
+    rng = np.random.default_rng(0)
+    for split, rows in (("train", 96), ("valid", 10), ("test", 12)):
+        labels = np.eye(2, dtype=np.float32)[rng.integers(0, 2, rows)]
+        ids = np.arange(rows) + {"train": 0, "valid": 1000, "test": 2000}[split]
+        with records.RecordWriter(data / f"{split}.tfrecord") as writer:
+            writer.write(_images(labels), labels, ids)
+        table = pd.DataFrame(labels, columns=LABELS)
+        table.insert(0, "patient_id", [f"p{i}" for i in ids])
+        table.insert(0, "image_id", ids)
+        table.to_csv(data / f"{split}.csv", index=False)
+    (data / "meta.json").write_text(json.dumps({"labels": LABELS, "resolution": SIDE, "config_sha256": "c",
+                                                "manifest_sha256": "m"}))
+    stats, used = split_statistics(data / "train.tfrecord", data / "train.csv", LABELS, SIDE,
+                                   make_extractor("random"), num_images=64, seed=0)
+    stats.save(data / "stats.npz", labels=used)
+    return data
+
+
+def _train_command(arm, out):
+    return [sys.executable, "-m", "gan_prog", "train", "--data", str(arm), "--real-stats", str(arm / "stats.npz"),
+            "--extractor", "random", "--settings-json", json.dumps(SETTINGS), "--seed", "3", "--threads", "1",
+            "--out", str(out)]
+
+
+def _run(command, log):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=os.pathsep.join(sys.path))
+    with open(log, "a") as handle:
+        return subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, env=env)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(arm, tmp_path_factory):
+    out = tmp_path_factory.mktemp("uninterrupted")
+    assert _run(_train_command(arm, out), out / "log.txt").wait(timeout=600) == 0, (out / "log.txt").read_text()
+    return out
+
+
+@pytest.mark.e2e
+def test_killed_run_resumes_and_ends_like_an_uninterrupted_one(arm, uninterrupted, tmp_path):
+    out = tmp_path / "run"
+    process = _run(_train_command(arm, out), tmp_path / "log.txt")
+    state = out / "checkpoints/state.npz"
+    deadline = time.time() + 300
+    while time.time() < deadline and process.poll() is None:
+        if state.is_file() and checkpoint.load(state)[1]["nimg"] >= 600:
+            break
+        time.sleep(0.2)
+    assert process.poll() is None, "the run must still be going when it is killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    _groups, killed_state = checkpoint.load(state)
+    assert not (out / "network_final.keras").exists() and not (out / "training.json").exists()
+    assert killed_state["stopping"]["history"], "FID evaluations happened before the kill"
+
+    assert _run(_train_command(arm, out), tmp_path / "log.txt").wait(timeout=600) == 0
+    log = (tmp_path / "log.txt").read_text()
+    assert f"resuming at kimg {killed_state['nimg'] / 1000:.1f}" in log
+    resumed, reference = pd.read_csv(out / "fid.csv"), pd.read_csv(uninterrupted / "fid.csv")
+    history_before_kill = pd.DataFrame(killed_state["stopping"]["history"])
+    pd.testing.assert_frame_equal(resumed.head(len(history_before_kill))[["kimg", "fid"]],
+                                  history_before_kill[["kimg", "fid"]], check_dtype=False)
+    np.testing.assert_array_equal(resumed["kimg"], reference["kimg"])
+    np.testing.assert_allclose(resumed["fid"], reference["fid"], rtol=1e-5)
+    record, expected = (json.loads((d / "training.json").read_text()) for d in (out, uninterrupted))
+    assert record["kimg"] == expected["kimg"] == 1.2 and record["stop_reason"] == "total_kimg"
+    assert record["best_kimg"] == expected["best_kimg"]
+
+
+@pytest.mark.e2e
+def test_outputs_of_a_run(uninterrupted):
+    record = json.loads((uninterrupted / "training.json").read_text())
+    history = pd.read_csv(uninterrupted / "fid.csv")
+    assert history["kimg"].min() >= 0.4, "no FID before the network is fully grown"
+    assert set(history["extractor"]) == {"random"} and record["extractor"] == "random"
+    assert record["best_fid"] == history["fid"].min()
+    assert (uninterrupted / "samples.png").stat().st_size > 0
+    assert "stopped at kimg 1.20 (total_kimg)" in (uninterrupted / "log.txt").read_text()
+
+
+@pytest.mark.e2e
+def test_inference_writes_one_fake_per_real_row_with_its_labels(arm, uninterrupted, tmp_path):
+    command = [sys.executable, "-m", "gan_common", "infer", "--network", str(uninterrupted / "network_final.keras"),
+               "--data", str(arm), "--seed", "3", "--out", str(tmp_path / "synthetic")]
+    assert _run(command, tmp_path / "log.txt").wait(timeout=300) == 0, (tmp_path / "log.txt").read_text()
+    for split in ("train", "valid", "test"):
+        real = pd.read_csv(arm / f"{split}.csv")
+        fake = pd.read_csv(tmp_path / f"synthetic/{split}.csv")
+        assert list(fake.columns) == list(real.columns)
+        pd.testing.assert_frame_equal(fake[LABELS], real[LABELS])
+        assert (fake["image_id"] == -np.arange(1, len(real) + 1)).all() and set(fake["patient_id"]) == {"synthetic"}
+        images, labels, ids = records.read_records(tmp_path / f"synthetic/{split}.tfrecord", len(LABELS), SIDE)
+        assert images.shape == (len(real), SIDE, SIDE) and images.dtype == np.uint8
+        np.testing.assert_array_equal(labels, real[LABELS].to_numpy(np.float32))
+        np.testing.assert_array_equal(ids, fake["image_id"])
+    assert images.std() > 0, "fakes are images, not a constant"

@@ -1,0 +1,112 @@
+# GANs: FID machinery (Inception weights, cached real statistics) -> one training job per
+# (dataset, arm, value, gan, seed), resumable from checkpoints/ -> inference writes synthetic splits.
+
+
+rule fid_inception_weights:
+    output:
+        weights=FID["inception_weights"],
+    log:
+        "logs/fid/inception_weights.log",
+    params:
+        downloads=FID["inception_downloads"],
+    conda:
+        "../../envs/tensorflow.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+    shell:
+        "python -m fid fetch --out {output.weights} --downloads {params.downloads} > {log} 2>&1"
+
+
+rule fid_real_stats:
+    input:
+        records="results/{dataset}/{arm}/{value}/data/train.tfrecord",
+        csv="results/{dataset}/{arm}/{value}/data/train.csv",
+        meta="results/{dataset}/{arm}/{value}/data/meta.json",
+        weights=fid_weights(),
+    output:
+        "results/{dataset}/{arm}/{value}/fid/{extractor}/train.npz",
+    log:
+        "logs/{dataset}/{arm}/{value}/fid/{extractor}/train.log",
+    benchmark:
+        "benchmarks/{dataset}/{arm}/{value}/fid/{extractor}/train.tsv"
+    params:
+        weights=lambda wildcards, input: f"--weights {input.weights}" if input.weights else "",
+        resize=FID["resize"],
+        num_images=FID["num_images"],
+        batch_size=FID["batch_size"],
+        seed=config["seed"],
+    conda:
+        "../../envs/tensorflow.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+    shell:
+        "python -m fid stats --records {input.records} --csv {input.csv} --meta {input.meta}"
+        " --extractor {wildcards.extractor} {params.weights} --resize {params.resize}"
+        " --num-images {params.num_images} --batch-size {params.batch_size} --seed {params.seed}"
+        " --threads {threads} --out {output} > {log} 2>&1"
+
+
+rule train_gan:
+    input:
+        train="results/{dataset}/{arm}/{value}/data/train.tfrecord",
+        meta="results/{dataset}/{arm}/{value}/data/meta.json",
+        stats=fid_real_stats,
+        weights=fid_weights(),
+    output:
+        network="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/network_final.keras",
+        fid="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/fid.csv",
+        record="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/training.json",
+        samples="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/samples.png",
+    log:
+        "logs/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/train.log",
+    benchmark:
+        "benchmarks/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/train.tsv"
+    params:
+        data=lambda wildcards, input: Path(input.meta).parent,
+        out=lambda wildcards, output: Path(output.network).parent,
+        settings=gan_settings_json,
+        extractor=FID["extractor"],
+        weights=lambda wildcards, input: f"--inception-weights {input.weights}" if input.weights else "",
+        resize=FID["resize"],
+    conda:
+        "../../envs/tensorflow.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wildcards, attempt: 8000 * attempt,
+    shell:
+        "python -m gan_{wildcards.gan} train --data {params.data} --real-stats {input.stats}"
+        " --extractor {params.extractor} {params.weights} --fid-resize {params.resize}"
+        " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"
+        " > {log} 2>&1"
+
+
+rule gan_inference:
+    input:
+        network=rules.train_gan.output.network,
+        meta="results/{dataset}/{arm}/{value}/data/meta.json",
+        csvs=expand("results/{{dataset}}/{{arm}}/{{value}}/data/{split}.csv", split=("train", "valid", "test")),
+    output:
+        multiext(
+            "results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/synthetic/",
+            "train.tfrecord",
+            "train.csv",
+            "valid.tfrecord",
+            "valid.csv",
+            "test.tfrecord",
+            "test.csv",
+        ),
+    log:
+        "logs/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/inference.log",
+    params:
+        data=lambda wildcards, input: Path(input.meta).parent,
+        out=lambda wildcards, output: Path(output[0]).parent,
+    conda:
+        "../../envs/tensorflow.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+    shell:
+        "python -m gan_common infer --network {input.network} --data {params.data} --seed {wildcards.seed}"
+        " --threads {threads} --out {params.out} > {log} 2>&1"
