@@ -16,6 +16,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/demo.smk"
 include: "workflow/rules/datasets.smk"
 include: "workflow/rules/gans.smk"
+include: "workflow/rules/classifiers.smk"
 
 
 rule all:

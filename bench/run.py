@@ -6,9 +6,9 @@ import platform
 import sys
 from pathlib import Path
 
-from bench import dataset_throughput
+from bench import dataset_throughput, fid_speed, gan_throughput
 
-BENCHMARKS = [dataset_throughput]
+BENCHMARKS = [dataset_throughput, fid_speed, gan_throughput]
 
 
 def machine() -> str:

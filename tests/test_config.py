@@ -123,15 +123,20 @@ def test_snakemake_dry_run_plans_the_paper_dag(tmp_path):
     assert "This was a dry-run" in result.stdout
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     assert jobs["index_chest"] == jobs["index_brain"] == "1", "one index job (manifest + cache) per dataset"
-    assert jobs["arm_split"] == str(4 + 6 + 8 + 4 + 5 + 8), "every value of every arm of both datasets"
+    arm_values = 4 + 6 + 8 + 4 + 5 + 8
+    assert jobs["arm_split"] == str(arm_values), "every value of every arm of both datasets"
     assert "images_256.h5" in result.stdout, "the cache holds the largest side of the resolution arm"
+    assert jobs["fid_inception_weights"] == "1" and jobs["fid_real_stats"] == str(arm_values)
+    assert jobs["train_gan"] == jobs["gan_inference"] == str(2 * arm_values), "both GANs, one seed"
+    assert jobs["train_classifier"] == jobs["test_classifier"] == str(3 * arm_values), "real, prog and cpd"
 
 
 @pytest.mark.e2e
 def test_snakemake_dry_run_of_the_demo_config(tmp_path):
     result = run_snakemake(tmp_path, "-n", "--cores", "1", "--configfile", str(REPO / "config/demo.yaml"))
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
-    assert jobs["demo_chest"] == jobs["demo_brain"] == "1" and jobs["arm_split"] == "14"
+    assert jobs["demo_chest"] == jobs["demo_brain"] == "1" and jobs["arm_split"] == "12"
+    assert jobs["train_gan"] == "24" and jobs["test_classifier"] == "36"
 
 
 @pytest.mark.e2e

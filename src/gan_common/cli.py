@@ -6,7 +6,6 @@
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import keras
@@ -17,6 +16,7 @@ from gan_common.data import TrainImages
 from gan_common.family import Family
 from gan_common.inference import write_synthetic_split
 from gan_common.training import RunFiles, Settings, Trainer  # also registers the custom layers for loading
+from synthbench.cli import add_threads, run
 from synthbench.runtime import configure
 
 SPLITS = ("train", "valid", "test")
@@ -30,7 +30,7 @@ def train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fid-resize", type=int, default=299)
     parser.add_argument("--settings-json", required=True, help="the config's gans.<name> section as JSON")
     parser.add_argument("--seed", type=int, required=True)
-    parser.add_argument("--threads", type=int, help="CPU threads TensorFlow may use (default: all)")
+    add_threads(parser)
     parser.add_argument("--out", type=Path, required=True)
 
 
@@ -71,19 +71,15 @@ def main(family: Family | None = None, argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog=f"python -m gan_{family.name}" if family else "python -m gan_common")
     commands = parser.add_subparsers(dest="command", required=True)
     if family is not None:
-        train_arguments(commands.add_parser("train", help=f"train the {family.name} GAN on one arm's real data"))
+        training = commands.add_parser("train", help=f"train the {family.name} GAN on one arm's real data")
+        train_arguments(training)
+        training.set_defaults(run=lambda args: train(family, args))
     else:
         inference = commands.add_parser("infer", help="write synthetic train/valid/test splits from a run")
         inference.add_argument("--network", type=Path, required=True)
         inference.add_argument("--data", type=Path, required=True, help="the arm's real data/ folder")
         inference.add_argument("--seed", type=int, required=True)
-        inference.add_argument("--threads", type=int, help="CPU threads TensorFlow may use (default: all)")
+        add_threads(inference)
         inference.add_argument("--out", type=Path, required=True, help="the run's synthetic/ folder")
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "train":
-            train(family, args)
-        else:
-            infer(args)
-    except (OSError, ValueError, KeyError) as error:
-        sys.exit(f"error: {error}")
+        inference.set_defaults(run=infer)
+    run(parser, argv)

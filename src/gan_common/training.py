@@ -203,7 +203,7 @@ class Trainer:
             self.best_weights = [np.asarray(w) for w in self.ema.weights]
         self.save_checkpoint()
 
-    def _set_phase(self, phase) -> None:
+    def set_phase(self, phase) -> None:
         for model in (self.generator, self.discriminator, self.ema):
             set_lod(model, phase.lod)
         self.g_optimizer.learning_rate.assign(phase.g_lrate)
@@ -224,7 +224,7 @@ class Trainer:
             phase = schedule.at(self.kimg)
             if phase.minibatch != batch_size:
                 stream, batch_size = iter(self.images.stream(self.nimg, phase.minibatch)), phase.minibatch
-            self._set_phase(phase)
+            self.set_phase(phase)
             ema_beta = 0.5 ** (phase.minibatch / max(settings.ema_kimg * 1000.0, 1e-8))
             images, labels = next(stream)
             losses = self.step(images, labels, tf.constant(phase.lod, tf.float32), tf.constant(ema_beta, tf.float32))

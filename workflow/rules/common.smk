@@ -116,6 +116,38 @@ def gan_targets():
             for name in ("training.json", "samples.png", "synthetic/train.tfrecord")]
 
 
+CLASSIFIER = config["classifier"]
+
+
+def classifier_settings_json():
+    return shlex.quote(json.dumps(CLASSIFIER, sort_keys=True))
+
+
+def classifier_split(split):
+    """Input function: the records a classifier of `{source}` reads for `split` (train or valid).
+
+    Source `real` reads the arm's real data; a GAN source reads that GAN's synthetic data of the same seed,
+    except valid when classifier.synthetic_validation is `real`.
+    """
+    def records(wildcards):
+        arm = f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}"
+        if wildcards.source == "real" or (split == "valid" and CLASSIFIER["synthetic_validation"] == "real"):
+            return f"{arm}/data/{split}.tfrecord"
+        return f"{arm}/gan/{wildcards.source}/seed{wildcards.seed}/synthetic/{split}.tfrecord"
+
+    return records
+
+
+def sources():
+    return ["real", *enabled_gans()]
+
+
+def classifier_targets():
+    """test_metrics.json of every source (real and each enabled GAN) and seed of every arm dataset."""
+    return [f"results/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/test_metrics.json"
+            for dataset, arm, value in arm_runs() for source in sources() for seed in config["seeds"]]
+
+
 def dataset_targets():
     """meta.json of every enabled (dataset, arm, value): written last, so it marks a complete dataset."""
     return [f"results/{dataset}/{arm}/{value}/data/meta.json" for dataset, arm, value in arm_runs()]
@@ -128,4 +160,4 @@ def demo_targets():
 
 def all_targets():
     """The final targets of the workflow, chosen by the config switches."""
-    return demo_targets() + dataset_targets() + gan_targets()
+    return demo_targets() + dataset_targets() + gan_targets() + classifier_targets()

@@ -1,0 +1,77 @@
+"""GAN training throughput at 32 px: images per second through the shared training step (D step with
+gradient penalty, G step, EMA update) fed by the TFRecord stream, for both GANs at the demo and paper network
+sizes. Paper-size networks on a CPU run a few images a second; the figures say what a laptop can and cannot do.
+"""
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+import yaml
+
+from fid.extractors import make_extractor
+from fid.frechet import Statistics
+from gan_common.data import TrainImages
+from gan_common.training import RunFiles, Settings, Trainer
+from gan_cpd.family import CPD
+from gan_prog.family import PROG
+from synthbench import records
+
+REPO = Path(__file__).resolve().parents[1]
+SIDE, LABELS = 32, 4
+
+
+def _arm(folder: Path, rows: int = 1024) -> TrainImages:
+    rng = np.random.default_rng(0)
+    labels = np.eye(LABELS, dtype=np.float32)[rng.integers(0, LABELS, rows)]
+    with records.RecordWriter(folder / "train.tfrecord") as writer:
+        writer.write(rng.integers(0, 256, (rows, SIDE, SIDE), dtype=np.uint8), labels, np.arange(rows))
+    table = pd.DataFrame(labels, columns=[f"l{i}" for i in range(LABELS)])
+    table.insert(0, "image_id", np.arange(rows))
+    table.to_csv(folder / "train.csv", index=False)
+    return TrainImages(folder / "train.tfrecord", folder / "train.csv", LABELS, SIDE, seed=0)
+
+
+def _section(config_name: str, gan: str, minibatch: int) -> dict:
+    section = yaml.safe_load((REPO / "config" / config_name).read_text())["gans"][gan]
+    return {"total_kimg": 1, "min_kimg": 0, "fid_every_kimg": 1, "patience": 1, "tick_kimg": 1, "ema_kimg": 10,
+            "gp_weight": 10, "drift": 0.001, "minibatch": minibatch, "lrate": 0.001,
+            "growth": {"initial_resolution": 8, "training_kimg": 1, "transition_kimg": 1},
+            "networks": {"mbstd_group": 4, **section["networks"]}}
+
+
+def _images_per_second(family, section: dict, images: TrainImages, folder: Path, steps: int) -> float:
+    settings = Settings.from_config(section, SIDE, family.grows)
+    fake_stats = Statistics(np.zeros(2), np.eye(2), 2, "random")
+    trainer = Trainer(family, settings, images, [f"l{i}" for i in range(LABELS)], fake_stats,
+                      np.zeros((2, LABELS), np.float32), make_extractor("random"), RunFiles(folder), 0, {})
+    phase = settings.schedule.at(settings.schedule.grown_kimg)  # fully grown: the full-resolution cost
+    trainer.set_phase(phase)
+    stream = iter(images.stream(0, phase.minibatch))
+    lod, beta = tf.constant(phase.lod), tf.constant(0.99)
+    for _ in range(2):  # trace and warm up
+        trainer.step(*next(stream), lod, beta)
+    start = time.perf_counter()
+    for _ in range(steps):
+        losses = trainer.step(*next(stream), lod, beta)
+    float(losses[0])
+    return steps * phase.minibatch / (time.perf_counter() - start)
+
+
+def run() -> list[dict]:
+    entries = []
+    with tempfile.TemporaryDirectory() as folder:
+        images = _arm(Path(folder))
+        for size, config_name, minibatch, steps in (("demo", "demo.yaml", 32, 30), ("paper", "config.yaml", 8, 3)):
+            for family in (PROG, CPD):
+                section = _section(config_name, family.name, minibatch)
+                rate = _images_per_second(family, section, images, Path(folder), steps)
+                networks = json.dumps({k: section["networks"][k] for k in ("latent_size", "fmap_base", "fmap_max")})
+                entries.append({"name": f"GAN {family.name} training at {SIDE} px, {size} networks, "
+                                        f"minibatch {minibatch}", "unit": "images/s", "figure": round(rate, 1),
+                                "baseline": None, "baseline_name": f"none (networks {networks})", "ratio": None})
+    return entries

@@ -1,0 +1,92 @@
+"""`python -m classifier train ...` and `python -m classifier test ...`: the entry points only parse arguments."""
+
+import argparse
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from classifier.metrics import auroc_report, roc_table
+from classifier.model import build_classifier
+from classifier.pipeline import evaluation_batches, training_batches
+from classifier.training import TrainSettings, fit, predict
+from synthbench.atomic import replacing
+from synthbench.cli import add_threads, run
+from synthbench.runtime import configure
+
+
+def _rows(tfrecord: Path) -> int:
+    return len(pd.read_csv(tfrecord.with_suffix(".csv"), usecols=["image_id"]))
+
+
+def _describe(tfrecord: Path) -> dict:
+    ids = pd.read_csv(tfrecord.with_suffix(".csv"), usecols=["image_id"])["image_id"]
+    return {"records": str(tfrecord), "rows": int(len(ids)), "image_ids": [int(ids.min()), int(ids.max())]}
+
+
+def _train(args: argparse.Namespace) -> None:
+    configure(args.threads, args.seed)
+    meta = json.loads(args.meta.read_text())
+    settings = json.loads(args.settings_json)
+    labels, side = meta["labels"], meta["resolution"]
+    model = build_classifier(len(labels), side, settings["input_size"], settings["weights"])
+    train = training_batches(args.train, len(labels), side, settings["batch_size"], args.seed, _rows(args.train),
+                             settings["cache_mb"])
+    valid = evaluation_batches(args.valid, len(labels), side, settings["batch_size"])
+    args.out.mkdir(parents=True, exist_ok=True)
+    with replacing(args.out / "inputs.json") as partial:
+        partial.write_text(json.dumps({"train": _describe(args.train), "valid": _describe(args.valid),
+                                       "labels": labels, "seed": args.seed}, indent=2) + "\n")
+    train_settings = TrainSettings(**{key: settings[key] for key in TrainSettings.__dataclass_fields__})
+    fit(model, train, valid, train_settings, args.out / "best.weights.h5", args.out / "history.csv")
+
+
+def _test(args: argparse.Namespace) -> None:
+    configure(args.threads)
+    meta = json.loads(args.meta.read_text())
+    settings = json.loads(args.settings_json)
+    names, side = meta["labels"], meta["resolution"]
+    model = build_classifier(len(names), side, settings["input_size"], "none")
+    model.load_weights(args.weights)
+    labels, scores, ids = predict(model, evaluation_batches(args.test, len(names), side, settings["batch_size"]))
+    if len(ids) != _rows(args.test):
+        raise ValueError(f"{args.test}: predicted {len(ids)} rows, the split has {_rows(args.test)}")
+    report = auroc_report(labels, scores, names, resamples=settings["bootstrap"], seed=args.seed,
+                         flip_below_half=settings["flip_below_half"])
+    report["test"] = _describe(args.test)
+    predictions = pd.DataFrame({"image_id": ids})
+    for column, name in enumerate(names):
+        predictions[name] = labels[:, column].astype(int)
+        predictions[f"score {name}"] = scores[:, column]
+    with replacing(args.out / "predictions.csv") as partial:
+        predictions.to_csv(partial, index=False)
+    with replacing(args.out / "roc.csv") as partial:
+        roc_table(labels, scores, names).to_csv(partial, index=False)
+    with replacing(args.out / "test_metrics.json") as partial:
+        partial.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"test mean AUROC {report['mean_auroc']:.4f} (95% CI {report['mean_auroc_ci95'][0]:.4f}-"
+          f"{report['mean_auroc_ci95'][1]:.4f}) over {len(ids)} real test rows", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m classifier", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    train = commands.add_parser("train", help="train on one source's train split, select on its valid split")
+    train.add_argument("--train", type=Path, required=True, help="train .tfrecord (real or synthetic)")
+    train.add_argument("--valid", type=Path, required=True, help="valid .tfrecord used for model selection")
+    train.set_defaults(run=_train)
+    test = commands.add_parser("test", help="test the selected weights on the real test split")
+    test.add_argument("--weights", type=Path, required=True)
+    test.add_argument("--test", type=Path, required=True, help="the arm's real test .tfrecord")
+    test.set_defaults(run=_test)
+    for command in (train, test):
+        command.add_argument("--meta", type=Path, required=True, help="the arm's meta.json (labels, resolution)")
+        command.add_argument("--settings-json", required=True, help="the config's classifier section as JSON")
+        command.add_argument("--seed", type=int, required=True)
+        add_threads(command)
+        command.add_argument("--out", type=Path, required=True)
+    run(parser, argv)
+
+
+if __name__ == "__main__":
+    main()

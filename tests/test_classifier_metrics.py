@@ -1,0 +1,69 @@
+"""Test metrics equal scikit-learn's on saved predictions; degenerate classes are reported and excluded."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from classifier.metrics import auroc_report, bootstrap_mean_auroc, class_aurocs, roc_table
+
+NAMES = ["a", "b", "c"]
+
+
+@pytest.fixture
+def predictions():
+    rng = np.random.default_rng(0)
+    labels = (rng.random((300, 3)) < [0.3, 0.5, 0.0]).astype(float)  # class c: no positives in test
+    scores = np.clip(labels * 0.4 + rng.random((300, 3)) * 0.8, 0, 1)
+    scores[:, 1] = 1 - scores[:, 1]  # class b predicted backwards: AUROC < 0.5
+    return labels, scores
+
+
+def test_per_class_and_mean_auroc_equal_scikit_learn(predictions):
+    labels, scores = predictions
+    report = auroc_report(labels, scores, NAMES, resamples=1000, seed=1)
+    for column, name in enumerate(NAMES[:2]):
+        assert report["classes"][name]["auroc"] == pytest.approx(roc_auc_score(labels[:, column], scores[:, column]))
+    expected_mean = np.mean([roc_auc_score(labels[:, c], scores[:, c]) for c in (0, 1)])
+    assert report["mean_auroc"] == pytest.approx(expected_mean)
+    assert report["auroc"] == "raw" and report["test_rows"] == 300
+
+
+def test_degenerate_class_is_excluded_with_reason_and_counts(predictions):
+    labels, scores = predictions
+    report = auroc_report(labels, scores, NAMES, resamples=1000, seed=1)
+    assert report["classes"]["c"] == {"auroc": None, "positives": 0, "negatives": 300}
+    assert report["excluded"] == {"c": "only negative labels among the 300 test rows"}
+    assert report["classes"]["a"]["positives"] == int(labels[:, 0].sum())
+
+
+def test_bootstrap_ci_is_seeded_and_brackets_the_mean(predictions):
+    labels, scores = predictions
+    first = auroc_report(labels, scores, NAMES, resamples=1000, seed=7)
+    again = auroc_report(labels, scores, NAMES, resamples=1000, seed=7)
+    other = auroc_report(labels, scores, NAMES, resamples=1000, seed=8)
+    low, high = first["mean_auroc_ci95"]
+    assert first["mean_auroc_ci95"] == again["mean_auroc_ci95"] != other["mean_auroc_ci95"]
+    assert low < first["mean_auroc"] < high
+    means = bootstrap_mean_auroc(labels, scores, 1000, seed=7)
+    assert (low, high) == pytest.approx((np.percentile(means, 2.5), np.percentile(means, 97.5)))
+
+
+def test_flip_below_half_is_an_option_and_labelled(predictions):
+    labels, scores = predictions
+    raw = class_aurocs(labels, scores)
+    flipped = auroc_report(labels, scores, NAMES, resamples=1000, seed=1, flip_below_half=True)
+    assert raw[1] < 0.5 and flipped["classes"]["b"]["auroc"] == pytest.approx(1 - raw[1])
+    assert flipped["auroc"].startswith("flipped")
+
+
+def test_no_usable_class_is_an_error():
+    with pytest.raises(ValueError, match="no class has both label values"):
+        auroc_report(np.zeros((5, 2)), np.zeros((5, 2)), ["a", "b"], resamples=1000, seed=0)
+
+
+def test_roc_table_has_curves_for_usable_classes(predictions):
+    labels, scores = predictions
+    table = roc_table(labels, scores, NAMES)
+    assert set(table["class"]) == {"a", "b"}
+    curve = table[table["class"] == "a"]
+    assert curve["fpr"].iloc[-1] == 1.0 and curve["tpr"].iloc[-1] == 1.0
