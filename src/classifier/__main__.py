@@ -29,7 +29,7 @@ def _train(args: argparse.Namespace) -> None:
     meta = json.loads(args.meta.read_text())
     settings = json.loads(args.settings_json)
     labels, side = meta["labels"], meta["resolution"]
-    model = build_classifier(len(labels), side, settings["input_size"], settings["weights"])
+    model = build_classifier(len(labels), side, settings["input_size"], settings["weights"], settings["bn_momentum"])
     train = training_batches(args.train, len(labels), side, settings["batch_size"], args.seed, _rows(args.train),
                              settings["cache_mb"])
     valid = evaluation_batches(args.valid, len(labels), side, settings["batch_size"])

@@ -2,7 +2,9 @@
 DenseNet-121 -> global average pool ("features", 1024-d) -> sigmoid over the arm's label columns.
 
 Preprocessing lives inside the model, so a saved model takes the uint8 images of our TFRecords as they are,
-and the random horizontal flip is active only in training.
+and the random horizontal flip is active only in training. `bn_momentum` sets the batch-norm moving-average
+momentum (Keras's 0.99 needs several hundred steps before the inference statistics settle: too slow for
+short runs on small data).
 """
 
 from pathlib import Path
@@ -26,7 +28,8 @@ def backbone_weights(weights: str) -> str | None:
     return str(weights)
 
 
-def build_classifier(num_labels: int, side: int, input_size: int, weights: str = "none") -> keras.Model:
+def build_classifier(num_labels: int, side: int, input_size: int, weights: str = "none",
+                     bn_momentum: float = 0.99) -> keras.Model:
     images = keras.Input((side, side, 1), name="images")
     x = keras.layers.RandomFlip("horizontal", name="flip")(images)
     if side != input_size:
@@ -36,6 +39,9 @@ def build_classifier(num_labels: int, side: int, input_size: int, weights: str =
     x = keras.layers.Normalization(mean=IMAGENET_MEAN, variance=[s * s for s in IMAGENET_STD], name="imagenet")(x)
     backbone = keras.applications.DenseNet121(include_top=False, weights=backbone_weights(weights),
                                               input_shape=(input_size, input_size, 3), pooling="avg")
+    for layer in backbone.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.momentum = bn_momentum
     features = keras.layers.Identity(name=FEATURES_LAYER)(backbone(x))
     outputs = keras.layers.Dense(num_labels, activation="sigmoid", name="labels")(features)
     return keras.Model(images, outputs, name="classifier")
