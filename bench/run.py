@@ -6,9 +6,9 @@ import platform
 import sys
 from pathlib import Path
 
-from bench import dataset_throughput, fid_speed, gan_throughput
+from bench import classifier_pipeline, dataset_throughput, fid_speed, gan_throughput
 
-BENCHMARKS = [dataset_throughput, fid_speed, gan_throughput]
+BENCHMARKS = [dataset_throughput, fid_speed, gan_throughput, classifier_pipeline]
 
 
 def machine() -> str:
@@ -21,7 +21,7 @@ def main() -> None:
         for entry in module.run():
             entries.append({**entry, "machine": machine()})
             print(f"{entry['name']}: {entry['figure']} {entry['unit']} (baseline {entry['baseline']}, "
-                  f"ratio {entry['ratio']}x)", file=sys.stderr)
+                  f"ratio {entry['ratio']}x)", file=sys.stderr, flush=True)
     out = Path(__file__).with_name("results.json")
     out.write_text(json.dumps(entries, indent=2) + "\n")
     width = max(len(e["name"]) for e in entries)

@@ -10,13 +10,13 @@ import math
 import keras
 
 from gan_common.blocks import channels, conv, critic_head, from_image, latent_and_labels, start_4x4, to_image
-from gan_common.layers import EqualizedDense, LodBlend
+from gan_common.layers import EqualizedDense, LodBlend, PixelNorm
 
 
 def build_generator(resolution: int, num_labels: int, settings: dict) -> keras.Model:
     top, nf = int(math.log2(resolution)), channels(settings)
     z, labels, code = latent_and_labels(settings["latent_size"], num_labels)
-    x = conv(start_4x4(code, nf(1)), nf(1), pixel_norm=True)
+    x = conv(PixelNorm()(start_4x4(code, nf(1))), nf(1), pixel_norm=True)
     image = to_image(x)
     for level_log2 in range(3, top + 1):
         x = keras.layers.UpSampling2D()(x)
