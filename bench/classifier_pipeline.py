@@ -36,7 +36,8 @@ def run() -> list[dict]:
         with records.RecordWriter(path) as writer:
             writer.write(images, labels, np.arange(ROWS))
         stream = training_batches(path, LABELS, SIDE, BATCH, seed=0, rows=ROWS, cache_mb=2048)
-        ours = _rate(model, lambda steps: model.fit(stream, epochs=1, steps_per_epoch=steps, verbose=0))
+        ours = _rate(model, lambda steps: model.fit(stream, epochs=1, steps_per_epoch=steps,
+                                                                  shuffle=False, verbose=0))
     arrays = images[..., None].astype(np.float32)
     baseline = _rate(model, lambda steps: model.fit(arrays[:steps * BATCH], labels[:steps * BATCH],
                                                     batch_size=BATCH, epochs=1, verbose=0))

@@ -20,15 +20,25 @@ def main() -> None:
     for module in BENCHMARKS:
         for entry in module.run():
             entries.append({**entry, "machine": machine()})
-            print(f"{entry['name']}: {entry['figure']} {entry['unit']} (baseline {entry['baseline']}, "
-                  f"ratio {entry['ratio']}x)", file=sys.stderr, flush=True)
+            print(f"{entry['name']}: {entry['figure']} {entry['unit']} (baseline {_shown(entry['baseline'])}, "
+                  f"ratio {_shown(entry['ratio'], 'x')})", file=sys.stderr, flush=True)
     out = Path(__file__).with_name("results.json")
     out.write_text(json.dumps(entries, indent=2) + "\n")
-    width = max(len(e["name"]) for e in entries)
-    print(f"\n{'benchmark':<{width}}  {'figure':>10}  {'baseline':>10}  ratio")
-    for e in entries:
-        print(f"{e['name']:<{width}}  {e['figure']:>10}  {e['baseline']:>10}  {e['ratio']}x  {e.get('goal', '')}")
+    print_table(entries)
     print(f"\nwritten to {out}")
+
+
+def _shown(value, suffix: str = "") -> str:
+    """A figure for the table; '-' where a benchmark has no baseline."""
+    return "-" if value is None else f"{value}{suffix}"
+
+
+def print_table(entries: list[dict]) -> None:
+    width = max(len(e["name"]) for e in entries)
+    print(f"\n{'benchmark':<{width}}  {'figure':>10}  {'unit':<9} {'baseline':>10}  ratio")
+    for e in entries:
+        print(f"{e['name']:<{width}}  {e['figure']:>10}  {e['unit']:<9} {_shown(e['baseline']):>10}  "
+              f"{_shown(e['ratio'], 'x')}  {e.get('goal', '')}")
 
 
 if __name__ == "__main__":
