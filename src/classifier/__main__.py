@@ -15,11 +15,8 @@ from synthbench.cli import add_threads, run
 from synthbench.runtime import configure
 
 
-def _rows(tfrecord: Path) -> int:
-    return len(pd.read_csv(tfrecord.with_suffix(".csv"), usecols=["image_id"]))
-
-
 def _describe(tfrecord: Path) -> dict:
+    """Which records a job read: path, rows and image-id range (from the CSV that mirrors them)."""
     ids = pd.read_csv(tfrecord.with_suffix(".csv"), usecols=["image_id"])["image_id"]
     return {"records": str(tfrecord), "rows": int(len(ids)), "image_ids": [int(ids.min()), int(ids.max())]}
 
@@ -30,13 +27,13 @@ def _train(args: argparse.Namespace) -> None:
     settings = json.loads(args.settings_json)
     labels, side = meta["labels"], meta["resolution"]
     model = build_classifier(len(labels), side, settings["input_size"], settings["weights"], settings["bn_momentum"])
-    train = training_batches(args.train, len(labels), side, settings["batch_size"], args.seed, _rows(args.train),
-                             settings["cache_mb"])
+    inputs = {"train": _describe(args.train), "valid": _describe(args.valid), "labels": labels, "seed": args.seed}
+    train = training_batches(args.train, len(labels), side, settings["batch_size"], args.seed,
+                             inputs["train"]["rows"], settings["cache_mb"])
     valid = evaluation_batches(args.valid, len(labels), side, settings["batch_size"])
     args.out.mkdir(parents=True, exist_ok=True)
     with replacing(args.out / "inputs.json") as partial:
-        partial.write_text(json.dumps({"train": _describe(args.train), "valid": _describe(args.valid),
-                                       "labels": labels, "seed": args.seed}, indent=2) + "\n")
+        partial.write_text(json.dumps(inputs, indent=2) + "\n")
     train_settings = TrainSettings(**{key: settings[key] for key in TrainSettings.__dataclass_fields__})
     fit(model, train, valid, train_settings, args.out / "best.weights.h5", args.out / "history.csv")
 
@@ -48,12 +45,13 @@ def _test(args: argparse.Namespace) -> None:
     names, side = meta["labels"], meta["resolution"]
     model = build_classifier(len(names), side, settings["input_size"], "none")
     model.load_weights(args.weights)
+    test = _describe(args.test)
     labels, scores, ids = predict(model, evaluation_batches(args.test, len(names), side, settings["batch_size"]))
-    if len(ids) != _rows(args.test):
-        raise ValueError(f"{args.test}: predicted {len(ids)} rows, the split has {_rows(args.test)}")
+    if len(ids) != test["rows"]:
+        raise ValueError(f"{args.test}: predicted {len(ids)} rows, the split has {test['rows']}")
     report = auroc_report(labels, scores, names, resamples=settings["bootstrap"], seed=args.seed,
                          flip_below_half=settings["flip_below_half"])
-    report["test"] = _describe(args.test)
+    report["test"] = test
     predictions = pd.DataFrame({"image_id": ids})
     for column, name in enumerate(names):
         predictions[name] = labels[:, column].astype(int)

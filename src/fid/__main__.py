@@ -24,7 +24,6 @@ def _stats(args: argparse.Namespace) -> None:
                                batch_size=args.batch_size, seed=args.seed)
     stats, labels = split_statistics(args.records, args.csv, meta["labels"], meta["resolution"], extractor,
                                      args.num_images, args.seed)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     stats.save(args.out, labels=labels)
     print(f"wrote {args.out}: {stats.count} images, extractor {stats.extractor}, {stats.mean.size}-d features")
 

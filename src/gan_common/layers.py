@@ -19,6 +19,11 @@ def _unit_normal() -> keras.initializers.Initializer:
     return keras.initializers.RandomNormal(0.0, 1.0)
 
 
+def pixel_norm(x):
+    """Each pixel's feature vector scaled to unit average square."""
+    return x * ops.rsqrt(ops.mean(ops.square(x), axis=-1, keepdims=True) + 1e-8)
+
+
 def _he_scale(fan_in: int, gain: float) -> float:
     return gain / math.sqrt(fan_in)
 
@@ -75,7 +80,7 @@ class PixelNorm(keras.layers.Layer):
     """Normalises each pixel's feature vector to unit average square (keeps G's magnitudes in check)."""
 
     def call(self, x):
-        return x * ops.rsqrt(ops.mean(ops.square(x), axis=-1, keepdims=True) + 1e-8)
+        return pixel_norm(x)
 
 
 @keras.saving.register_keras_serializable(PACKAGE)
@@ -92,7 +97,7 @@ class ConditionalPixelNorm(keras.layers.Layer):
 
     def call(self, inputs):
         x, condition = inputs
-        x = x * ops.rsqrt(ops.mean(ops.square(x), axis=-1, keepdims=True) + 1e-8)
+        x = pixel_norm(x)
         gamma = self.gamma(condition)[:, None, None, :]
         beta = self.beta(condition)[:, None, None, :]
         return x * (1.0 + gamma) + beta

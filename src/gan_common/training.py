@@ -102,7 +102,7 @@ class Trainer:
         keras.utils.set_random_seed(seed)
         resolution, num_labels = images.side, images.num_labels
         self.generator, self.discriminator = family.build(resolution, num_labels, settings.networks)
-        self.ema, _ = family.build(resolution, num_labels, settings.networks)
+        self.ema = keras.models.clone_model(self.generator)
         self.ema.set_weights(self.generator.get_weights())
         self.g_optimizer = keras.optimizers.Adam(settings.schedule.lrate, beta_1=0.0, beta_2=0.99, epsilon=1e-8)
         self.d_optimizer = keras.optimizers.Adam(settings.schedule.lrate, beta_1=0.0, beta_2=0.99, epsilon=1e-8)
@@ -159,10 +159,9 @@ class Trainer:
 
     # ----- checkpoints ---------------------------------------------------------------------------------------
     def _groups(self) -> dict[str, list]:
-        groups = {"generator": self.generator.weights, "discriminator": self.discriminator.weights,
-                  "ema": self.ema.weights, "g_optimizer": self.g_optimizer.variables,
-                  "d_optimizer": self.d_optimizer.variables, "noise": [self.noise.state]}
-        return groups
+        return {"generator": self.generator.weights, "discriminator": self.discriminator.weights,
+                "ema": self.ema.weights, "g_optimizer": self.g_optimizer.variables,
+                "d_optimizer": self.d_optimizer.variables, "noise": [self.noise.state]}
 
     def save_checkpoint(self) -> None:
         groups = {name: [np.asarray(v) for v in variables] for name, variables in self._groups().items()}
@@ -219,15 +218,18 @@ class Trainer:
               f"{self.stopping.start_kimg:.1f}, patience {settings.patience}", file=log, flush=True)
         total_nimg = int(round(settings.total_kimg * 1000))
         next_tick = (math.floor(self.kimg / settings.tick_kimg + 1e-9) + 1) * settings.tick_kimg
-        tick_start, tick_nimg, stream, batch_size = time.perf_counter(), self.nimg, None, None
+        tick_start, tick_nimg, stream, current = time.perf_counter(), self.nimg, None, None
         while self.nimg < total_nimg and not self.stopping.should_stop:
             phase = schedule.at(self.kimg)
-            if phase.minibatch != batch_size:
-                stream, batch_size = iter(self.images.stream(self.nimg, phase.minibatch)), phase.minibatch
-            self.set_phase(phase)
-            ema_beta = 0.5 ** (phase.minibatch / max(settings.ema_kimg * 1000.0, 1e-8))
+            if phase != current:  # only while fading in does the phase change from step to step
+                if current is None or phase.minibatch != current.minibatch:
+                    stream = iter(self.images.stream(self.nimg, phase.minibatch))
+                self.set_phase(phase)
+                lod = tf.constant(phase.lod, tf.float32)
+                ema_beta = tf.constant(0.5 ** (phase.minibatch / max(settings.ema_kimg * 1000.0, 1e-8)), tf.float32)
+                current = phase
             images, labels = next(stream)
-            losses = self.step(images, labels, tf.constant(phase.lod, tf.float32), tf.constant(ema_beta, tf.float32))
+            losses = self.step(images, labels, lod, ema_beta)
             self.nimg += phase.minibatch
             if self.stopping.due(self.kimg):
                 self._evaluate()

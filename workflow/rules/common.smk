@@ -73,9 +73,14 @@ def cache_path(dataset):
     return f"results/{dataset}/index/images_{cache_side(dataset)}.h5"
 
 
+def quoted_json(section):
+    """A validated config section as shell-quoted JSON: how jobs receive their settings."""
+    return shlex.quote(json.dumps(section, sort_keys=True))
+
+
 def dataset_settings_json(wildcards):
-    """The validated config section of a dataset, shell-quoted, for the split job."""
-    return shlex.quote(json.dumps(dataset_config(wildcards.dataset), sort_keys=True))
+    """The config section of a dataset, for the split job."""
+    return quoted_json(dataset_config(wildcards.dataset))
 
 
 def arm_values(dataset, arm):
@@ -96,8 +101,8 @@ def enabled_gans():
 
 
 def gan_settings_json(wildcards):
-    """The validated config section of one GAN, shell-quoted, for the training job."""
-    return shlex.quote(json.dumps(config["gans"][wildcards.gan], sort_keys=True))
+    """The config section of one GAN, for the training job."""
+    return quoted_json(config["gans"][wildcards.gan])
 
 
 def fid_weights():
@@ -120,7 +125,7 @@ CLASSIFIER = config["classifier"]
 
 
 def classifier_settings_json():
-    return shlex.quote(json.dumps(CLASSIFIER, sort_keys=True))
+    return quoted_json(CLASSIFIER)
 
 
 def classifier_split(split):
