@@ -17,6 +17,7 @@ include: "workflow/rules/demo.smk"
 include: "workflow/rules/datasets.smk"
 include: "workflow/rules/gans.smk"
 include: "workflow/rules/classifiers.smk"
+include: "workflow/rules/analyses.smk"
 
 
 rule all:

@@ -129,6 +129,10 @@ def test_snakemake_dry_run_plans_the_paper_dag(tmp_path):
     assert jobs["fid_inception_weights"] == "1" and jobs["fid_real_stats"] == str(arm_values)
     assert jobs["train_gan"] == jobs["gan_inference"] == str(2 * arm_values), "both GANs, one seed"
     assert jobs["train_classifier"] == jobs["test_classifier"] == str(3 * arm_values), "real, prog and cpd"
+    assert jobs["classifier_features"] == str(4 * arm_values), "real train and test, prog and cpd train"
+    assert jobs["nearest_neighbours"] == str(2 * arm_values), "one memorisation check per GAN run"
+    assert jobs["attribution_maps"] == str(4 * arm_values), "real, prog, cpd and the untrained network"
+    assert jobs["attribution_panel"] == str(arm_values)
 
 
 @pytest.mark.e2e

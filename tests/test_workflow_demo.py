@@ -3,6 +3,7 @@
 import json
 
 import h5py
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -86,7 +87,8 @@ TINY_GAN = {"total_kimg": 0.6, "min_kimg": 0, "fid_every_kimg": 0.2, "tick_kimg"
             "growth": {"training_kimg": 0.1, "transition_kimg": 0.1},
             "networks": {"latent_size": 8, "fmap_base": 32, "fmap_max": 16}}
 TINY = {"fid": {"extractor": "random", "num_images": 50}, "gans": {"prog": TINY_GAN, "cpd": TINY_GAN},
-        "classifier": {"batch_size": 16, "steps_per_epoch": 2, "max_epochs": 2}}
+        "classifier": {"batch_size": 16, "steps_per_epoch": 2, "max_epochs": 2},
+        "attribution": {"images": 3, "patch": 8}}
 
 
 @pytest.mark.e2e
@@ -139,3 +141,32 @@ def test_classifiers_read_their_source_and_are_tested_on_the_real_test_split(dem
 
 def arm_labels(arm):
     return json.loads((arm / "data/meta.json").read_text())["labels"]
+
+
+@pytest.mark.e2e
+def test_analysis_rules_search_every_synthetic_image_and_compare_every_classifier(demo_datasets, write_config):
+    override = write_config(TINY)
+    arm = demo_datasets / "results/chest/samples/20"
+    targets = ["results/chest/samples/20/nn/prog/seed0/memorisation.json",
+               "results/chest/samples/20/attribution/seed0/attribution.json"]
+    run_snakemake(demo_datasets, *targets, "--cores", "2", "--configfile", str(REPO / "config/demo.yaml"),
+                  str(override))
+    ids = {split: pd.read_csv(arm / f"data/{split}.csv")["image_id"] for split in ("train", "test")}
+    synthetic_ids = pd.read_csv(arm / "gan/prog/seed0/synthetic/train.csv")["image_id"]
+    with np.load(arm / "nn/prog/seed0/neighbours.npz") as found:
+        assert (found["query_id"] == synthetic_ids).all(), "every synthetic train image is searched"
+        assert np.isin(found["neighbour_id"], ids["train"]).all() and found["neighbour_id"].shape[1] == 5
+        assert (found["heldout_query_id"] == ids["test"]).all()
+    memorisation = json.loads((arm / "nn/prog/seed0/memorisation.json").read_text())
+    assert memorisation["synthetic_to_train"]["count"] == len(synthetic_ids)
+    assert (arm / "nn/prog/seed0/grid.png").is_file()
+    explained = None
+    for explainer in ("real", "prog", "cpd", "random"):
+        with np.load(arm / f"attribution/{explainer}/seed0/maps.npz") as maps:
+            assert str(maps["explainer"]) == explainer and maps["maps"].shape == (3, 4, 4)
+            explained = maps["image_id"] if explained is None else explained
+            assert (maps["image_id"] == explained).all(), "every classifier explains the same images"
+    assert np.isin(explained, ids["test"]).all()
+    report = json.loads((arm / "attribution/seed0/attribution.json").read_text())
+    assert set(report["explainers"]) == {"prog", "cpd", "random"}
+    assert (arm / "attribution/seed0/panel.png").is_file()

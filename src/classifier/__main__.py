@@ -1,13 +1,14 @@
-"""`python -m classifier train ...` and `python -m classifier test ...`: the entry points only parse arguments."""
+"""`python -m classifier train|test|features ...`: the entry points only parse arguments."""
 
 import argparse
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from classifier.metrics import auroc_report, roc_table
-from classifier.model import build_classifier
+from classifier.model import build_classifier, feature_extractor, trained_classifier
 from classifier.pipeline import evaluation_batches, training_batches
 from classifier.training import TrainSettings, fit, predict
 from synthbench.atomic import replacing
@@ -43,8 +44,7 @@ def _test(args: argparse.Namespace) -> None:
     meta = json.loads(args.meta.read_text())
     settings = json.loads(args.settings_json)
     names, side = meta["labels"], meta["resolution"]
-    model = build_classifier(len(names), side, settings["input_size"], "none")
-    model.load_weights(args.weights)
+    model = trained_classifier(meta, settings, args.weights)
     test = _describe(args.test)
     labels, scores, ids = predict(model, evaluation_batches(args.test, len(names), side, settings["batch_size"]))
     if len(ids) != test["rows"]:
@@ -66,6 +66,21 @@ def _test(args: argparse.Namespace) -> None:
           f"{report['mean_auroc_ci95'][1]:.4f}) over {len(ids)} real test rows", flush=True)
 
 
+def _features(args: argparse.Namespace) -> None:
+    configure(args.threads)
+    meta = json.loads(args.meta.read_text())
+    settings = json.loads(args.settings_json)
+    extractor = feature_extractor(trained_classifier(meta, settings, args.weights))
+    batches = evaluation_batches(args.records, len(meta["labels"]), meta["resolution"], settings["batch_size"])
+    labels, features, ids = predict(extractor, batches)
+    expected = _describe(args.records)["rows"]
+    if len(ids) != expected:
+        raise ValueError(f"{args.records}: read {len(ids)} rows, its CSV lists {expected}")
+    with replacing(args.out) as partial:
+        np.savez(partial, image_id=ids, labels=labels, features=features.astype(np.float32))
+    print(f"{features.shape[1]}-d features of {len(ids)} images of {args.records}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m classifier", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -77,12 +92,18 @@ def main(argv: list[str] | None = None) -> None:
     test.add_argument("--weights", type=Path, required=True)
     test.add_argument("--test", type=Path, required=True, help="the arm's real test .tfrecord")
     test.set_defaults(run=_test)
-    for command in (train, test):
+    features = commands.add_parser("features", help="1024-d average-pool features of every image of a split")
+    features.add_argument("--weights", type=Path, required=True, help="a real-trained classifier's weights")
+    features.add_argument("--records", type=Path, required=True, help=".tfrecord whose images are described")
+    features.set_defaults(run=_features)
+    for command in (train, test, features):
         command.add_argument("--meta", type=Path, required=True, help="the arm's meta.json (labels, resolution)")
         command.add_argument("--settings-json", required=True, help="the config's classifier section as JSON")
-        command.add_argument("--seed", type=int, required=True)
         add_threads(command)
-        command.add_argument("--out", type=Path, required=True)
+    for command in (train, test):
+        command.add_argument("--seed", type=int, required=True)
+        command.add_argument("--out", type=Path, required=True, help="the job's output folder")
+    features.add_argument("--out", type=Path, required=True, help="the .npz to write (image_id, labels, features)")
     run(parser, argv)
 
 

@@ -47,6 +47,15 @@ def build_classifier(num_labels: int, side: int, input_size: int, weights: str =
     return keras.Model(images, outputs, name="classifier")
 
 
+def trained_classifier(meta: dict, settings: dict, weights: Path | None) -> keras.Model:
+    """The classifier of an arm (labels and side from its meta.json) with a training job's selected weights;
+    `weights=None` keeps the random initialisation (the attribution sanity floor)."""
+    model = build_classifier(len(meta["labels"]), meta["resolution"], settings["input_size"], "none")
+    if weights is not None:
+        model.load_weights(weights)
+    return model
+
+
 def feature_extractor(model: keras.Model) -> keras.Model:
     """The same network up to the 1024-d average-pooled features (for nearest neighbours and FID)."""
     return keras.Model(model.inputs, model.get_layer(FEATURES_LAYER).output)

@@ -6,23 +6,15 @@ learned each class's look, which FID alone does not show.
 
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from gan_common.evaluation import generate  # noqa: E402
-from synthbench import records  # noqa: E402
-from synthbench.atomic import replacing  # noqa: E402
+from gan_common.evaluation import generate
+from synthbench import records
+from synthbench.figures import class_name, save_png, show_image
 
 MAX_CLASSES = 8
-
-
-def class_name(vector: np.ndarray, label_names: list[str]) -> str:
-    names = [name for name, on in zip(label_names, vector, strict=True) if on > 0.5]
-    return " + ".join(names) if names else "(no label)"
 
 
 def real_examples(tfrecord: Path, csv: Path, label_names: list[str], side: int, per_class: int,
@@ -57,19 +49,11 @@ def save_sample_grid(generator, images, label_names: list[str], latent_size: int
                                 figsize=(2 * per_class * 0.9, len(examples) * 0.9 + 0.6), squeeze=False)
     for row, ((vector, reals), fake_row) in enumerate(zip(examples, fakes, strict=True)):
         for column in range(2 * per_class):
-            axis = axes[row, column]
-            axis.set_xticks([])
-            axis.set_yticks([])
             source = reals if column < per_class else fake_row
             index = column % per_class
-            if index < len(source):
-                axis.imshow(source[index], cmap="gray", vmin=0, vmax=255)
-            else:
-                axis.set_frame_on(False)
+            show_image(axes[row, column], source[index] if index < len(source) else None)
         axes[row, 0].set_ylabel(class_name(vector, label_names), rotation=0, ha="right", va="center", fontsize=7)
     axes[0, 0].set_title("real", fontsize=8, loc="left")
     axes[0, per_class].set_title("synthetic", fontsize=8, loc="left")
     figure.tight_layout()
-    with replacing(path) as partial:
-        figure.savefig(partial, format="png", dpi=100)
-    plt.close(figure)
+    save_png(figure, path)

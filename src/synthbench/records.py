@@ -75,3 +75,17 @@ def read_records(path: Path, num_labels: int, side: int) -> tuple[np.ndarray, np
     if not parts:
         return np.zeros((0, side, side), np.uint8), np.zeros((0, num_labels), np.float32), np.zeros(0, np.int64)
     return tuple(np.concatenate([p[key] for p in parts]) for key in ("image", "label", "image_id"))
+
+
+def images_by_id(path: Path, num_labels: int, side: int, image_ids) -> dict[int, np.ndarray]:
+    """The images of the given ids, found by streaming the file (memory stays small at any file size)."""
+    wanted, found = {int(i) for i in image_ids}, {}
+    for batch in dataset(path, num_labels, side, batch_size=1024).as_numpy_iterator():
+        for row in np.flatnonzero(np.isin(batch["image_id"], list(wanted))):
+            found[int(batch["image_id"][row])] = batch["image"][row]
+        if len(found) == len(wanted):
+            break
+    missing = wanted - found.keys()
+    if missing:
+        raise ValueError(f"{path}: no example with image_id {sorted(missing)[:5]}")
+    return found

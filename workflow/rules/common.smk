@@ -32,6 +32,8 @@ wildcard_constraints:
     source="real|prog|cpd",
     seed=r"\d+",
     extractor="inception|random",
+    split="train|valid|test",
+    explainer="real|prog|cpd|random",
 
 
 DEMO = config["demo"]
@@ -153,6 +155,44 @@ def classifier_targets():
             for dataset, arm, value in arm_runs() for source in sources() for seed in config["seeds"]]
 
 
+NEIGHBOURS = config["neighbours"]
+ATTRIBUTION = config["attribution"]
+
+
+def run_title(wildcards, *parts):
+    """How figures name the run they show, e.g. 'chest / classes 4 / prog / seed 0'."""
+    return " / ".join([wildcards.dataset, f"{wildcards.arm} {wildcards.value}", *parts, f"seed {wildcards.seed}"])
+
+
+def feature_records(wildcards):
+    """Input function: the records whose images `classifier_features` describes (real or a GAN's synthetic)."""
+    arm = f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}"
+    if wildcards.source == "real":
+        return f"{arm}/data/{wildcards.split}.tfrecord"
+    return f"{arm}/gan/{wildcards.source}/seed{wildcards.seed}/synthetic/{wildcards.split}.tfrecord"
+
+
+def explainers():
+    """Classifiers whose attribution maps are compared: every source, and the untrained network ('random')."""
+    return [*sources(), "random"]
+
+
+def explainer_weights(wildcards):
+    """Input function: the trained weights an explainer uses (none for the untrained 'random')."""
+    if wildcards.explainer == "random":
+        return []
+    return (f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}/classifier/{wildcards.explainer}/"
+            f"seed{wildcards.seed}/best.weights.h5")
+
+
+def analysis_targets():
+    """Per arm dataset and seed: each GAN's memorisation check, and the attribution comparison."""
+    return [path for dataset, arm, value in arm_runs() for seed in config["seeds"]
+            for path in [*(f"results/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/memorisation.json"
+                           for gan in enabled_gans()),
+                         f"results/{dataset}/{arm}/{value}/attribution/seed{seed}/attribution.json"]]
+
+
 def dataset_targets():
     """meta.json of every enabled (dataset, arm, value): written last, so it marks a complete dataset."""
     return [f"results/{dataset}/{arm}/{value}/data/meta.json" for dataset, arm, value in arm_runs()]
@@ -165,4 +205,4 @@ def demo_targets():
 
 def all_targets():
     """The final targets of the workflow, chosen by the config switches."""
-    return demo_targets() + dataset_targets() + gan_targets() + classifier_targets()
+    return demo_targets() + dataset_targets() + gan_targets() + classifier_targets() + analysis_targets()

@@ -1,0 +1,108 @@
+"""Nearest-neighbour search, memorisation report and the neighbours command on small data."""
+
+import json
+
+import numpy as np
+import pytest
+
+from neighbours.__main__ import main as neighbours_main
+from neighbours.memorisation import memorisation_report
+from neighbours.search import block_shape, nearest, unit_rows
+from synthbench.records import RecordWriter
+
+
+def brute_force(queries, reference, k):
+    similarity = unit_rows(queries).astype(np.float64) @ unit_rows(reference).astype(np.float64).T
+    order = np.argsort(-similarity, axis=1, kind="stable")[:, :k]
+    return order, 1 - np.take_along_axis(similarity, order, axis=1)
+
+
+@pytest.mark.parametrize("memory_mb", [0.002, 0.05, 100])
+@pytest.mark.parametrize("k", [1, 5, 40])
+def test_blocked_search_equals_brute_force(memory_mb, k):
+    rng = np.random.default_rng(k)
+    queries, reference = rng.standard_normal((130, 24)), rng.standard_normal((900, 24))
+    found = nearest(queries, reference, k, memory_mb)
+    indices, distances = brute_force(queries, reference, k)
+    np.testing.assert_array_equal(found.indices, indices)
+    np.testing.assert_allclose(found.distances, distances, atol=1e-5)
+    assert (np.diff(found.distances, axis=1) >= 0).all(), "nearest first"
+
+
+def test_tiny_memory_gives_tiles_smaller_than_the_data():
+    assert block_shape(10_000, 200_000, memory_mb=1) == (64, 1024)
+    assert block_shape(10, 200, memory_mb=1000) == (10, 200)
+
+
+def test_ties_go_to_the_lower_reference_index_and_k_is_capped_by_the_reference():
+    reference = np.array([[1.0, 0], [2.0, 0], [0, 1.0]])  # rows 0 and 1 have the same direction
+    found = nearest(np.array([[3.0, 0]]), reference, k=10, memory_mb=1e-5)
+    assert found.indices.tolist() == [[0, 1, 2]]
+    np.testing.assert_allclose(found.distances, [[0, 0, 1]], atol=1e-6)
+
+
+def test_mismatched_feature_sizes_are_an_error():
+    with pytest.raises(ValueError, match="same D"):
+        nearest(np.ones((2, 3)), np.ones((4, 5)), 1)
+
+
+def planted(rng, train, count, noise):
+    """Rows of `train` copied (noise 0) or lightly perturbed, and which train row each came from."""
+    rows = rng.choice(len(train), count, replace=False)
+    return train[rows] + noise * rng.standard_normal((count, train.shape[1])), rows
+
+
+def test_planted_copies_are_their_own_nearest_neighbours_and_are_flagged():
+    rng = np.random.default_rng(0)
+    train, heldout = rng.standard_normal((2000, 64)), rng.standard_normal((300, 64))
+    exact, exact_rows = planted(rng, train, 10, 0.0)
+    noisy, noisy_rows = planted(rng, train, 10, 0.05)
+    synthetic = np.concatenate([rng.standard_normal((480, 64)), exact, noisy])
+    found = nearest(synthetic, train, k=5, memory_mb=0.1)
+    planted_rows = np.concatenate([exact_rows, noisy_rows])
+    assert (found.indices[480:, 0] == planted_rows).all(), "recall 1.0"
+    report = memorisation_report(found.distances[:, 0], nearest(heldout, train, 1).distances[:, 0])
+    flagged = found.distances[:, 0] < report["threshold"]
+    assert flagged[480:].all() and report["flagged"] == flagged.sum() >= 20
+    assert report["synthetic_to_train"]["q00"] < 1e-6 < report["heldout_to_train"]["q00"]
+    assert report["fraction_below_threshold"] == pytest.approx(flagged.mean())
+
+
+def features_file(path, ids, labels, features):
+    np.savez(path, image_id=np.asarray(ids), labels=np.asarray(labels, np.float32),
+             features=np.asarray(features, np.float32))
+
+
+def test_neighbours_command_writes_ids_report_and_grid(tmp_path):
+    rng = np.random.default_rng(1)
+    side, train_n = 8, 60
+    train_images = rng.integers(0, 256, (train_n, side, side), dtype=np.uint8)
+    labels = rng.integers(0, 2, (train_n, 2)).astype(np.float32)
+    train_features = rng.standard_normal((train_n, 16))
+    synthetic_ids = -np.arange(1, 21)
+    synthetic_features = np.concatenate([rng.standard_normal((17, 16)), train_features[[4, 9, 30]]])
+    with RecordWriter(tmp_path / "train.tfrecord") as writer:
+        writer.write(train_images, labels, np.arange(100, 100 + train_n))
+    with RecordWriter(tmp_path / "synthetic.tfrecord") as writer:
+        writer.write(train_images[:20], labels[:20], synthetic_ids)
+    features_file(tmp_path / "train.npz", np.arange(100, 100 + train_n), labels, train_features)
+    features_file(tmp_path / "synthetic.npz", synthetic_ids, labels[:20], synthetic_features)
+    features_file(tmp_path / "heldout.npz", np.arange(15), labels[:15], rng.standard_normal((15, 16)))
+    (tmp_path / "meta.json").write_text(json.dumps({"labels": ["a", "b"], "resolution": side}))
+    out = tmp_path / "nn"
+    files = {name: str(tmp_path / name) for name in ("synthetic.npz", "train.npz", "heldout.npz",
+                                                     "synthetic.tfrecord", "train.tfrecord", "meta.json")}
+    neighbours_main(["--synthetic", files["synthetic.npz"], "--train", files["train.npz"],
+                     "--heldout", files["heldout.npz"], "--synthetic-records", files["synthetic.tfrecord"],
+                     "--train-records", files["train.tfrecord"], "--meta", files["meta.json"],
+                     "--settings-json", json.dumps({"k": 3, "memory_mb": None, "closest_pairs": 5}),
+                     "--threads", "1", "--out", str(out)])
+    with np.load(out / "neighbours.npz") as result:
+        assert result["query_id"].tolist() == synthetic_ids.tolist(), "every synthetic train image is a query"
+        assert result["neighbour_id"].shape == (20, 3) and result["neighbour_id"].min() >= 100
+        assert result["neighbour_id"][-3:, 0].tolist() == [104, 109, 130]
+        assert result["flagged"][-3:].all() and result["heldout_distance"].shape == (15, 3)
+    report = json.loads((out / "memorisation.json").read_text())
+    assert {pair["train_id"] for pair in report["closest_pairs"][:3]} == {104, 109, 130}
+    assert len(report["closest_pairs"]) == 5 and report["k"] == 3
+    assert (out / "grid.png").stat().st_size > 0 and not list(out.glob("partial-*"))
