@@ -18,6 +18,7 @@ include: "workflow/rules/datasets.smk"
 include: "workflow/rules/gans.smk"
 include: "workflow/rules/classifiers.smk"
 include: "workflow/rules/analyses.smk"
+include: "workflow/rules/results.smk"
 
 
 rule all:

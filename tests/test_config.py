@@ -141,6 +141,22 @@ def test_snakemake_dry_run_of_the_demo_config(tmp_path):
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     assert jobs["demo_chest"] == jobs["demo_brain"] == "1" and jobs["arm_split"] == "12"
     assert jobs["train_gan"] == "24" and jobs["test_classifier"] == "36"
+    assert jobs["plot_fid"] == jobs["plot_memorisation"] == "2" and jobs["summary"] == jobs["plot_auroc"] == "1"
+
+
+@pytest.mark.e2e
+def test_an_arm_target_plans_exactly_the_jobs_of_that_arm(tmp_path):
+    result = run_snakemake(tmp_path, "-n", "chest_samples", "--cores", "1", "--configfile",
+                           str(REPO / "config/demo.yaml"))
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
+    values = 2  # the demo's samples arm: 80 and 20 images per class
+    assert jobs == {"demo_chest": "1", "index_chest": "1", "fid_inception_weights": "1", "arm_split": str(values), "fid_real_stats": str(values),
+                    "train_gan": str(2 * values), "gan_inference": str(2 * values),
+                    "train_classifier": str(3 * values), "test_classifier": str(3 * values),
+                    "classifier_features": str(4 * values), "nearest_neighbours": str(2 * values),
+                    "attribution_maps": str(4 * values), "attribution_panel": str(values), "chest_samples": "1",
+                    "total": str(4 + 23 * values)}
+    assert "brain" not in result.stdout and "results/chest/classes" not in result.stdout
 
 
 @pytest.mark.e2e

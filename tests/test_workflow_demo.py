@@ -1,6 +1,7 @@
 """End to end: the real Snakemake DAG writes the demo raw datasets, and the README keeps its two commands."""
 
 import json
+import re
 
 import h5py
 import numpy as np
@@ -170,3 +171,37 @@ def test_analysis_rules_search_every_synthetic_image_and_compare_every_classifie
     report = json.loads((arm / "attribution/seed0/attribution.json").read_text())
     assert set(report["explainers"]) == {"prog", "cpd", "random"}
     assert (arm / "attribution/seed0/panel.png").is_file()
+
+
+ONE_ARM = {"datasets": {"brain": {"enabled": False},
+                        "chest": {"arms": {"resolution": {"enabled": False}, "classes": {"enabled": False},
+                                           "samples": {"values": [20]}}}}}
+
+
+@pytest.mark.e2e
+def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo_datasets, write_config):
+    override = write_config(deep_merge(TINY, ONE_ARM))
+    # The other tests' jobs ran with the full demo arm sections; only the enabled switches differ here, so
+    # their outputs are reused (mtime) instead of being rebuilt for a changed config section.
+    args = ["--cores", "2", "--configfile", str(REPO / "config/demo.yaml"), str(override), "--rerun-triggers", "mtime"]
+    run_snakemake(demo_datasets, "report", *args)
+    results = demo_datasets / "results"
+    summary = pd.read_csv(results / "summary.csv")
+    means = summary[summary["metric"] == "mean_auroc"].set_index("source")["result"]
+    assert set(means.index) == {"real", "prog", "cpd"}
+    for source, mean in means.items():
+        metrics = json.loads((results / f"chest/samples/20/classifier/{source}/seed0/test_metrics.json").read_text())
+        assert mean == pytest.approx(metrics["mean_auroc"])
+    plotted = pd.read_csv(results / "plots/auroc.csv")
+    plotted = plotted[plotted["figure"] == "auroc"].set_index("source")["mean"]
+    assert plotted.sort_index().tolist() == pytest.approx(means.sort_index().tolist())
+    for figure in ("auroc", "auroc_gap", "fid_chest", "memorisation_chest"):
+        assert (results / f"plots/{figure}.png").stat().st_size > 10_000
+    (results / "plots/auroc.png").unlink()
+    replan = run_snakemake(demo_datasets, "-n", "plots", *args)
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", replan.stdout, flags=re.M))
+    assert set(jobs) == {"plot_auroc", "plots", "total"}, "only the plot is redone, no training"
+    run_snakemake(demo_datasets, "--report", "results/report.html", *args)
+    html = (results / "report.html").read_text()
+    assert "Main results" in html and "auroc.png" in html and "Memorisation" in html
+    assert "https://" not in html.split("<body")[0] or "<script src=\"http" not in html, "works offline"

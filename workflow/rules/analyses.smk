@@ -36,7 +36,13 @@ rule nearest_neighbours:
     output:
         neighbours="results/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/neighbours.npz",
         report="results/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/memorisation.json",
-        grid="results/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/grid.png",
+        grid=report(
+            "results/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/grid.png",
+            caption="../report/nn_grid.rst",
+            category="Memorisation",
+            subcategory="{dataset} {arm}",
+            labels={"value": "{value}", "gan": "{gan}", "seed": "{seed}"},
+        ),
     log:
         "logs/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/search.log",
     benchmark:
@@ -92,7 +98,13 @@ rule attribution_panel:
         meta="results/{dataset}/{arm}/{value}/data/meta.json",
     output:
         report="results/{dataset}/{arm}/{value}/attribution/seed{seed}/attribution.json",
-        panel="results/{dataset}/{arm}/{value}/attribution/seed{seed}/panel.png",
+        panel=report(
+            "results/{dataset}/{arm}/{value}/attribution/seed{seed}/panel.png",
+            caption="../report/attribution.rst",
+            category="Attribution",
+            subcategory="{dataset} {arm}",
+            labels={"value": "{value}", "seed": "{seed}"},
+        ),
     log:
         "logs/{dataset}/{arm}/{value}/attribution/seed{seed}/panel.log",
     params:

@@ -89,10 +89,11 @@ def arm_values(dataset, arm):
     return dataset_config(dataset)["arms"][arm]["values"]
 
 
-def arm_runs():
-    """(dataset, arm, value) of every enabled arm dataset."""
+def arm_runs(only_dataset=None, only_arm=None):
+    """(dataset, arm, value) of every enabled arm dataset, or of one dataset / one arm."""
     return [(dataset, arm, value) for dataset in enabled_datasets() for arm in enabled_arms(dataset)
-            for value in arm_values(dataset, arm)]
+            for value in arm_values(dataset, arm)
+            if only_dataset in (None, dataset) and only_arm in (None, arm)]
 
 
 FID = config["fid"]
@@ -116,10 +117,10 @@ def fid_real_stats(wildcards):
     return f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}/fid/{FID['extractor']}/train.npz"
 
 
-def gan_targets():
+def gan_targets(runs):
     """Per GAN run: its record, sample grid and synthetic train split (which implies valid and test)."""
     return [f"results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/{name}"
-            for dataset, arm, value in arm_runs() for gan in enabled_gans() for seed in config["seeds"]
+            for dataset, arm, value in runs for gan in enabled_gans() for seed in config["seeds"]
             for name in ("training.json", "samples.png", "synthetic/train.tfrecord")]
 
 
@@ -149,10 +150,10 @@ def sources():
     return ["real", *enabled_gans()]
 
 
-def classifier_targets():
+def classifier_targets(runs):
     """test_metrics.json of every source (real and each enabled GAN) and seed of every arm dataset."""
     return [f"results/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/test_metrics.json"
-            for dataset, arm, value in arm_runs() for source in sources() for seed in config["seeds"]]
+            for dataset, arm, value in runs for source in sources() for seed in config["seeds"]]
 
 
 NEIGHBOURS = config["neighbours"]
@@ -185,17 +186,17 @@ def explainer_weights(wildcards):
             f"seed{wildcards.seed}/best.weights.h5")
 
 
-def analysis_targets():
+def analysis_targets(runs):
     """Per arm dataset and seed: each GAN's memorisation check, and the attribution comparison."""
-    return [path for dataset, arm, value in arm_runs() for seed in config["seeds"]
+    return [path for dataset, arm, value in runs for seed in config["seeds"]
             for path in [*(f"results/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/memorisation.json"
                            for gan in enabled_gans()),
                          f"results/{dataset}/{arm}/{value}/attribution/seed{seed}/attribution.json"]]
 
 
-def dataset_targets():
-    """meta.json of every enabled (dataset, arm, value): written last, so it marks a complete dataset."""
-    return [f"results/{dataset}/{arm}/{value}/data/meta.json" for dataset, arm, value in arm_runs()]
+def dataset_targets(runs):
+    """meta.json of every (dataset, arm, value): written last, so it marks a complete dataset."""
+    return [f"results/{dataset}/{arm}/{value}/data/meta.json" for dataset, arm, value in runs]
 
 
 def demo_targets():
@@ -203,6 +204,37 @@ def demo_targets():
     return list(DEMO_RAW.values()) if DEMO["enabled"] else []
 
 
+def arm_targets(dataset=None, arm=None):
+    """Everything the DAG makes for the enabled arm datasets (or one dataset's arm): data, GANs, classifiers,
+    analyses."""
+    runs = arm_runs(dataset, arm)
+    return dataset_targets(runs) + gan_targets(runs) + classifier_targets(runs) + analysis_targets(runs)
+
+
+def summary_inputs():
+    """The per-job result files results/summary.csv is built from."""
+    return [path for path in arm_targets() if path.endswith(".json") and "/data/" not in path]
+
+
+def fid_curves(wildcards):
+    """Input function: fid.csv of every GAN run of a dataset (training.json comes with it)."""
+    return [path.replace("training.json", "fid.csv") for path in gan_targets(arm_runs(wildcards.dataset))
+            if path.endswith("training.json")]
+
+
+def neighbour_files(wildcards):
+    """Input function: neighbours.npz of every GAN run of a dataset."""
+    return [path.replace("memorisation.json", "neighbours.npz") for path in analysis_targets(arm_runs(wildcards.dataset))
+            if path.endswith("memorisation.json")]
+
+
+def plot_targets():
+    """The figures of results/plots/ for the enabled datasets."""
+    per_dataset = [f"results/plots/{kind}_{dataset}.png" for dataset in enabled_datasets()
+                   for kind in ("fid", "memorisation")]
+    return ["results/plots/auroc.png", "results/plots/auroc_gap.png", *per_dataset]
+
+
 def all_targets():
     """The final targets of the workflow, chosen by the config switches."""
-    return demo_targets() + dataset_targets() + gan_targets() + classifier_targets() + analysis_targets()
+    return demo_targets() + arm_targets() + ["results/summary.csv"] + plot_targets()

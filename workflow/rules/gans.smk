@@ -58,7 +58,13 @@ rule train_gan:
         network="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/network_final.keras",
         fid="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/fid.csv",
         record="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/training.json",
-        samples="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/samples.png",
+        samples=report(
+            "results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/samples.png",
+            caption="../report/samples.rst",
+            category="GAN samples",
+            subcategory="{dataset} {arm}",
+            labels={"value": "{value}", "gan": "{gan}", "seed": "{seed}"},
+        ),
     log:
         "logs/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/train.log",
     benchmark:

@@ -1,0 +1,28 @@
+"""What the benchmark's figures share: one colour per source, arm axis names, a grid of panels."""
+
+import matplotlib.pyplot as plt
+
+SOURCE_COLOURS = {"real": "black", "prog": "tab:blue", "cpd": "tab:orange", "random": "tab:gray"}
+ARM_AXES = {"resolution": "image side (px)", "classes": "number of classes (label combinations)",
+            "samples": "train images per class"}
+ARMS = ("resolution", "classes", "samples")
+
+
+def colour(source: str) -> str:
+    return SOURCE_COLOURS.get(source, "tab:green")
+
+
+def panel_grid(rows: int, columns: int, width: float = 3.6, height: float = 2.8, **options):
+    figure, axes = plt.subplots(rows, columns, figsize=(width * columns, height * rows + 0.6), squeeze=False,
+                                **options)
+    return figure, axes
+
+
+def arm_x_axis(axis, arm: str, values) -> None:
+    """Resolution and samples grow by factors, so they get a log axis; every arm value is a tick."""
+    if arm != "classes":
+        axis.set_xscale("log", base=2)
+    axis.set_xticks(sorted(values))
+    axis.set_xticklabels([str(v) for v in sorted(values)])
+    axis.minorticks_off()
+    axis.set_xlabel(ARM_AXES[arm], fontsize=8)

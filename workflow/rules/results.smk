@@ -1,0 +1,100 @@
+# Results: the tidy summary of every number, the paper's figures (regenerated from results files without
+# retraining), and target rules: one per dataset x arm, `plots` and `report`.
+
+
+rule summary:
+    input:
+        summary_inputs(),
+    output:
+        table=report("results/summary.csv", caption="../report/summary.rst", category="Tables",
+                     labels={"table": "every number"}),
+        mean=report("results/summary_mean.csv", caption="../report/summary_mean.rst", category="Tables",
+                    labels={"table": "mean over seeds"}),
+    log:
+        "logs/summary.log",
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    shell:
+        "python -m summary --inputs {input} --out {output.table} --mean-out {output.mean} > {log} 2>&1"
+
+
+rule plot_auroc:
+    input:
+        rules.summary.output.table,
+    output:
+        figure=report("results/plots/auroc.png", caption="../report/auroc.rst", category="Main results",
+                      labels={"figure": "mean test AUROC"}),
+        gap=report("results/plots/auroc_gap.png", caption="../report/auroc_gap.rst", category="Main results",
+                   labels={"figure": "real - synthetic AUROC"}),
+        table="results/plots/auroc.csv",
+    log:
+        "logs/plots/auroc.log",
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    shell:
+        "python -m plots auroc --summary {input} --out {output.figure} --gap-out {output.gap}"
+        " --table {output.table} > {log} 2>&1"
+
+
+rule plot_fid:
+    input:
+        fid_curves,
+    output:
+        figure=report("results/plots/fid_{dataset}.png", caption="../report/fid.rst", category="GANs",
+                      labels={"dataset": "{dataset}", "figure": "FID curves"}),
+        table=report("results/plots/fid_{dataset}.csv", caption="../report/fid_table.rst", category="GANs",
+                     labels={"dataset": "{dataset}", "figure": "where each run stopped"}),
+    log:
+        "logs/plots/fid_{dataset}.log",
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    shell:
+        "python -m plots fid --inputs {input} --dataset {wildcards.dataset} --out {output.figure}"
+        " --table {output.table} > {log} 2>&1"
+
+
+rule plot_memorisation:
+    input:
+        neighbour_files,
+    output:
+        report("results/plots/memorisation_{dataset}.png", caption="../report/memorisation.rst", category="Memorisation",
+               subcategory="distance histograms", labels={"dataset": "{dataset}"}),
+    log:
+        "logs/plots/memorisation_{dataset}.log",
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    shell:
+        "python -m plots memorisation --inputs {input} --dataset {wildcards.dataset} --out {output} > {log} 2>&1"
+
+
+for target_dataset in enabled_datasets():
+    for target_arm in enabled_arms(target_dataset):
+
+        rule:
+            name:
+                f"{target_dataset}_{target_arm}"
+            input:
+                arm_targets(target_dataset, target_arm),
+
+
+rule plots:
+    input:
+        plot_targets(),
+
+
+rule report:
+    input:
+        plot_targets(),
+        arm_targets(),
