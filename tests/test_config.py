@@ -150,7 +150,8 @@ def test_an_arm_target_plans_exactly_the_jobs_of_that_arm(tmp_path):
                            str(REPO / "config/demo.yaml"))
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     values = 2  # the demo's samples arm: 80 and 20 images per class
-    assert jobs == {"demo_chest": "1", "index_chest": "1", "fid_inception_weights": "1", "arm_split": str(values), "fid_real_stats": str(values),
+    assert jobs == {"demo_chest": "1", "index_chest": "1", "fid_inception_weights": "1",
+                    "arm_split": str(values), "fid_real_stats": str(values),
                     "train_gan": str(2 * values), "gan_inference": str(2 * values),
                     "train_classifier": str(3 * values), "test_classifier": str(3 * values),
                     "classifier_features": str(4 * values), "nearest_neighbours": str(2 * values),

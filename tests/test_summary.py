@@ -32,7 +32,8 @@ def test_run_of_reads_wildcards_from_the_output_layout(tmp_path):
 def test_summary_has_one_tidy_row_per_number_and_means_over_seeds(tmp_path):
     run = "results/chest/samples/20"
     files = [
-        write(tmp_path, f"{run}/classifier/real/seed0/test_metrics.json", metrics(0.9, 0.8, 0.95, {"a": 0.85, "b": 0.95})),
+        write(tmp_path, f"{run}/classifier/real/seed0/test_metrics.json",
+              metrics(0.9, 0.8, 0.95, {"a": 0.85, "b": 0.95})),
         write(tmp_path, f"{run}/classifier/real/seed1/test_metrics.json", metrics(0.7, 0.6, 0.8, {"a": 0.6, "b": 0.8})),
         write(tmp_path, f"{run}/gan/prog/seed0/training.json",
               {"extractor": "inception", "best_fid": 12.5, "best_kimg": 40.0, "kimg": 60.0, "wall_seconds": 9.0}),

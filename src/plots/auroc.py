@@ -34,7 +34,8 @@ def auroc_points(summary: pd.DataFrame) -> pd.DataFrame:
         if len(values) > 1:
             low, high, band = *_seed_interval(values), "95% CI over seeds"
         else:
-            low, high, band = group["mean_auroc_ci_low"].iloc[0], group["mean_auroc_ci_high"].iloc[0], "bootstrap 95% CI"
+            low, high = group["mean_auroc_ci_low"].iloc[0], group["mean_auroc_ci_high"].iloc[0]
+            band = "bootstrap 95% CI"
         points.append(dict(zip(RUN, key, strict=True), mean=values.mean(), low=low, high=high, n=len(values),
                            band=band))
     return pd.DataFrame(points)

@@ -21,4 +21,5 @@ def run_of(path: Path) -> dict:
         return {"dataset": dataset, "arm": arm, "value": int(value), "stage": stage[0],
                 "source": stage[1] if len(stage) > 1 else None, "seed": int(SEED.match(parts[seed_at])[1])}
     except (ValueError, StopIteration, IndexError):
-        raise ValueError(f"{path}: not under results/{{dataset}}/{{arm}}/{{value}}/{{stage}}/.../seed{{seed}}/") from None
+        layout = "results/{dataset}/{arm}/{value}/{stage}/.../seed{seed}/"
+        raise ValueError(f"{path}: not under {layout}") from None
