@@ -29,6 +29,7 @@ $(VENV)/.installed: requirements.txt
 # Training jobs of the demo's small networks run faster side by side on one thread each than one by one.
 demo: setup
 	$(RUN) snakemake --cores $(CORES) --set-threads train_gan=1 train_classifier=1 --configfile config/demo.yaml
+	$(RUN) snakemake --report results/report.html --configfile config/demo.yaml
 
 test: setup
 	$(RUN) pytest
