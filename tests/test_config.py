@@ -181,3 +181,37 @@ def test_snakemake_lint_is_clean(tmp_path):
     for configs in ([], ["--configfile", str(REPO / "config/demo.yaml")]):
         result = run_snakemake(tmp_path, "--lint", *configs)
         assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
+
+
+def planned_jobs(stdout: str) -> list[dict]:
+    """rule, threads and resources of every job a dry run lists."""
+    jobs = []
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", stdout):
+        header = re.match(r"(?:local)?rule (\w+):", block)
+        resources = re.search(r"^\s+resources: (.*)$", block, flags=re.M)
+        if header and resources:
+            threads = re.search(r"^\s+threads: (\d+)$", block, flags=re.M)
+            pairs = dict(item.split("=", 1) for item in resources[1].split(", "))
+            jobs.append({"rule": header[1], "threads": int(threads[1]) if threads else 1, **pairs})
+    return jobs
+
+
+@pytest.mark.e2e
+def test_slurm_profile_dry_run_requests_gpus_memory_and_runtime(tmp_path):
+    result = run_snakemake(tmp_path, "-n", "--profile", str(REPO / "profiles/slurm"), "--configfile",
+                           str(REPO / "config/demo.yaml"))
+    jobs = planned_jobs(result.stdout)
+    by_rule = {}
+    for job in jobs:
+        by_rule.setdefault(job["rule"], []).append(job)
+    assert len(by_rule["train_gan"]) == 24 and len(by_rule["train_classifier"]) == 36
+    gpu_rules = {"fid_real_stats", "train_gan", "gan_inference", "train_classifier", "test_classifier",
+                 "classifier_features", "attribution_maps"}
+    for job in jobs:
+        if job["rule"] in gpu_rules:
+            assert job["gpu"] == "1" and job["slurm_partition"] == "REPLACE_WITH_YOUR_GPU_PARTITION", job
+        else:
+            assert "gpu" not in job and job["slurm_partition"] == "REPLACE_WITH_YOUR_CPU_PARTITION", job
+        assert job["slurm_account"] == "REPLACE_WITH_YOUR_ACCOUNT" and int(job["runtime"]) >= 60
+    gan = by_rule["train_gan"][0]
+    assert (gan["threads"], gan["mem_mb"], gan["runtime"]) == (8, "8000", "1440"), "first attempt's request"

@@ -20,6 +20,8 @@ rule classifier_features:
     threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=lambda wildcards, attempt: 60 * attempt,
+        gpu=GPUS_PER_JOB,
     shell:
         "python -m classifier features --weights {input.weights} --records {input.records} --meta {input.meta}"
         " --settings-json {params.settings} --threads {threads} --out {output} > {log} 2>&1"
@@ -83,6 +85,8 @@ rule attribution_maps:
     threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=lambda wildcards, attempt: 120 * attempt,
+        gpu=GPUS_PER_JOB,
     shell:
         "python -m attribution maps {params.weights} --explainer {wildcards.explainer} --test {input.test}"
         " --meta {input.meta} --settings-json {params.settings} --classifier-settings-json {params.classifier}"

@@ -23,6 +23,8 @@ rule train_classifier:
     threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 8000 * attempt,
+        runtime=lambda wildcards, attempt: 720 * attempt,
+        gpu=GPUS_PER_JOB,
     shell:
         "python -m classifier train --train {input.train} --valid {input.valid} --meta {input.meta}"
         " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"
@@ -48,6 +50,8 @@ rule test_classifier:
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=lambda wildcards, attempt: 60 * attempt,
+        gpu=GPUS_PER_JOB,
     shell:
         "python -m classifier test --weights {input.weights} --test {input.test} --meta {input.meta}"
         " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"

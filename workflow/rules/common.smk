@@ -36,6 +36,10 @@ wildcard_constraints:
     explainer="real|prog|cpd|random",
 
 
+# TensorFlow jobs ask a cluster for one GPU each (the SLURM plugin turns `gpu` into --gpus); a site without
+# GPUs sets `gpu: 0` for them in its profile. Locally, `gpu` limits nothing unless `--resources gpu=N` is given.
+GPUS_PER_JOB = 1
+
 DEMO = config["demo"]
 DEMO_RAW = {
     "chest": "resources/demo/CheXpert-v1.0-small",

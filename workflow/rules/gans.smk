@@ -41,6 +41,8 @@ rule fid_real_stats:
     threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=lambda wildcards, attempt: 60 * attempt,
+        gpu=GPUS_PER_JOB,
     shell:
         "python -m fid stats --records {input.records} --csv {input.csv} --meta {input.meta}"
         " --extractor {wildcards.extractor} {params.weights} --resize {params.resize}"
@@ -81,6 +83,8 @@ rule train_gan:
     threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 8000 * attempt,
+        runtime=lambda wildcards, attempt: 1440 * attempt,
+        gpu=GPUS_PER_JOB,
     shell:
         "python -m gan_{wildcards.gan} train --data {params.data} --real-stats {input.stats}"
         " --extractor {params.extractor} {params.weights} --fid-resize {params.resize}"
@@ -113,6 +117,8 @@ rule gan_inference:
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=lambda wildcards, attempt: 60 * attempt,
+        gpu=GPUS_PER_JOB,
     shell:
         "python -m gan_common infer --network {input.network} --data {params.data} --seed {wildcards.seed}"
         " --threads {threads} --out {params.out} > {log} 2>&1"
