@@ -11,12 +11,22 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Runs this repository's workflow with outputs under `workdir`, using the test interpreter's tools."""
+def _snakemake(workdir: Path, args) -> tuple[list[str], dict]:
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
                TF_CPP_MIN_LOG_LEVEL="2")
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
-               "--directory", str(workdir), *args]
+    return [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir),
+            *args], env
+
+
+def start_snakemake(workdir: Path, *args: str) -> subprocess.Popen:
+    """Starts the workflow like `run_snakemake`, without waiting (for tests that interrupt jobs)."""
+    command, env = _snakemake(workdir, args)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Runs this repository's workflow with outputs under `workdir`, using the test interpreter's tools."""
+    command, env = _snakemake(workdir, args)
     result = subprocess.run(command, capture_output=True, text=True, env=env)
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")

@@ -1,14 +1,19 @@
 """End to end: the real Snakemake DAG writes the demo raw datasets, and the README keeps its two commands."""
 
+import contextlib
 import json
 import re
+import subprocess
+import time
+from pathlib import Path
 
 import h5py
 import numpy as np
 import pandas as pd
+import psutil
 import pytest
 
-from conftest import REPO, load_config, run_snakemake
+from conftest import REPO, load_config, run_snakemake, start_snakemake
 from test_config import deep_merge
 
 
@@ -206,3 +211,43 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     html = (results / "report.html").read_text()
     assert "Main results" in html and "auroc.png" in html and "Memorisation" in html
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?:", html), "self-contained: works offline"
+
+
+def kill_when_checkpointed(snakemake: subprocess.Popen, jobs: dict[str, Path], timeout: float = 600) -> set[str]:
+    """SIGKILLs each job's process (found by a unique part of its command line) once its checkpoint file
+    exists, as a preemption would; returns the jobs it killed."""
+    killed, deadline = set(), time.monotonic() + timeout
+    while len(killed) < len(jobs) and snakemake.poll() is None and time.monotonic() < deadline:
+        for command, checkpoint in jobs.items():
+            if command in killed or not checkpoint.is_file():
+                continue
+            for child in psutil.Process(snakemake.pid).children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    if command in " ".join(child.cmdline()) and "python" in child.name():
+                        child.kill()
+                        killed.add(command)
+        time.sleep(0.1)
+    return killed
+
+
+@pytest.mark.e2e
+def test_killed_training_jobs_are_retried_and_resume_from_their_checkpoints(demo_datasets, write_config):
+    override = write_config(deep_merge(TINY, {"seeds": [1], "classifier": {"max_epochs": 4}}))
+    run_dir = "results/chest/samples/20"
+    targets = [f"{run_dir}/gan/prog/seed1/training.json", f"{run_dir}/classifier/real/seed1/history.csv"]
+    snakemake = start_snakemake(demo_datasets, *targets, "--cores", "2", "--retries", "1", "--configfile",
+                                str(REPO / "config/demo.yaml"), str(override))
+    killed = kill_when_checkpointed(snakemake, {
+        "gan_prog train": demo_datasets / f"{run_dir}/gan/prog/seed1/checkpoints/state.npz",
+        "classifier train": demo_datasets / f"{run_dir}/classifier/real/seed1/checkpoints/state.json"})
+    stdout, stderr = snakemake.communicate(timeout=900)
+    assert snakemake.returncode == 0, stdout + stderr
+    assert killed == {"gan_prog train", "classifier train"}
+    assert stderr.count("Trying to restart job") + stdout.count("Trying to restart job") >= 2
+    logs = demo_datasets / "logs/chest/samples/20"
+    assert "prog: resuming at kimg" in (logs / "gan/prog/seed1/train.log").read_text()
+    assert "resumed after epoch" in (logs / "classifier/real/seed1/train.log").read_text()
+    history = pd.read_csv(demo_datasets / f"{run_dir}/classifier/real/seed1/history.csv")
+    assert history["epoch"].tolist() == list(range(len(history))), "no epoch lost or repeated"
+    fid = pd.read_csv(demo_datasets / f"{run_dir}/gan/prog/seed1/fid.csv")
+    assert fid["kimg"].is_monotonic_increasing and fid["kimg"].duplicated().sum() == 0

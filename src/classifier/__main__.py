@@ -1,6 +1,7 @@
 """`python -m classifier train|test|features ...`: the entry points only parse arguments."""
 
 import argparse
+import functools
 import json
 from pathlib import Path
 
@@ -29,14 +30,15 @@ def _train(args: argparse.Namespace) -> None:
     labels, side = meta["labels"], meta["resolution"]
     model = build_classifier(len(labels), side, settings["input_size"], settings["weights"], settings["bn_momentum"])
     inputs = {"train": _describe(args.train), "valid": _describe(args.valid), "labels": labels, "seed": args.seed}
-    train = training_batches(args.train, len(labels), side, settings["batch_size"], args.seed,
-                             inputs["train"]["rows"], settings["cache_mb"])
+    train = functools.partial(training_batches, args.train, len(labels), side, settings["batch_size"], args.seed,
+                              inputs["train"]["rows"], settings["cache_mb"])
     valid = evaluation_batches(args.valid, len(labels), side, settings["batch_size"])
     args.out.mkdir(parents=True, exist_ok=True)
     with replacing(args.out / "inputs.json") as partial:
         partial.write_text(json.dumps(inputs, indent=2) + "\n")
     train_settings = TrainSettings(**{key: settings[key] for key in TrainSettings.__dataclass_fields__})
-    fit(model, train, valid, train_settings, args.out / "best.weights.h5", args.out / "history.csv")
+    fit(model, train, valid, train_settings, args.out / "best.weights.h5", args.out / "history.csv",
+        args.out / "checkpoints", run={"settings": settings, **inputs})
 
 
 def _test(args: argparse.Namespace) -> None:

@@ -19,12 +19,14 @@ def _as_model_input(batch: dict) -> tuple[tf.Tensor, tf.Tensor]:
 
 
 def training_batches(tfrecord: Path, num_labels: int, side: int, batch_size: int, seed: int, rows: int,
-                     cache_mb: int) -> tf.data.Dataset:
+                     cache_mb: int, skip: int = 0) -> tf.data.Dataset:
+    """The endless, seeded training stream; `skip` leaves out its first batches before they are parsed (where
+    a resumed run picks up)."""
     examples = tf.data.TFRecordDataset(str(tfrecord))
     if rows * side * side <= cache_mb * 2 ** 20:
         examples = examples.cache()
     examples = examples.shuffle(min(rows, 20_000), seed=seed, reshuffle_each_iteration=True).repeat()
-    return (examples.batch(batch_size, drop_remainder=True)
+    return (examples.batch(batch_size, drop_remainder=True).skip(skip)
             .map(lambda s: records.parse_batch(s, num_labels, side), num_parallel_calls=tf.data.AUTOTUNE)
             .map(_as_model_input).prefetch(tf.data.AUTOTUNE))
 

@@ -172,14 +172,16 @@ class Trainer:
         checkpoint.save(self.files.checkpoint, groups, state)
 
     def try_resume(self) -> bool:
-        """Restores the last checkpoint of this run if there is one; True when training resumes."""
+        """Restores the last checkpoint of this run if there is one; True when training resumes.
+
+        A checkpoint made with other settings (Snakemake reruns a job whose config changed) is left to be
+        overwritten: the run starts afresh."""
         if not self.files.checkpoint.is_file():
             return False
         groups, state = checkpoint.load(self.files.checkpoint)
         if state["run_config"] != self.run_config:
-            raise checkpoint.CheckpointMismatch(
-                f"{self.files.checkpoint}: made with other settings; delete {self.files.checkpoint.parent} to "
-                "start this run afresh")
+            print(f"{self.files.checkpoint}: made with other settings; starting afresh", file=sys.stderr, flush=True)
+            return False
         for name, variables in self._groups().items():
             checkpoint.assign(variables, groups[name], f"{self.files.checkpoint} [{name}]")
         self.best_weights = groups.get("best")
