@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from classifier.model import build_classifier, feature_extractor
+from synthbench.runtime import precision_policy
 
 
 @pytest.fixture(scope="module")
@@ -33,3 +34,8 @@ def test_local_weights_file_is_loaded(model, tmp_path):
 def test_missing_weights_file_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="DenseNet-121 weights file not found"):
         build_classifier(num_labels=2, side=32, input_size=32, weights=str(tmp_path / "absent.h5"))
+
+
+def test_mixed_precision_only_where_a_gpu_runs_the_job():
+    assert precision_policy(True, gpus=1) == "mixed_float16"
+    assert precision_policy(True, gpus=0) == precision_policy(False, gpus=2) == "float32"

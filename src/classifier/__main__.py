@@ -3,6 +3,7 @@
 import argparse
 import functools
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from classifier.pipeline import evaluation_batches, training_batches
 from classifier.training import TrainSettings, fit, predict
 from synthbench.atomic import replacing
 from synthbench.cli import add_threads, run
-from synthbench.runtime import configure
+from synthbench.runtime import configure, use_mixed_precision
 
 
 def _describe(tfrecord: Path) -> dict:
@@ -27,6 +28,7 @@ def _train(args: argparse.Namespace) -> None:
     configure(args.threads, args.seed)
     meta = json.loads(args.meta.read_text())
     settings = json.loads(args.settings_json)
+    print(f"dtype policy {use_mixed_precision(settings['mixed_precision'])}", file=sys.stderr, flush=True)
     labels, side = meta["labels"], meta["resolution"]
     model = build_classifier(len(labels), side, settings["input_size"], settings["weights"], settings["bn_momentum"])
     inputs = {"train": _describe(args.train), "valid": _describe(args.valid), "labels": labels, "seed": args.seed}

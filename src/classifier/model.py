@@ -42,8 +42,9 @@ def build_classifier(num_labels: int, side: int, input_size: int, weights: str =
     for layer in backbone.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.momentum = bn_momentum
-    features = keras.layers.Identity(name=FEATURES_LAYER)(backbone(x))
-    outputs = keras.layers.Dense(num_labels, activation="sigmoid", name="labels")(features)
+    # Features and probabilities in float32 under a mixed-precision policy too (a float16 sigmoid saturates).
+    features = keras.layers.Identity(name=FEATURES_LAYER, dtype="float32")(backbone(x))
+    outputs = keras.layers.Dense(num_labels, activation="sigmoid", name="labels", dtype="float32")(features)
     return keras.Model(images, outputs, name="classifier")
 
 
