@@ -111,6 +111,8 @@ rule attribution_panel:
         ),
     log:
         "logs/{dataset}/{arm}/{value}/attribution/seed{seed}/panel.log",
+    benchmark:
+        "benchmarks/{dataset}/{arm}/{value}/attribution/seed{seed}/panel.tsv"
     params:
         settings=quoted_json(ATTRIBUTION),
         title=lambda wildcards: shlex.quote(run_title(wildcards)),

@@ -42,6 +42,8 @@ rule test_classifier:
         predictions="results/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/predictions.csv",
     log:
         "logs/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/test.log",
+    benchmark:
+        "benchmarks/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/test.tsv"
     params:
         settings=classifier_settings_json(),
         out=lambda wildcards, output: Path(output.metrics).parent,

@@ -7,6 +7,8 @@ rule demo_chest:
         directory(DEMO_RAW["chest"]),
     log:
         "logs/demo/chest.log",
+    benchmark:
+        "benchmarks/demo/chest.tsv"
     params:
         seed=DEMO["seed"],
         size=DEMO["chest"],
@@ -28,6 +30,8 @@ rule demo_brain:
         directory(DEMO_RAW["brain"]),
     log:
         "logs/demo/brain.log",
+    benchmark:
+        "benchmarks/demo/brain.tsv"
     params:
         seed=DEMO["seed"],
         size=DEMO["brain"],

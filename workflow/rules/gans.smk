@@ -7,6 +7,8 @@ rule fid_inception_weights:
         weights=FID["inception_weights"],
     log:
         "logs/fid/inception_weights.log",
+    benchmark:
+        "benchmarks/fid/inception_weights.tsv"
     params:
         downloads=FID["inception_downloads"],
     conda:
@@ -109,6 +111,8 @@ rule gan_inference:
         ),
     log:
         "logs/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/inference.log",
+    benchmark:
+        "benchmarks/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/inference.tsv"
     params:
         data=lambda wildcards, input: Path(input.meta).parent,
         out=lambda wildcards, output: Path(output[0]).parent,

@@ -12,6 +12,8 @@ rule summary:
                     labels={"table": "mean over seeds"}),
     log:
         "logs/summary.log",
+    benchmark:
+        "benchmarks/summary.tsv"
     conda:
         "../../envs/data.yaml"
     threads: 1
@@ -32,6 +34,8 @@ rule plot_auroc:
         table="results/plots/auroc.csv",
     log:
         "logs/plots/auroc.log",
+    benchmark:
+        "benchmarks/plots/auroc.tsv"
     conda:
         "../../envs/data.yaml"
     threads: 1
@@ -52,6 +56,8 @@ rule plot_fid:
                      labels={"dataset": "{dataset}", "figure": "where each run stopped"}),
     log:
         "logs/plots/fid_{dataset}.log",
+    benchmark:
+        "benchmarks/plots/fid_{dataset}.tsv"
     conda:
         "../../envs/data.yaml"
     threads: 1
@@ -70,6 +76,8 @@ rule plot_memorisation:
                subcategory="distance histograms", labels={"dataset": "{dataset}"}),
     log:
         "logs/plots/memorisation_{dataset}.log",
+    benchmark:
+        "benchmarks/plots/memorisation_{dataset}.tsv"
     conda:
         "../../envs/data.yaml"
     threads: 1
