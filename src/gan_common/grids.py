@@ -23,19 +23,13 @@ def real_examples(tfrecord: Path, csv: Path, label_names: list[str], side: int, 
 
     Classes and rows are chosen from the CSV; the records are then streamed, so memory stays small at any size.
     """
-    labels = pd.read_csv(csv)[label_names].to_numpy(np.float32)
+    table = pd.read_csv(csv)
+    labels = table[label_names].to_numpy(np.float32)
     classes, inverse, counts = np.unique(labels, axis=0, return_inverse=True, return_counts=True)
     order = np.argsort(-counts, kind="stable")[:max_classes]
-    wanted = {index: np.flatnonzero(inverse.ravel() == index)[:per_class] for index in order}
-    rows = np.sort(np.concatenate(list(wanted.values())))
-    picked, start = {}, 0
-    for batch in records.dataset(tfrecord, len(label_names), side, batch_size=1024).as_numpy_iterator():
-        for row in rows[(rows >= start) & (rows < start + len(batch["image"]))]:
-            picked[row] = batch["image"][row - start]
-        start += len(batch["image"])
-        if start > rows[-1]:
-            break
-    return [(classes[index], np.stack([picked[row] for row in wanted[index]])) for index in order]
+    wanted = {index: table["image_id"].to_numpy()[inverse.ravel() == index][:per_class] for index in order}
+    picked = records.images_by_id(tfrecord, len(label_names), side, np.concatenate(list(wanted.values())))
+    return [(classes[index], np.stack([picked[int(i)] for i in wanted[index]])) for index in order]
 
 
 def save_sample_grid(generator, images, label_names: list[str], latent_size: int, seed: int, path: Path,

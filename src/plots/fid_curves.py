@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from plots.style import ARMS, colour, panel_grid
+from plots.style import ARMS, colour, wrapped_panels
 from synthbench.paths import run_of
 
 
@@ -25,11 +25,8 @@ def fid_runs(fid_csvs: list[Path]) -> list[dict]:
 
 def fid_figure(runs: list[dict], dataset: str):
     panels = sorted({(ARMS.index(run["arm"]), run["arm"], run["value"]) for run in runs})
-    columns = min(len(panels), 4) or 1
-    figure, axes = panel_grid(-(-len(panels) // columns) or 1, columns, width=3.2, height=2.5)
-    for axis in axes.ravel()[len(panels):]:
-        axis.set_visible(False)
-    for axis, (_, arm, value) in zip(axes.ravel(), panels, strict=False):
+    figure, axes = wrapped_panels(len(panels))
+    for axis, (_, arm, value) in zip(axes, panels, strict=True):
         for run in (r for r in runs if (r["arm"], r["value"]) == (arm, value)):
             curve, record = run["curve"], run["record"]
             label = f"{run['source']} seed {run['seed']}"
@@ -44,7 +41,7 @@ def fid_figure(runs: list[dict], dataset: str):
         axis.grid(alpha=0.3, which="both")
         axis.legend(fontsize=6)
     extractors = sorted({run["record"]["extractor"] for run in runs}) or ["-"]
-    axes[0, 0].set_ylabel(f"FID ({', '.join(extractors)})", fontsize=8)
+    axes[0].set_ylabel(f"FID ({', '.join(extractors)})", fontsize=8)
     figure.suptitle(f"{dataset}: FID during GAN training (star: selected network, x: stop)", fontsize=10,
                     x=0.02, ha="left")
     figure.tight_layout(rect=(0, 0, 1, 0.95))

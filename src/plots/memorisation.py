@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from plots.style import ARMS, colour, panel_grid
+from plots.style import ARMS, colour, wrapped_panels
 from synthbench.paths import run_of
 
 
@@ -20,11 +20,8 @@ def nearest_distances(path: Path) -> dict:
 
 def memorisation_figure(runs: list[dict], dataset: str):
     runs = sorted(runs, key=lambda r: (ARMS.index(r["arm"]), r["value"], r["source"], r["seed"]))
-    columns = min(len(runs), 4) or 1
-    figure, axes = panel_grid(-(-len(runs) // columns) or 1, columns, width=3.2, height=2.4)
-    for axis in axes.ravel()[len(runs):]:
-        axis.set_visible(False)
-    for axis, run in zip(axes.ravel(), runs, strict=False):
+    figure, axes = wrapped_panels(len(runs), height=2.4)
+    for axis, run in zip(axes, runs, strict=True):
         both = np.concatenate([run["synthetic"], run["heldout"]])
         bins = np.linspace(0, max(float(both.max()), 1e-6), 40)
         axis.hist(run["heldout"], bins=bins, density=True, color="gray", alpha=0.5, label="held-out real")

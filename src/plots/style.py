@@ -18,6 +18,15 @@ def panel_grid(rows: int, columns: int, width: float = 3.6, height: float = 2.8,
     return figure, axes
 
 
+def wrapped_panels(count: int, columns: int = 4, width: float = 3.2, height: float = 2.5):
+    """(figure, the first `count` axes in reading order) of a grid at most `columns` wide; spare axes hidden."""
+    columns = max(min(count, columns), 1)
+    figure, axes = panel_grid(max(-(-count // columns), 1), columns, width=width, height=height)
+    for axis in axes.ravel()[count:]:
+        axis.set_visible(False)
+    return figure, list(axes.ravel()[:count])
+
+
 def arm_x_axis(axis, arm: str, values) -> None:
     """Resolution and samples grow by factors, so they get a log axis; every arm value is a tick."""
     if arm != "classes":

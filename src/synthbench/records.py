@@ -80,8 +80,9 @@ def read_records(path: Path, num_labels: int, side: int) -> tuple[np.ndarray, np
 def images_by_id(path: Path, num_labels: int, side: int, image_ids) -> dict[int, np.ndarray]:
     """The images of the given ids, found by streaming the file (memory stays small at any file size)."""
     wanted, found = {int(i) for i in image_ids}, {}
+    wanted_ids = np.fromiter(wanted, np.int64, len(wanted))
     for batch in dataset(path, num_labels, side, batch_size=1024).as_numpy_iterator():
-        for row in np.flatnonzero(np.isin(batch["image_id"], list(wanted))):
+        for row in np.flatnonzero(np.isin(batch["image_id"], wanted_ids)):
             found[int(batch["image_id"][row])] = batch["image"][row]
         if len(found) == len(wanted):
             break
