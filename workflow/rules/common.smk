@@ -135,6 +135,14 @@ def classifier_settings_json():
     return quoted_json(CLASSIFIER)
 
 
+def source_records(wildcards, source, split):
+    """The records of one split of a source: the arm's real data, or that GAN's synthetic data of the seed."""
+    arm = f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}"
+    if source == "real":
+        return f"{arm}/data/{split}.tfrecord"
+    return f"{arm}/gan/{source}/seed{wildcards.seed}/synthetic/{split}.tfrecord"
+
+
 def classifier_split(split):
     """Input function: the records a classifier of `{source}` reads for `split` (train or valid).
 
@@ -142,10 +150,8 @@ def classifier_split(split):
     except valid when classifier.synthetic_validation is `real`.
     """
     def records(wildcards):
-        arm = f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}"
-        if wildcards.source == "real" or (split == "valid" and CLASSIFIER["synthetic_validation"] == "real"):
-            return f"{arm}/data/{split}.tfrecord"
-        return f"{arm}/gan/{wildcards.source}/seed{wildcards.seed}/synthetic/{split}.tfrecord"
+        real_valid = split == "valid" and CLASSIFIER["synthetic_validation"] == "real"
+        return source_records(wildcards, "real" if real_valid else wildcards.source, split)
 
     return records
 
@@ -171,10 +177,7 @@ def run_title(wildcards, *parts):
 
 def feature_records(wildcards):
     """Input function: the records whose images `classifier_features` describes (real or a GAN's synthetic)."""
-    arm = f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}"
-    if wildcards.source == "real":
-        return f"{arm}/data/{wildcards.split}.tfrecord"
-    return f"{arm}/gan/{wildcards.source}/seed{wildcards.seed}/synthetic/{wildcards.split}.tfrecord"
+    return source_records(wildcards, wildcards.source, wildcards.split)
 
 
 def explainers():
