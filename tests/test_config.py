@@ -161,6 +161,22 @@ def test_an_arm_target_plans_exactly_the_jobs_of_that_arm(tmp_path):
 
 
 @pytest.mark.e2e
+def test_classifier_fid_measures_every_gan_seed_with_the_first_seeds_real_classifier(tmp_path, write_config):
+    override = write_config({"seeds": [3, 5], "fid": {"extractor": "classifier"}})
+    result = run_snakemake(tmp_path, "-n", "-p", "results/chest/samples/80/gan/cpd/seed5/training.json",
+                           "--cores", "1", "--configfile", str(REPO / "config/demo.yaml"), str(override))
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
+    assert "fid_inception_weights" not in jobs and jobs["train_classifier"] == "1"
+    assert "results/chest/samples/80/classifier/real/seed3/best.weights.h5" in result.stdout
+    ruler = "--extractor classifier --fid-resize 75 --extractor-weights " \
+            "results/chest/samples/80/classifier/real/seed3/best.weights.h5 --classifier-settings-json"
+    commands = [line for line in result.stdout.splitlines() if "python -m fid stats" in line
+                or "python -m gan_cpd train" in line]
+    assert len(commands) == 2 and all(ruler in line for line in commands), commands
+    assert "--out results/chest/samples/80/fid/classifier/train.npz" in commands[0] + commands[1]
+
+
+@pytest.mark.e2e
 def test_missing_raw_data_is_named(tmp_path):
     result = run_snakemake(tmp_path, "-n", "--cores", "1", check=False)
     assert result.returncode != 0

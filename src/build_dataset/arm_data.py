@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from build_dataset.cache import file_sha256, iter_rows
+from build_dataset.cache import iter_rows
 from build_dataset.manifest import label_columns, read_manifest
 from build_dataset.splits import SPLITS, combination_keys, kept_labels, split_arm
 from synthbench.config import section_hash
+from synthbench.digest import file_sha256
 from synthbench.records import RecordWriter
 
 

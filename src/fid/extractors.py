@@ -3,9 +3,16 @@
 - `inception`: the standard FID Inception network (weights from a local file, see `fid.fetch`); images are
   resized bilinearly to `resize` px (299, the standard, unless configured smaller for CPU demos, in which
   case the name records it: `inception@75px`), grey copied to three channels, scaled to `uint8 / 128 - 1`.
+- `classifier`: the 1024-d average-pool features of the arm's real-data DenseNet-121 (weights = its
+  best.weights.h5), a domain-specific ruler: Inception was trained on photographs, this network on the very
+  images being imitated. Its numbers are comparable only within one arm, and only for one classifier file.
 - `random`: a small seeded random convolutional network, for tests only; its numbers mean nothing.
+
+`add_arguments` and `from_arguments` give every command line that measures FID the same options.
 """
 
+import argparse
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +21,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from classifier.model import feature_extractor, trained_classifier
 from fid.inception import INPUT_SIDE, load_inception
 
-EXTRACTORS = ("inception", "random")
+EXTRACTORS = ("inception", "classifier", "random")
 
 
 @dataclass
@@ -60,16 +68,47 @@ def _random_network(seed: int) -> keras.Model:
     ])
 
 
+def _classifier_features(model: keras.Model) -> Callable[[tf.Tensor], tf.Tensor]:
+    @tf.function(reduce_retracing=True)
+    def features(images: tf.Tensor) -> tf.Tensor:
+        return model(tf.cast(images[..., None], tf.float32), training=False)
+
+    return features
+
+
 def make_extractor(name: str, *, weights: Path | None = None, resize: int = INPUT_SIDE, batch_size: int = 64,
-                   seed: int = 0) -> Extractor:
-    """The extractor called `name` (one of EXTRACTORS)."""
+                   seed: int = 0, meta: dict | None = None, classifier_settings: dict | None = None) -> Extractor:
+    """The extractor called `name` (one of EXTRACTORS). `weights` is the Inception weights file or the real
+    classifier's weights; the classifier also needs the arm's meta.json and the config's classifier section."""
+    if name in ("inception", "classifier") and weights is None:
+        raise ValueError(f"the {name} extractor needs a weights file")
     if name == "inception":
-        if weights is None:
-            raise ValueError("the inception extractor needs a weights file (fid.inception_weights)")
         label = "inception" if resize == INPUT_SIDE else f"inception@{resize}px"
         return Extractor(label, batch_size, _inception_features(load_inception(weights), resize))
+    if name == "classifier":
+        if meta is None or classifier_settings is None:
+            raise ValueError("the classifier extractor needs the arm's meta.json and the classifier settings")
+        if not Path(weights).is_file():
+            raise FileNotFoundError(f"{weights}: real-data classifier weights not found")
+        model = feature_extractor(trained_classifier(meta, classifier_settings, Path(weights)))
+        return Extractor("classifier", batch_size, _classifier_features(model))
     if name == "random":
         network = _random_network(seed)
         return Extractor("random", batch_size,
                          tf.function(lambda images: network(tf.cast(images[..., None], tf.float32))))
     raise ValueError(f"unknown FID extractor {name!r}; choose one of {', '.join(EXTRACTORS)}")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that choose and build an extractor (see `from_arguments`)."""
+    parser.add_argument("--extractor", choices=EXTRACTORS, required=True)
+    parser.add_argument("--extractor-weights", type=Path,
+                        help="inception: the FID Inception weights; classifier: the real classifier's weights")
+    parser.add_argument("--fid-resize", type=int, default=INPUT_SIDE, help="inception: side images are resized to")
+    parser.add_argument("--classifier-settings-json", help="classifier: the config's classifier section as JSON")
+
+
+def from_arguments(args: argparse.Namespace, meta: dict, batch_size: int = 64, seed: int = 0) -> Extractor:
+    settings = json.loads(args.classifier_settings_json) if args.classifier_settings_json else None
+    return make_extractor(args.extractor, weights=args.extractor_weights, resize=args.fid_resize,
+                          batch_size=batch_size, seed=seed, meta=meta, classifier_settings=settings)

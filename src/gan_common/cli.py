@@ -10,13 +10,14 @@ from pathlib import Path
 
 import keras
 
-from fid.extractors import EXTRACTORS, make_extractor
+from fid import extractors
 from fid.real_stats import load_real
 from gan_common.data import TrainImages
 from gan_common.family import Family
 from gan_common.inference import write_synthetic_split
 from gan_common.training import RunFiles, Settings, Trainer  # also registers the custom layers for loading
 from synthbench.cli import add_threads, run
+from synthbench.digest import file_sha256
 from synthbench.runtime import configure
 
 SPLITS = ("train", "valid", "test")
@@ -25,9 +26,7 @@ SPLITS = ("train", "valid", "test")
 def train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, required=True, help="the arm's data/ folder (train split + meta.json)")
     parser.add_argument("--real-stats", type=Path, required=True, help="cached FID statistics of the train split")
-    parser.add_argument("--extractor", choices=EXTRACTORS, required=True)
-    parser.add_argument("--inception-weights", type=Path)
-    parser.add_argument("--fid-resize", type=int, default=299)
+    extractors.add_arguments(parser)
     parser.add_argument("--settings-json", required=True, help="the config's gans.<name> section as JSON")
     parser.add_argument("--seed", type=int, required=True)
     add_threads(parser)
@@ -40,14 +39,17 @@ def train(family: Family, args: argparse.Namespace) -> None:
     section = json.loads(args.settings_json)
     settings = Settings.from_config(section, meta["resolution"], family.grows)
     real, real_labels = load_real(args.real_stats)
-    extractor = make_extractor(args.extractor, weights=args.inception_weights, resize=args.fid_resize,
-                               seed=args.seed)
+    extractor = extractors.from_arguments(args, meta, seed=args.seed)
     if extractor.name != real.extractor:
         raise ValueError(f"{args.real_stats}: statistics from extractor {real.extractor!r}, "
                          f"this run uses {extractor.name!r}")
     images = TrainImages(args.data / "train.tfrecord", args.data / "train.csv", len(meta["labels"]),
                          meta["resolution"], args.seed)
+    # The extractor's weights digest too: a checkpoint whose FID history was measured with another ruler
+    # (a retrained real classifier) must not be continued.
+    weights_sha256 = file_sha256(args.extractor_weights) if args.extractor_weights else None
     run_config = {"settings": section, "seed": args.seed, "extractor": extractor.name,
+                  "extractor_weights_sha256": weights_sha256,
                   "data_config_sha256": meta["config_sha256"], "manifest_sha256": meta["manifest_sha256"]}
     trainer = Trainer(family, settings, images, meta["labels"], real, real_labels, extractor, RunFiles(args.out),
                       args.seed, run_config)

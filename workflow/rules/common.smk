@@ -31,7 +31,7 @@ wildcard_constraints:
     gan="prog|cpd",
     source="real|prog|cpd",
     seed=r"\d+",
-    extractor="inception|random",
+    extractor="inception|classifier|random",
     split="train|valid|test",
     explainer="real|prog|cpd|random",
 
@@ -112,9 +112,32 @@ def gan_settings_json(wildcards):
     return quoted_json(config["gans"][wildcards.gan])
 
 
-def fid_weights():
-    """The Inception weights file as an input, when the configured extractor needs it."""
-    return [FID["inception_weights"]] if FID["extractor"] == "inception" else []
+def fid_extractor(wildcards):
+    """The extractor of a FID statistics job (its wildcard) or of a GAN run (the config's)."""
+    return wildcards.get("extractor", FID["extractor"])
+
+
+def fid_weights(wildcards):
+    """The extractor's weights as an input: the Inception file, or the arm's real-data classifier of the first
+    seed (one ruler for every GAN seed, so their FIDs compare); none for the test-only random network."""
+    extractor = fid_extractor(wildcards)
+    if extractor == "inception":
+        return [FID["inception_weights"]]
+    if extractor == "classifier":
+        arm = f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}"
+        return [f"{arm}/classifier/real/seed{config['seeds'][0]}/best.weights.h5"]
+    return []
+
+
+def fid_extractor_arguments(wildcards, input):
+    """The command-line options that choose and build the extractor (fid.extractors.add_arguments)."""
+    extractor = fid_extractor(wildcards)
+    arguments = f"--extractor {extractor} --fid-resize {FID['resize']}"
+    if input.weights:
+        arguments += f" --extractor-weights {input.weights}"
+    if extractor == "classifier":
+        arguments += f" --classifier-settings-json {classifier_settings_json()}"
+    return arguments
 
 
 def fid_real_stats(wildcards):

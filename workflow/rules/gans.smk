@@ -25,7 +25,7 @@ rule fid_real_stats:
         records="results/{dataset}/{arm}/{value}/data/train.tfrecord",
         csv="results/{dataset}/{arm}/{value}/data/train.csv",
         meta="results/{dataset}/{arm}/{value}/data/meta.json",
-        weights=fid_weights(),
+        weights=fid_weights,
     output:
         "results/{dataset}/{arm}/{value}/fid/{extractor}/train.npz",
     log:
@@ -33,8 +33,7 @@ rule fid_real_stats:
     benchmark:
         "benchmarks/{dataset}/{arm}/{value}/fid/{extractor}/train.tsv"
     params:
-        weights=lambda wildcards, input: f"--weights {input.weights}" if input.weights else "",
-        resize=FID["resize"],
+        extractor=fid_extractor_arguments,
         num_images=FID["num_images"],
         batch_size=FID["batch_size"],
         seed=config["seed"],
@@ -47,8 +46,7 @@ rule fid_real_stats:
         gpu=GPUS_PER_JOB,
     shell:
         "python -m fid stats --records {input.records} --csv {input.csv} --meta {input.meta}"
-        " --extractor {wildcards.extractor} {params.weights} --resize {params.resize}"
-        " --num-images {params.num_images} --batch-size {params.batch_size} --seed {params.seed}"
+        " {params.extractor} --num-images {params.num_images} --batch-size {params.batch_size} --seed {params.seed}"
         " --threads {threads} --out {output} > {log} 2>&1"
 
 
@@ -57,7 +55,7 @@ rule train_gan:
         train="results/{dataset}/{arm}/{value}/data/train.tfrecord",
         meta="results/{dataset}/{arm}/{value}/data/meta.json",
         stats=fid_real_stats,
-        weights=fid_weights(),
+        weights=fid_weights,
     output:
         network="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/network_final.keras",
         fid="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/fid.csv",
@@ -77,9 +75,7 @@ rule train_gan:
         data=lambda wildcards, input: Path(input.meta).parent,
         out=lambda wildcards, output: Path(output.network).parent,
         settings=gan_settings_json,
-        extractor=FID["extractor"],
-        weights=lambda wildcards, input: f"--inception-weights {input.weights}" if input.weights else "",
-        resize=FID["resize"],
+        extractor=fid_extractor_arguments,
     conda:
         "../../envs/tensorflow.yaml"
     threads: 2
@@ -89,7 +85,7 @@ rule train_gan:
         gpu=GPUS_PER_JOB,
     shell:
         "python -m gan_{wildcards.gan} train --data {params.data} --real-stats {input.stats}"
-        " --extractor {params.extractor} {params.weights} --fid-resize {params.resize}"
+        " {params.extractor}"
         " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"
         " > {log} 2>&1"
 
