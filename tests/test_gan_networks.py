@@ -1,11 +1,12 @@
 """Both GANs' networks: shapes and parameter counts per resolution, fade-in continuity of the progressive
-generator, and the projection discriminator's label term."""
+generator, the no-growth generator's start (only its full-resolution output speaks), and the projection
+discriminator's label term."""
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_common.layers import LodBlend, set_lod
+from gan_common.layers import EqualizedConv2D, LodBlend, set_lod
 from gan_cpd import networks as cpd
 from gan_prog import networks as prog
 
@@ -54,6 +55,17 @@ def test_cpd_shapes(resolution):
     assert generator([z, labels]).shape == (4, resolution, resolution, 1)
     assert discriminator([tf.zeros([4, resolution, resolution, 1]), labels]).shape == (4, 1)
     assert not any(isinstance(layer, LodBlend) for layer in generator.layers), "no growth machinery"
+
+
+def test_cpd_generator_starts_from_its_full_resolution_output_alone():
+    generator = cpd.build_generator(32, LABELS, SETTINGS)
+    outputs = [layer for layer in generator.layers if isinstance(layer, EqualizedConv2D) and layer.filters == 1]
+    z, labels = tf.random.normal([4, 8], seed=5), tf.one_hot([0, 1, 2, 0], LABELS)
+    images = generator([z, labels]).numpy()
+    assert len(outputs) == 4 and images.std() > 0.1 and np.abs(images[0] - images[1]).max() > 1e-3
+    top = next(layer for layer in outputs if layer.output.shape[1] == 32)
+    top.kernel.assign(tf.zeros_like(top.kernel))
+    np.testing.assert_array_equal(generator([z, labels]).numpy(), 0.0)  # the 4, 8 and 16 px outputs: silent
 
 
 def test_fade_in_starts_from_the_upsampled_lower_resolution_output():

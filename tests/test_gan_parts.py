@@ -9,7 +9,16 @@ import pytest
 import tensorflow as tf
 
 from gan_common import checkpoint
-from gan_common.layers import EqualizedConv2D, EqualizedDense, LodBlend, MinibatchStddev, PixelNorm, set_lod
+from gan_common.layers import (
+    ConditionalPixelNorm,
+    EqualizedConv2D,
+    EqualizedDense,
+    LodBlend,
+    MinibatchStddev,
+    PixelNorm,
+    pixel_norm,
+    set_lod,
+)
 from gan_common.losses import discriminator_loss, generator_loss, gradient_penalty, label_loss
 from gan_common.reals import blend_reals, to_float, to_uint8
 from gan_common.schedule import Schedule
@@ -23,6 +32,16 @@ def test_equalized_layers_keep_unit_scale_signals():
     assert float(tf.math.reduce_std(y)) == pytest.approx(1.0, rel=0.15), "He-scaled N(0,1) weights keep variance"
     z = EqualizedDense(128, gain=1.0)(tf.random.normal([512, 256]))
     assert float(tf.math.reduce_std(z)) == pytest.approx(1.0, rel=0.15)
+
+
+def test_conditional_pixel_norm_starts_as_pixel_norm_and_learns_its_modulation():
+    layer = ConditionalPixelNorm()
+    x, condition = tf.random.normal([2, 4, 4, 3], seed=3), tf.random.normal([2, 5], seed=4)
+    np.testing.assert_allclose(layer([x, condition]).numpy(), pixel_norm(x).numpy(), atol=1e-6)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(layer([x, condition]) * x)
+    for gradient in tape.gradient(loss, [layer.gamma.kernel, layer.beta.kernel]):
+        assert np.abs(gradient.numpy()).min() > 0, "every modulation weight gets a gradient from the start"
 
 
 def test_pixel_norm_gives_unit_mean_square_per_pixel():

@@ -21,9 +21,9 @@ def dense(x, units: int):
     return keras.layers.LeakyReLU(0.2)(EqualizedDense(units)(x))
 
 
-def to_image(x):
-    """1x1 projection to one grey channel, linear (gain 1)."""
-    return EqualizedConv2D(1, 1, gain=1.0)(x)
+def to_image(x, silent: bool = False):
+    """1x1 projection to one grey channel, linear (gain 1); a `silent` one starts at exactly 0."""
+    return EqualizedConv2D(1, 1, gain=1.0, zero_init=silent)(x)
 
 
 def from_image(x, filters: int):

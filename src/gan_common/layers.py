@@ -30,14 +30,19 @@ def _he_scale(fan_in: int, gain: float) -> float:
 
 @keras.saving.register_keras_serializable(PACKAGE)
 class EqualizedDense(keras.layers.Layer):
-    def __init__(self, units: int, gain: float = math.sqrt(2), use_bias: bool = True, **kwargs):
+    """A dense layer with equalised learning rate; `zero_init` starts its kernel at 0 (the run-time scale still
+    sets its learning speed), for outputs that must begin as a no-op."""
+
+    def __init__(self, units: int, gain: float = math.sqrt(2), use_bias: bool = True, zero_init: bool = False,
+                 **kwargs):
         super().__init__(**kwargs)
-        self.units, self.gain, self.use_bias = units, gain, use_bias
+        self.units, self.gain, self.use_bias, self.zero_init = units, gain, use_bias, zero_init
 
     def build(self, input_shape):
         fan_in = int(input_shape[-1])
         self.scale = _he_scale(fan_in, self.gain)
-        self.kernel = self.add_weight(shape=(fan_in, self.units), initializer=_unit_normal(), name="kernel")
+        self.kernel = self.add_weight(shape=(fan_in, self.units), name="kernel",
+                                      initializer="zeros" if self.zero_init else _unit_normal())
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
 
@@ -46,23 +51,25 @@ class EqualizedDense(keras.layers.Layer):
         return y + self.bias if self.use_bias else y
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "gain": self.gain, "use_bias": self.use_bias}
+        return {**super().get_config(), "units": self.units, "gain": self.gain, "use_bias": self.use_bias,
+                "zero_init": self.zero_init}
 
 
 @keras.saving.register_keras_serializable(PACKAGE)
 class EqualizedConv2D(keras.layers.Layer):
-    """A stride-1 'same' convolution with equalised learning rate."""
+    """A stride-1 'same' convolution with equalised learning rate (`zero_init` as for EqualizedDense)."""
 
     def __init__(self, filters: int, kernel_size: int, gain: float = math.sqrt(2), use_bias: bool = True,
-                 **kwargs):
+                 zero_init: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.filters, self.kernel_size, self.gain, self.use_bias = filters, kernel_size, gain, use_bias
+        self.zero_init = zero_init
 
     def build(self, input_shape):
         channels = int(input_shape[-1])
         self.scale = _he_scale(channels * self.kernel_size ** 2, self.gain)
         self.kernel = self.add_weight(shape=(self.kernel_size, self.kernel_size, channels, self.filters),
-                                      initializer=_unit_normal(), name="kernel")
+                                      initializer="zeros" if self.zero_init else _unit_normal(), name="kernel")
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.filters,), initializer="zeros", name="bias")
 
@@ -72,7 +79,7 @@ class EqualizedConv2D(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
-                "gain": self.gain, "use_bias": self.use_bias}
+                "gain": self.gain, "use_bias": self.use_bias, "zero_init": self.zero_init}
 
 
 @keras.saving.register_keras_serializable(PACKAGE)
@@ -85,13 +92,18 @@ class PixelNorm(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(PACKAGE)
 class ConditionalPixelNorm(keras.layers.Layer):
-    """Pixel norm, then a per-channel scale (1 + gamma) and shift beta predicted from a condition vector."""
+    """Pixel norm, then a per-channel scale (1 + gamma) and shift beta predicted from a condition vector.
+
+    gamma and beta start at exactly 0 (identity modulation). Drawn at random instead, z would scale every
+    channel of every layer by N(1, 1) per sample; the generator then spends a short run unlearning that noise
+    (demo chest at 32 px, 24 kimg: FID 1300 with random, 380 with zero start, inception@75px).
+    """
 
     def build(self, input_shapes):
         features_shape, condition_shape = input_shapes
         channels = int(features_shape[-1])
-        self.gamma = EqualizedDense(channels, gain=1.0, name="gamma")
-        self.beta = EqualizedDense(channels, gain=1.0, name="beta")
+        self.gamma = EqualizedDense(channels, gain=1.0, zero_init=True, name="gamma")
+        self.beta = EqualizedDense(channels, gain=1.0, zero_init=True, name="beta")
         self.gamma.build(condition_shape)
         self.beta.build(condition_shape)
 

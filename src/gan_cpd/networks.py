@@ -3,7 +3,10 @@
 Generator [z, labels] -> image: every pixel norm is conditional (scale and shift predicted from [z, labels]),
 and to-image outputs of every resolution are summed after bilinear upsampling (skip architecture, as in
 StyleGAN2; nearest neighbours would leave block artefacts), so coarse structure is learned early without a
-growth schedule. Discriminator [image, labels] -> score: residual blocks, and a
+growth schedule. Only the full-resolution output starts non-zero: coarser outputs start silent and grow as
+they learn. Started at random, four blurry layers of upsampled noise dominate the image and short runs stay
+blurry (demo chest at 32 px after 24 kimg: FID 1300 vs 350, inception@75px).
+Discriminator [image, labels] -> score: residual blocks, and a
 projection-style label term sum(dense(h) * labels) added to the unconditional score (Miyato & Koyama 2018).
 """
 
@@ -24,11 +27,12 @@ def build_generator(resolution: int, num_labels: int, settings: dict) -> keras.M
     z, labels, code = latent_and_labels(settings["latent_size"], num_labels)
     x = ConditionalPixelNorm()([start_4x4(code, nf(1)), code])
     x = _conditional_conv(x, code, nf(1))
-    image = to_image(x)
+    image = to_image(x, silent=top > 2)
     for level_log2 in range(3, top + 1):
         x = keras.layers.UpSampling2D()(x)
         x = _conditional_conv(_conditional_conv(x, code, nf(level_log2 - 1)), code, nf(level_log2 - 1))
-        image = keras.layers.Add()([keras.layers.UpSampling2D(interpolation="bilinear")(image), to_image(x)])
+        image = keras.layers.Add()([keras.layers.UpSampling2D(interpolation="bilinear")(image),
+                                    to_image(x, silent=level_log2 < top)])
     return keras.Model([z, labels], image, name="generator")
 
 
