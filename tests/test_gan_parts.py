@@ -106,6 +106,13 @@ def test_no_growth_schedule_is_full_resolution_from_the_start():
     assert schedule.grown_kimg == 0 and schedule.at(0).lod == 0 and schedule.at(0).resolution == 32
 
 
+def test_a_run_below_the_initial_resolution_does_not_grow():
+    for resolution in (8, 16):
+        schedule = Schedule(resolution=resolution, grows=True, initial_resolution=16)
+        assert schedule.levels == 0 and schedule.grown_kimg == 0
+        assert schedule.at(0).lod == 0 and schedule.at(0).resolution == resolution
+
+
 def test_reals_at_a_level_of_detail():
     images = tf.constant(np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1))
     np.testing.assert_array_equal(blend_reals(images, 0.0, levels=2).numpy(), images.numpy())

@@ -32,8 +32,11 @@ class Schedule:
 
     @property
     def levels(self) -> int:
-        """How many doublings growth takes from the initial resolution to the final one."""
-        return int(math.log2(self.resolution)) - int(math.log2(self.initial_resolution)) if self.grows else 0
+        """How many doublings growth takes from the initial resolution to the final one (none for a run at or
+        below the initial resolution: it trains at full resolution from the start)."""
+        if not self.grows:
+            return 0
+        return max(int(math.log2(self.resolution)) - int(math.log2(self.initial_resolution)), 0)
 
     @property
     def grown_kimg(self) -> float:
