@@ -2,7 +2,8 @@
 generator's state, the best generator so far and the loop's own state (kimg, FID history) as JSON.
 
 Written to `partial-state.npz` and renamed, so a job killed while saving leaves the previous checkpoint intact.
-The loop calls `restore` before training; a checkpoint whose settings differ from the run's is refused.
+The training loop loads it before training; a checkpoint whose settings differ from the run's is not continued
+(the run starts afresh), and `assign` refuses arrays that do not fit the variables they are meant for.
 """
 
 import json
@@ -14,7 +15,7 @@ from synthbench.atomic import replacing
 
 
 class CheckpointMismatch(ValueError):
-    """The checkpoint on disk belongs to a run with other settings."""
+    """Saved arrays do not fit the variables they are meant for (another network shape or count)."""
 
 
 def _arrays(prefix: str, variables) -> dict[str, np.ndarray]:
