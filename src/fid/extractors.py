@@ -68,7 +68,8 @@ def _random_network(seed: int) -> keras.Model:
     ])
 
 
-def _classifier_features(model: keras.Model) -> Callable[[tf.Tensor], tf.Tensor]:
+def _pixel_features(model: keras.Model) -> Callable[[tf.Tensor], tf.Tensor]:
+    """For networks that take the images' 0-255 pixel values as they are (their scaling is inside them)."""
     @tf.function(reduce_retracing=True)
     def features(images: tf.Tensor) -> tf.Tensor:
         return model(tf.cast(images[..., None], tf.float32), training=False)
@@ -91,11 +92,9 @@ def make_extractor(name: str, *, weights: Path | None = None, resize: int = INPU
         if not Path(weights).is_file():
             raise FileNotFoundError(f"{weights}: real-data classifier weights not found")
         model = feature_extractor(trained_classifier(meta, classifier_settings, Path(weights)))
-        return Extractor("classifier", batch_size, _classifier_features(model))
+        return Extractor("classifier", batch_size, _pixel_features(model))
     if name == "random":
-        network = _random_network(seed)
-        return Extractor("random", batch_size,
-                         tf.function(lambda images: network(tf.cast(images[..., None], tf.float32))))
+        return Extractor("random", batch_size, _pixel_features(_random_network(seed)))
     raise ValueError(f"unknown FID extractor {name!r}; choose one of {', '.join(EXTRACTORS)}")
 
 
