@@ -103,6 +103,11 @@ def arm_runs(only_dataset=None, only_arm=None):
 FID = config["fid"]
 
 
+def arm_folder(wildcards):
+    """results/{dataset}/{arm}/{value}: where everything of one arm dataset lives."""
+    return f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}"
+
+
 def enabled_gans():
     return [name for name in ("prog", "cpd") if config["gans"][name]["enabled"]]
 
@@ -124,8 +129,7 @@ def fid_weights(wildcards):
     if extractor == "inception":
         return [FID["inception_weights"]]
     if extractor == "classifier":
-        arm = f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}"
-        return [f"{arm}/classifier/real/seed{config['seeds'][0]}/best.weights.h5"]
+        return [f"{arm_folder(wildcards)}/classifier/real/seed{config['seeds'][0]}/best.weights.h5"]
     return []
 
 
@@ -141,7 +145,7 @@ def fid_extractor_arguments(wildcards, input):
 
 
 def fid_real_stats(wildcards):
-    return f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}/fid/{FID['extractor']}/train.npz"
+    return f"{arm_folder(wildcards)}/fid/{FID['extractor']}/train.npz"
 
 
 def gan_targets(runs):
@@ -160,7 +164,7 @@ def classifier_settings_json():
 
 def source_records(wildcards, source, split):
     """The records of one split of a source: the arm's real data, or that GAN's synthetic data of the seed."""
-    arm = f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}"
+    arm = arm_folder(wildcards)
     if source == "real":
         return f"{arm}/data/{split}.tfrecord"
     return f"{arm}/gan/{source}/seed{wildcards.seed}/synthetic/{split}.tfrecord"
@@ -212,8 +216,7 @@ def explainer_weights(wildcards):
     """Input function: the trained weights an explainer uses (none for the untrained 'random')."""
     if wildcards.explainer == "random":
         return []
-    return (f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}/classifier/{wildcards.explainer}/"
-            f"seed{wildcards.seed}/best.weights.h5")
+    return f"{arm_folder(wildcards)}/classifier/{wildcards.explainer}/seed{wildcards.seed}/best.weights.h5"
 
 
 def analysis_targets(runs):
