@@ -1,0 +1,91 @@
+"""Pins how `prog` and `cpd` train: the D and G loss of every step and the FID history of a short run.
+
+`gan_losses_reference.npz` was written by this script on the code before the `synthbench` package and its
+family registry existed (commit e29c76e), so the test that replays it (tests/test_gan_losses_pinned.py)
+shows that the refactor left both families training exactly as they did:
+
+    PYTHONPATH=src python tests/data/gan_losses_reference.py tests/data/gan_losses_reference.npz
+
+The run is tiny (16 px, two classes, 8-image minibatches) but goes through growth and its fade-in (prog),
+EMA, FID evaluation and the phase changes of the shared loop, with a loss recorded after every step.
+"""
+
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SIDE, LABELS, MINIBATCH = 16, ["left", "right"], 8
+SETTINGS = {"total_kimg": 0.32, "min_kimg": 0, "fid_every_kimg": 0.08, "patience": 50, "tick_kimg": 0.008,
+            "ema_kimg": 0.05, "gp_weight": 10, "drift": 0.001, "minibatch": MINIBATCH,
+            "minibatch_per_resolution": {}, "lrate": 0.002, "lrate_per_resolution": {},
+            "growth": {"initial_resolution": 8, "training_kimg": 0.08, "transition_kimg": 0.08},
+            "networks": {"latent_size": 8, "fmap_base": 64, "fmap_max": 16, "mbstd_group": 4}}
+FAMILIES = ("prog", "cpd")
+
+
+def write_arm(folder: Path, records) -> Path:
+    """A 64-image train split of two classes (a bright square left or right) and its meta.json."""
+    folder.mkdir(parents=True, exist_ok=True)
+    labels = np.eye(2, dtype=np.float32)[np.random.default_rng(0).integers(0, 2, 64)]
+    images = np.full((len(labels), SIDE, SIDE), 40, np.uint8)
+    images[labels[:, 0] == 1, 4:10, 1:7] = 220
+    images[labels[:, 1] == 1, 4:10, 9:15] = 220
+    with records.RecordWriter(folder / "train.tfrecord") as writer:
+        writer.write(images, labels, np.arange(len(labels)))
+    table = pd.DataFrame(labels, columns=LABELS)
+    table.insert(0, "image_id", np.arange(len(labels)))
+    table.to_csv(folder / "train.csv", index=False)
+    return folder
+
+
+def losses_and_fids(family, data: Path, out: Path, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """([steps, 2] D and G losses, [evaluations] FIDs) of one short run of `family` on the arm in `data`.
+
+    Losses are read from the loop's progress lines: `tick_kimg` is one minibatch, so every step is a tick."""
+    from fid.extractors import make_extractor
+    from fid.real_stats import split_statistics
+    from gan_common.data import TrainImages
+    from gan_common.training import RunFiles, Settings, Trainer
+
+    extractor = make_extractor("random")
+    real, real_labels = split_statistics(data / "train.tfrecord", data / "train.csv", LABELS, SIDE, extractor,
+                                         num_images=32, seed=0)
+    settings = Settings.from_config(SETTINGS, SIDE, family.grows)
+    images = TrainImages(data / "train.tfrecord", data / "train.csv", len(LABELS), SIDE, seed)
+    trainer = Trainer(family, settings, images, LABELS, real, real_labels, extractor, RunFiles(out), seed,
+                      {"settings": SETTINGS})
+    losses = []
+    trainer._progress = lambda phase, seconds, step_losses, log: losses.append([float(x) for x in step_losses])
+    trainer.train(log=open(out / "log.txt", "w"))
+    return np.asarray(losses), np.asarray([entry["fid"] for entry in trainer.stopping.history])
+
+
+def families() -> dict:
+    from gan_cpd.family import CPD
+    from gan_prog.family import PROG
+
+    return {"prog": PROG, "cpd": CPD}
+
+
+def main(target: Path) -> None:
+    from synthbench import records
+    from synthbench.runtime import configure
+
+    configure(1, 3)
+    arrays = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        data = write_arm(Path(tmp) / "data", records)
+        for name, family in families().items():
+            out = Path(tmp) / name
+            out.mkdir()
+            arrays[f"{name}_losses"], arrays[f"{name}_fids"] = losses_and_fids(family, data, out)
+            print(name, arrays[f"{name}_losses"].shape, arrays[f"{name}_losses"][:3].tolist(),
+                  arrays[f"{name}_fids"].tolist())
+    np.savez(target, **arrays)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
