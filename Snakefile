@@ -9,7 +9,7 @@ min_version("9.0")
 configfile: f"{workflow.basedir}/config/config.yaml"
 
 
-report: "workflow/report/workflow.rst"
+report: "src/synthbench/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"

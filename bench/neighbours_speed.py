@@ -26,7 +26,7 @@ def _measure(kind: str) -> None:
     queries, reference = _features(QUERIES, 0), _features(REFERENCE, 1)
     start = time.perf_counter()
     if kind == "search":
-        from neighbours.search import nearest
+        from synthbench.neighbours.search import nearest
         nearest(queries, reference, K)
     else:
         np.matmul(queries, reference.T)

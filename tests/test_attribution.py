@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from attribution.__main__ import main as attribution_main
-from attribution.agreement import agreement_report, rank_correlation, top_cells, top_iou
-from attribution.occlusion import occluded_copies, occlusion_map, to_pixels
-from attribution.selection import chosen_images
+from synthbench.attribution.agreement import agreement_report, rank_correlation, top_cells, top_iou
+from synthbench.attribution.occlusion import occluded_copies, occlusion_map, to_pixels
+from synthbench.attribution.selection import chosen_images
+from synthbench.cli import main as synthbench_main
 
 
 def region_model(side, rows, columns):
@@ -83,13 +83,13 @@ def test_compare_writes_agreement_and_panel_and_refuses_other_images(tmp_path):
     maps_file(tmp_path / "random.npz", "random", [1, 2, 3], rng.standard_normal((3, 2, 2)))
     (tmp_path / "meta.json").write_text(json.dumps({"labels": ["x"], "resolution": 8}))
     common = ["--meta", str(tmp_path / "meta.json"), "--settings-json", json.dumps({"top_fraction": 0.25})]
-    attribution_main(["compare", "--maps", *(str(tmp_path / f"{n}.npz") for n in ("real", "prog", "random")),
-                      *common, "--out", str(tmp_path / "out")])
+    maps = [str(tmp_path / f"{n}.npz") for n in ("real", "prog", "random")]
+    synthbench_main(["attribution", "compare", "--maps", *maps, *common, "--out", str(tmp_path / "out")])
     report = json.loads((tmp_path / "out/attribution.json").read_text())
     assert set(report["explainers"]) == {"prog", "random"}
     assert report["explainers"]["prog"]["top_iou"]["mean"] == 1.0
     assert (tmp_path / "out/panel.png").stat().st_size > 0
     maps_file(tmp_path / "other.npz", "cpd", [1, 2, 4], real)
     with pytest.raises(SystemExit, match="other images"):
-        attribution_main(["compare", "--maps", str(tmp_path / "real.npz"), str(tmp_path / "other.npz"), *common,
-                          "--out", str(tmp_path / "out2")])
+        synthbench_main(["attribution", "compare", "--maps", str(tmp_path / "real.npz"), str(tmp_path / "other.npz"),
+                         *common, "--out", str(tmp_path / "out2")])

@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from build_dataset.cache import CacheWriter, iter_rows, read_cache
-from build_dataset.decode import Window, load_dicom, load_jpeg
-from build_dataset.index import build_index
-from demo_data.brain import write_rsna
-from demo_data.chest import write_chexpert
+from synthbench.datasets.cache import CacheWriter, iter_rows, read_cache
+from synthbench.datasets.decode import Window, load_dicom, load_jpeg
+from synthbench.datasets.index import build_index
+from synthbench.demo_data.brain import write_rsna
+from synthbench.demo_data.chest import write_chexpert
 from synthbench.raw_formats import CHEXPERT_FINDINGS
 
 

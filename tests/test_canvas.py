@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from demo_data.canvas import Canvas
+from synthbench.demo_data.canvas import Canvas
 
 
 def test_ellipse_covers_its_area_on_non_square_images():

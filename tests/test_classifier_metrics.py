@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from classifier.metrics import auroc_report, bootstrap_mean_auroc, class_aurocs, roc_table
+from synthbench.classifier.metrics import auroc_report, bootstrap_mean_auroc, class_aurocs, roc_table
 
 NAMES = ["a", "b", "c"]
 

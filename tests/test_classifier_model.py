@@ -5,7 +5,7 @@ import keras
 import numpy as np
 import pytest
 
-from classifier.model import build_classifier, feature_extractor
+from synthbench.classifier.model import build_classifier, feature_extractor
 from synthbench.runtime import precision_policy
 
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 import tensorflow as tf
 
-from classifier import training
-from classifier.training import TrainSettings, fit
+from synthbench.classifier import training
+from synthbench.classifier.training import TrainSettings, fit
 from synthbench.runtime import configure
 
 SETTINGS = TrainSettings(batch_size=8, learning_rate=0.05, steps_per_epoch=3, max_epochs=6, patience=3,

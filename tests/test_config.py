@@ -170,8 +170,8 @@ def test_classifier_fid_measures_every_gan_seed_with_the_first_seeds_real_classi
     assert "results/chest/samples/80/classifier/real/seed3/best.weights.h5" in result.stdout
     ruler = "--extractor classifier --fid-resize 75 --extractor-weights " \
             "results/chest/samples/80/classifier/real/seed3/best.weights.h5 --classifier-settings-json"
-    commands = [line for line in result.stdout.splitlines() if "python -m fid stats" in line
-                or "python -m gan_cpd train" in line]
+    commands = [line for line in result.stdout.splitlines() if "python -m synthbench fid stats" in line
+                or "python -m synthbench gan train --family cpd" in line]
     assert len(commands) == 2 and all(ruler in line for line in commands), commands
     assert "--out results/chest/samples/80/fid/classifier/train.npz" in commands[0] + commands[1]
 

@@ -8,7 +8,7 @@ from PIL import Image
 from pydicom.data import get_testdata_file
 from pydicom.pixels import apply_modality_lut
 
-from build_dataset.decode import UnusableImage, Window, ct_window, load_dicom, load_jpeg, read_ct
+from synthbench.datasets.decode import UnusableImage, Window, ct_window, load_dicom, load_jpeg, read_ct
 
 BRAIN_WINDOW = Window(40, 80)
 REAL_CTS = ["CT_small.dcm", "693_UNCR.dcm", "J2K_pixelrep_mismatch.dcm"]

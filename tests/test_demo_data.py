@@ -13,8 +13,8 @@ from pydicom.pixels import apply_modality_lut
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from demo_data.brain import write_rsna
-from demo_data.chest import write_chexpert
+from synthbench.demo_data.brain import write_rsna
+from synthbench.demo_data.chest import write_chexpert
 from synthbench.raw_formats import (
     CHEXPERT_COLUMNS,
     CHEXPERT_FINDINGS,

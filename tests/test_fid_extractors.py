@@ -8,8 +8,8 @@ import keras
 import numpy as np
 import pytest
 
-from classifier.model import feature_extractor, trained_classifier
-from fid import extractors
+from synthbench.classifier.model import feature_extractor, trained_classifier
+from synthbench.fid import extractors, options
 
 META = {"labels": ["left", "right"], "resolution": 16}
 SETTINGS = {"input_size": 32}
@@ -21,7 +21,7 @@ def test_classifier_extractor_gives_that_classifiers_features(tmp_path):
     weights = tmp_path / "best.weights.h5"
     classifier.save_weights(weights)
     parser = argparse.ArgumentParser()
-    extractors.add_arguments(parser)
+    options.add_arguments(parser)
     args = parser.parse_args(["--extractor", "classifier", "--extractor-weights", str(weights),
                               "--classifier-settings-json", json.dumps(SETTINGS)])
     # Built afresh (other random initial weights): equal features mean the file's weights were loaded.

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from fid.frechet import Statistics, frechet_distance, psd_sqrt
+from synthbench.fid.frechet import Statistics, frechet_distance, psd_sqrt
 
 
 def sqrtm_fid(mean1, cov1, mean2, cov2) -> float:

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_common.layers import EqualizedConv2D, LodBlend, set_lod
-from gan_cpd import networks as cpd
-from gan_prog import networks as prog
+from synthbench.gans.cpd import networks as cpd
+from synthbench.gans.layers import EqualizedConv2D, LodBlend, set_lod
+from synthbench.gans.prog import networks as prog
 
 SETTINGS = {"latent_size": 8, "fmap_base": 32, "fmap_max": 16, "mbstd_group": 4}
 LABELS = 3

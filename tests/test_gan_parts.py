@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_common import checkpoint
-from gan_common.layers import (
+from synthbench.gans import checkpoint
+from synthbench.gans.layers import (
     ConditionalPixelNorm,
     EqualizedConv2D,
     EqualizedDense,
@@ -19,10 +19,10 @@ from gan_common.layers import (
     pixel_norm,
     set_lod,
 )
-from gan_common.losses import discriminator_loss, generator_loss, gradient_penalty, label_loss
-from gan_common.reals import blend_reals, to_float, to_uint8
-from gan_common.schedule import Schedule
-from gan_common.stopping import EarlyStopping
+from synthbench.gans.losses import discriminator_loss, generator_loss, gradient_penalty, label_loss
+from synthbench.gans.reals import blend_reals, to_float, to_uint8
+from synthbench.gans.schedule import Schedule
+from synthbench.gans.stopping import EarlyStopping
 
 
 def test_equalized_layers_keep_unit_scale_signals():

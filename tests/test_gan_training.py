@@ -13,17 +13,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fid.extractors import make_extractor
-from fid.real_stats import split_statistics
-from gan_common import checkpoint
 from synthbench import records
+from synthbench.config import gan_section
+from synthbench.fid.extractors import make_extractor
+from synthbench.fid.real_stats import split_statistics
+from synthbench.gans import checkpoint
 
 SIDE, LABELS = 16, ["left", "right"]
-SETTINGS = {"total_kimg": 1.2, "min_kimg": 0, "fid_every_kimg": 0.2, "patience": 50, "tick_kimg": 0.2,
+SETTINGS = gan_section("prog", {
+            "total_kimg": 1.2, "min_kimg": 0, "fid_every_kimg": 0.2, "patience": 50, "tick_kimg": 0.2,
             "ema_kimg": 0.1, "gp_weight": 10, "drift": 0.001, "minibatch": 8, "minibatch_per_resolution": {},
             "lrate": 0.002, "lrate_per_resolution": {},
             "growth": {"initial_resolution": 8, "training_kimg": 0.2, "transition_kimg": 0.2},
-            "networks": {"latent_size": 8, "fmap_base": 64, "fmap_max": 16, "mbstd_group": 4}}
+            "networks": {"latent_size": 8, "fmap_base": 64, "fmap_max": 16, "mbstd_group": 4}})
 
 
 def _images(labels: np.ndarray) -> np.ndarray:
@@ -57,7 +59,8 @@ def arm(tmp_path_factory):
 
 
 def _train_command(arm, out):
-    return [sys.executable, "-m", "gan_prog", "train", "--data", str(arm), "--real-stats", str(arm / "stats.npz"),
+    return [sys.executable, "-m", "synthbench", "gan", "train", "--family", "prog", "--data", str(arm),
+            "--real-stats", str(arm / "stats.npz"),
             "--extractor", "random", "--settings-json", json.dumps(SETTINGS), "--seed", "3", "--threads", "1",
             "--out", str(out)]
 
@@ -119,8 +122,9 @@ def test_outputs_of_a_run(uninterrupted):
 
 @pytest.mark.e2e
 def test_inference_writes_one_fake_per_real_row_with_its_labels(arm, uninterrupted, tmp_path):
-    command = [sys.executable, "-m", "gan_common", "infer", "--network", str(uninterrupted / "network_final.keras"),
-               "--data", str(arm), "--seed", "3", "--out", str(tmp_path / "synthetic")]
+    command = [sys.executable, "-m", "synthbench", "gan", "infer",
+               "--network", str(uninterrupted / "network_final.keras"), "--data", str(arm), "--seed", "3",
+               "--out", str(tmp_path / "synthetic")]
     assert _run(command, tmp_path / "log.txt").wait(timeout=300) == 0, (tmp_path / "log.txt").read_text()
     for split in ("train", "valid", "test"):
         real = pd.read_csv(arm / f"{split}.csv")

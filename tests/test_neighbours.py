@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from neighbours.__main__ import main as neighbours_main
-from neighbours.memorisation import memorisation_report
-from neighbours.search import block_shape, nearest, unit_rows
+from synthbench.cli import main as synthbench_main
+from synthbench.neighbours.memorisation import memorisation_report
+from synthbench.neighbours.search import block_shape, nearest, unit_rows
 from synthbench.records import RecordWriter
 
 
@@ -92,7 +92,7 @@ def test_neighbours_command_writes_ids_report_and_grid(tmp_path):
     out = tmp_path / "nn"
     files = {name: str(tmp_path / name) for name in ("synthetic.npz", "train.npz", "heldout.npz",
                                                      "synthetic.tfrecord", "train.tfrecord", "meta.json")}
-    neighbours_main(["--synthetic", files["synthetic.npz"], "--train", files["train.npz"],
+    synthbench_main(["neighbours", "--synthetic", files["synthetic.npz"], "--train", files["train.npz"],
                      "--heldout", files["heldout.npz"], "--synthetic-records", files["synthetic.tfrecord"],
                      "--train-records", files["train.tfrecord"], "--meta", files["meta.json"],
                      "--settings-json", json.dumps({"k": 3, "memory_mb": None, "closest_pairs": 5}),

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plots.auroc import arm_figure, auroc_points, gap_points, order_sources
+from synthbench.plots.auroc import arm_figure, auroc_points, gap_points, order_sources
 
 
 def summary_rows():
@@ -39,9 +39,10 @@ def test_the_figure_draws_the_summary_values():
     drawn = {}
     for axis in figure.axes:
         for line in axis.get_lines():
-            if line.get_label() in ("real", "prog"):
+            source = {"real": "real", "prog (progressive GAN)": "prog"}.get(line.get_label())
+            if source:
                 for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True):
-                    drawn[(axis.get_title(), line.get_label(), int(x))] = y
+                    drawn[(axis.get_title(), source, int(x))] = y
     expected = summary[summary["metric"] == "mean_auroc"].groupby(["arm", "source", "value"])["result"].mean()
     assert len(drawn) == len(expected) == 5
     for (arm, source, value), mean in expected.items():

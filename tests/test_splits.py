@@ -7,12 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from build_dataset.arm_data import build_arm, resize_all
-from build_dataset.cache import read_cache
-from build_dataset.errors import NotEnoughImages
-from build_dataset.index import build_index
-from build_dataset.splits import combination_keys, patient_partition, split_arm
-from demo_data.chest import write_chexpert
+from synthbench.datasets.arm_data import build_arm, resize_all
+from synthbench.datasets.cache import read_cache
+from synthbench.datasets.errors import NotEnoughImages
+from synthbench.datasets.index import build_index
+from synthbench.datasets.splits import combination_keys, patient_partition, split_arm
+from synthbench.demo_data.chest import write_chexpert
 from synthbench.raw_formats import CHEXPERT_FINDINGS
 from synthbench.records import read_records
 

@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from summary.collect import mean_over_seeds, rows_of, summary_table
 from synthbench.paths import run_of
+from synthbench.summary.collect import mean_over_seeds, rows_of, summary_table
 
 
 def write(root, relative, data):

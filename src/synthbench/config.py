@@ -1,4 +1,7 @@
-"""Validates a synthbench config against workflow/schemas/config.schema.yaml and fills in its defaults.
+"""Validates a synthbench config against the package's schemas/config.schema.yaml and fills in its defaults.
+
+The `gans` section is made from the family registry: each registered family gets the shared loop's keys
+($defs/gan_loop) and its own (its package's schema.yaml), so a new family needs no edit here.
 
 Snakemake's own `validate` reports only the first problem, as a jsonschema dump. Users editing a
 paper-scale config want every problem at once, each naming the key, what was found and what the key is
@@ -8,16 +11,15 @@ for; they also need checks a JSON schema cannot express (fractions that must sum
 import hashlib
 import json
 from collections.abc import Iterator
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
-DATASETS = ("chest", "brain")
-ARMS = ("resolution", "classes", "samples")
+from synthbench.gans import registry
+from synthbench.names import ARMS, DATASETS
 
 
 class ConfigError(ValueError):
@@ -38,14 +40,41 @@ def _with_defaults(validator_class):
     return validators.extend(validator_class, {"properties": set_defaults})
 
 
-def load_schema(path: Path = SCHEMA_PATH) -> dict:
-    with open(path) as handle:
-        return yaml.safe_load(handle)
+def load_schema() -> dict:
+    """The config schema with one `gans.<name>` section per registered family."""
+    schema = yaml.safe_load(resources.files("synthbench").joinpath("schemas/config.schema.yaml").read_text())
+    loop = schema["$defs"]["gan_loop"]["properties"]
+    sections = schema["properties"]["gans"].setdefault("properties", {})
+    for name, family in registry.families().items():
+        own = family.schema()
+        sections[name] = {"type": "object", "additionalProperties": False, "default": {},
+                          "description": " ".join(own["description"].split()),
+                          "properties": {**loop, **own.get("properties", {})}, "required": own.get("required", [])}
+    return schema
 
 
-def validate_config(config: dict, schema: dict | None = None) -> dict:
-    """Checks `config` in place (adding defaults) and returns it; raises ConfigError listing every problem."""
-    schema = load_schema() if schema is None else schema
+def gan_section(name: str, section: dict) -> dict:
+    """One family's `gans.<name>` section, checked and completed with its defaults (as the workflow hands it to
+    training jobs): for tools and tests that train a family outside a whole config."""
+    schema = load_schema()
+    family = {**schema["properties"]["gans"]["properties"][name], "$defs": schema["$defs"]}
+    section = json.loads(json.dumps(section))
+    problems = [f"key 'gans.{name}.{_key(error.absolute_path)}': {error.message}"
+                for error in _with_defaults(Draft202012Validator)(family).iter_errors(section)]
+    if problems:
+        raise ConfigError("invalid generator settings:\n" + "\n".join(f"  - {p}" for p in problems))
+    return section
+
+
+def validate_config(config: dict) -> dict:
+    """Checks `config` in place (adding defaults) and returns it; raises ConfigError listing every problem.
+
+    The config's `plugins` are imported first: the families they register get their config sections."""
+    try:
+        registry.load_plugins(config.get("plugins", []))
+    except ImportError as error:
+        raise ConfigError(f"invalid synthbench config:\n  - key 'plugins': {error}") from None
+    schema = load_schema()
     validator = _with_defaults(Draft202012Validator)(schema)
     problems = [_describe(error, schema) for error in sorted(
         validator.iter_errors(config), key=lambda error: [str(part) for part in error.absolute_path])]
@@ -140,11 +169,11 @@ def _gan_problems(config: dict) -> Iterator[str]:
     sides = trained_resolutions(config)
     for name, gan in config["gans"].items():
         key = f"gans.{name}"
-        group = gan["networks"]["mbstd_group"]
+        group = gan.get("networks", {}).get("mbstd_group")
         batches = [gan["minibatch"], *gan["minibatch_per_resolution"].values()]
-        if any(batch % group for batch in batches):
+        if group and any(batch % group for batch in batches):
             yield f"key '{key}.minibatch': every minibatch ({batches}) must be a multiple of mbstd_group {group}"
-        if name != "prog" or not sides:
+        if "growth" not in gan or not sides:
             continue
         growth = gan["growth"]
         start = growth["initial_resolution"]

@@ -1,8 +1,8 @@
 """Pins how `prog` and `cpd` train: the D and G loss of every step and the FID history of a short run.
 
 `gan_losses_reference.npz` was written by this script on the code before the `synthbench` package and its
-family registry existed (commit e29c76e), so the test that replays it (tests/test_gan_losses_pinned.py)
-shows that the refactor left both families training exactly as they did:
+family registry existed (commit e29c76e, where `families()` imported gan_prog / gan_cpd), so the test that
+replays it (tests/test_gan_losses_pinned.py) shows that the refactor left both families training exactly as they did:
 
     PYTHONPATH=src python tests/data/gan_losses_reference.py tests/data/gan_losses_reference.npz
 
@@ -22,7 +22,10 @@ SETTINGS = {"total_kimg": 0.32, "min_kimg": 0, "fid_every_kimg": 0.08, "patience
             "ema_kimg": 0.05, "gp_weight": 10, "drift": 0.001, "minibatch": MINIBATCH,
             "minibatch_per_resolution": {}, "lrate": 0.002, "lrate_per_resolution": {},
             "growth": {"initial_resolution": 8, "training_kimg": 0.08, "transition_kimg": 0.08},
-            "networks": {"latent_size": 8, "fmap_base": 64, "fmap_max": 16, "mbstd_group": 4}}
+            "networks": {"latent_size": 8, "fmap_base": 64, "fmap_max": 16, "mbstd_group": 4},
+            # Keys the registry added, at the values the code before it had built in (which ignored them here).
+            "adam": {"beta1": 0.0, "beta2": 0.99, "epsilon": 1e-8}, "d_lrate": None}
+FAMILY_KEYS = {"prog": {"label_weight": 1.0}}  # the auxiliary-classifier weight prog had built in
 FAMILIES = ("prog", "cpd")
 
 
@@ -41,22 +44,23 @@ def write_arm(folder: Path, records) -> Path:
     return folder
 
 
-def losses_and_fids(family, data: Path, out: Path, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def losses_and_fids(name: str, family, data: Path, out: Path, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
     """([steps, 2] D and G losses, [evaluations] FIDs) of one short run of `family` on the arm in `data`.
 
     Losses are read from the loop's progress lines: `tick_kimg` is one minibatch, so every step is a tick."""
-    from fid.extractors import make_extractor
-    from fid.real_stats import split_statistics
-    from gan_common.data import TrainImages
-    from gan_common.training import RunFiles, Settings, Trainer
+    from synthbench.fid.extractors import make_extractor
+    from synthbench.fid.real_stats import split_statistics
+    from synthbench.gans.data import TrainImages
+    from synthbench.gans.training import RunFiles, Settings, Trainer
 
     extractor = make_extractor("random")
     real, real_labels = split_statistics(data / "train.tfrecord", data / "train.csv", LABELS, SIDE, extractor,
                                          num_images=32, seed=0)
-    settings = Settings.from_config(SETTINGS, SIDE, family.grows)
+    section = {**SETTINGS, **FAMILY_KEYS.get(name, {})}
+    settings = Settings.from_config(section, SIDE, family)
     images = TrainImages(data / "train.tfrecord", data / "train.csv", len(LABELS), SIDE, seed)
-    trainer = Trainer(family, settings, images, LABELS, real, real_labels, extractor, RunFiles(out), seed,
-                      {"settings": SETTINGS})
+    trainer = Trainer(name, family, settings, images, LABELS, real, real_labels, extractor, RunFiles(out), seed,
+                      {"settings": section})
     losses = []
     trainer._progress = lambda phase, seconds, step_losses, log: losses.append([float(x) for x in step_losses])
     trainer.train(log=open(out / "log.txt", "w"))
@@ -64,10 +68,9 @@ def losses_and_fids(family, data: Path, out: Path, seed: int = 3) -> tuple[np.nd
 
 
 def families() -> dict:
-    from gan_cpd.family import CPD
-    from gan_prog.family import PROG
+    from synthbench.gans import registry
 
-    return {"prog": PROG, "cpd": CPD}
+    return {name: registry.entry(name).load() for name in FAMILIES}
 
 
 def main(target: Path) -> None:
@@ -81,7 +84,7 @@ def main(target: Path) -> None:
         for name, family in families().items():
             out = Path(tmp) / name
             out.mkdir()
-            arrays[f"{name}_losses"], arrays[f"{name}_fids"] = losses_and_fids(family, data, out)
+            arrays[f"{name}_losses"], arrays[f"{name}_fids"] = losses_and_fids(name, family, data, out)
             print(name, arrays[f"{name}_losses"].shape, arrays[f"{name}_losses"][:3].tolist(),
                   arrays[f"{name}_fids"].tolist())
     np.savez(target, **arrays)

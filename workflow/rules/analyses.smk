@@ -23,7 +23,7 @@ rule classifier_features:
         runtime=lambda wildcards, attempt: 60 * attempt,
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m classifier features --weights {input.weights} --records {input.records} --meta {input.meta}"
+        "python -m synthbench classifier features --weights {input.weights} --records {input.records} --meta {input.meta}"
         " --settings-json {params.settings} --threads {threads} --out {output} > {log} 2>&1"
 
 
@@ -40,7 +40,7 @@ rule nearest_neighbours:
         report="results/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/memorisation.json",
         grid=report(
             "results/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/grid.png",
-            caption="../report/nn_grid.rst",
+            caption="../../src/synthbench/report/nn_grid.rst",
             category="Memorisation",
             subcategory="{dataset} {arm}",
             labels={"value": "{value}", "gan": "{gan}", "seed": "{seed}"},
@@ -59,7 +59,7 @@ rule nearest_neighbours:
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
     shell:
-        "python -m neighbours --synthetic {input.synthetic} --train {input.train} --heldout {input.heldout}"
+        "python -m synthbench neighbours --synthetic {input.synthetic} --train {input.train} --heldout {input.heldout}"
         " --synthetic-records {input.synthetic_records} --train-records {input.train_records}"
         " --meta {input.meta} --settings-json {params.settings} --title {params.title} --threads {threads}"
         " --out {params.out} > {log} 2>&1"
@@ -88,7 +88,7 @@ rule attribution_maps:
         runtime=lambda wildcards, attempt: 120 * attempt,
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m attribution maps {params.weights} --explainer {wildcards.explainer} --test {input.test}"
+        "python -m synthbench attribution maps {params.weights} --explainer {wildcards.explainer} --test {input.test}"
         " --meta {input.meta} --settings-json {params.settings} --classifier-settings-json {params.classifier}"
         " --seed {wildcards.seed} --threads {threads} --out {output} > {log} 2>&1"
 
@@ -104,7 +104,7 @@ rule attribution_panel:
         report="results/{dataset}/{arm}/{value}/attribution/seed{seed}/attribution.json",
         panel=report(
             "results/{dataset}/{arm}/{value}/attribution/seed{seed}/panel.png",
-            caption="../report/attribution.rst",
+            caption="../../src/synthbench/report/attribution.rst",
             category="Attribution",
             subcategory="{dataset} {arm}",
             labels={"value": "{value}", "seed": "{seed}"},
@@ -123,5 +123,5 @@ rule attribution_panel:
     resources:
         mem_mb=2000,
     shell:
-        "python -m attribution compare --maps {input.maps} --meta {input.meta} --settings-json {params.settings}"
+        "python -m synthbench attribution compare --maps {input.maps} --meta {input.meta} --settings-json {params.settings}"
         " --title {params.title} --out {params.out} > {log} 2>&1"

@@ -26,7 +26,7 @@ rule train_classifier:
         runtime=lambda wildcards, attempt: 720 * attempt,
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m classifier train --train {input.train} --valid {input.valid} --meta {input.meta}"
+        "python -m synthbench classifier train --train {input.train} --valid {input.valid} --meta {input.meta}"
         " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"
         " > {log} 2>&1"
 
@@ -55,6 +55,6 @@ rule test_classifier:
         runtime=lambda wildcards, attempt: 60 * attempt,
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m classifier test --weights {input.weights} --test {input.test} --meta {input.meta}"
+        "python -m synthbench classifier test --weights {input.weights} --test {input.test} --meta {input.meta}"
         " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"
         " > {log} 2>&1"

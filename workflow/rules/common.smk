@@ -8,32 +8,43 @@ from pathlib import Path
 
 SRC = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC))
-# Jobs run `python -m <package>`: they find our packages whether run locally, in conda envs or on a cluster.
+from synthbench.config import ConfigError, validate_config  # noqa: E402
+from synthbench.gans import registry  # noqa: E402
+from synthbench.fid.options import EXTRACTORS  # noqa: E402
+from synthbench.names import ARMS, DATASETS, REAL, SPLITS, UNTRAINED  # noqa: E402
+
+try:
+    validate_config(config)
+except ConfigError as error:
+    raise WorkflowError(str(error)) from None
+
+# Jobs run `python -m synthbench <stage> ...`: they find the package whether run locally, in conda envs or on a
+# cluster, and import the config's plug-ins (their families) through SYNTHBENCH_PLUGINS.
 # (Snakemake formats the prefix like a shell command, hence the doubled braces.)
 # TensorFlow's C++ start-up chatter would bury the progress lines in every log.
 shell.prefix(
     'export PYTHONPATH="' + str(SRC) + '${{PYTHONPATH:+:$PYTHONPATH}}"'
+    f" {registry.PLUGINS_VARIABLE}={shlex.quote(':'.join(config['plugins']))}"
     ' TF_CPP_MIN_LOG_LEVEL="${{TF_CPP_MIN_LOG_LEVEL:-2}}"; '
 )
+FAMILIES = registry.names()
 
-from synthbench.config import ConfigError, load_schema, validate_config  # noqa: E402
 
-try:
-    validate_config(config, load_schema(Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"))
-except ConfigError as error:
-    raise WorkflowError(str(error)) from None
+def one_of(names):
+    """A wildcard constraint matching exactly one of `names`."""
+    return "|".join(names)
 
 
 wildcard_constraints:
-    dataset="chest|brain",
-    arm="resolution|classes|samples",
+    dataset=one_of(DATASETS),
+    arm=one_of(ARMS),
     value=r"\d+",
-    gan="prog|cpd",
-    source="real|prog|cpd",
+    gan=one_of(FAMILIES),
+    source=one_of([REAL, *FAMILIES]),
     seed=r"\d+",
-    extractor="inception|classifier|random",
-    split="train|valid|test",
-    explainer="real|prog|cpd|random",
+    extractor=one_of(EXTRACTORS),
+    split=one_of(SPLITS),
+    explainer=one_of([REAL, *FAMILIES, UNTRAINED]),
 
 
 # TensorFlow jobs ask a cluster for one GPU each (the SLURM plugin turns `gpu` into --gpus); a site without
@@ -52,12 +63,12 @@ def dataset_config(dataset):
 
 
 def enabled_datasets():
-    return [name for name in ("chest", "brain") if dataset_config(name)["enabled"]]
+    return [name for name in DATASETS if dataset_config(name)["enabled"]]
 
 
 def enabled_arms(dataset):
     arms = dataset_config(dataset)["arms"]
-    return [arm for arm in ("resolution", "classes", "samples") if arms[arm]["enabled"]]
+    return [arm for arm in ARMS if arms[arm]["enabled"]]
 
 
 def arm_sides(dataset, arm):
@@ -109,7 +120,7 @@ def arm_folder(wildcards):
 
 
 def enabled_gans():
-    return [name for name in ("prog", "cpd") if config["gans"][name]["enabled"]]
+    return [name for name in FAMILIES if config["gans"][name]["enabled"]]
 
 
 def gan_settings_json(wildcards):
@@ -165,7 +176,7 @@ def classifier_settings_json():
 def source_records(wildcards, source, split):
     """The records of one split of a source: the arm's real data, or that GAN's synthetic data of the seed."""
     arm = arm_folder(wildcards)
-    if source == "real":
+    if source == REAL:
         return f"{arm}/data/{split}.tfrecord"
     return f"{arm}/gan/{source}/seed{wildcards.seed}/synthetic/{split}.tfrecord"
 
@@ -177,14 +188,14 @@ def classifier_split(split):
     except valid when classifier.synthetic_validation is `real`.
     """
     def records(wildcards):
-        real_valid = split == "valid" and CLASSIFIER["synthetic_validation"] == "real"
-        return source_records(wildcards, "real" if real_valid else wildcards.source, split)
+        real_valid = split == "valid" and CLASSIFIER["synthetic_validation"] == REAL
+        return source_records(wildcards, REAL if real_valid else wildcards.source, split)
 
     return records
 
 
 def sources():
-    return ["real", *enabled_gans()]
+    return [REAL, *enabled_gans()]
 
 
 def classifier_targets(runs):
@@ -209,12 +220,12 @@ def feature_records(wildcards):
 
 def explainers():
     """Classifiers whose attribution maps are compared: every source, and the untrained network ('random')."""
-    return [*sources(), "random"]
+    return [*sources(), UNTRAINED]
 
 
 def explainer_weights(wildcards):
     """Input function: the trained weights an explainer uses (none for the untrained 'random')."""
-    if wildcards.explainer == "random":
+    if wildcards.explainer == UNTRAINED:
         return []
     return f"{arm_folder(wildcards)}/classifier/{wildcards.explainer}/seed{wildcards.seed}/best.weights.h5"
 

@@ -24,7 +24,7 @@ rule index_chest:
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
     shell:
-        "python -m build_dataset index chest --raw {input.raw} --labels {params.labels}"
+        "python -m synthbench dataset index chest --raw {input.raw} --labels {params.labels}"
         " --uncertain-as {params.uncertain_as} --resize {params.resize} --side {params.side}"
         " --manifest {output.manifest} --skipped {output.skipped} --cache {output.cache}"
         " --processes {threads} > {log} 2>&1"
@@ -53,7 +53,7 @@ rule index_brain:
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
     shell:
-        "python -m build_dataset index brain --raw {input.raw} --labels {params.labels}"
+        "python -m synthbench dataset index brain --raw {input.raw} --labels {params.labels}"
         " --normal-images {params.normal_images} --seed {params.seed} --window {params.window}"
         " --side {params.side} --manifest {output.manifest} --skipped {output.skipped} --cache {output.cache}"
         " --processes {threads} > {log} 2>&1"
@@ -88,6 +88,6 @@ rule arm_split:
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
     shell:
-        "python -m build_dataset split {wildcards.dataset} {wildcards.arm} {wildcards.value}"
+        "python -m synthbench dataset split {wildcards.dataset} {wildcards.arm} {wildcards.value}"
         " --manifest {input.manifest} --cache {input.cache} --config-json {params.settings}"
         " --seed {params.seed} --out {params.out} > {log} 2>&1"

@@ -19,7 +19,7 @@ rule demo_chest:
     resources:
         mem_mb=1000,
     shell:
-        "python -m demo_data chest --out {output} --seed {params.seed}"
+        "python -m synthbench demo-data chest --out {output} --seed {params.seed}"
         " --train-patients {params.size[train_patients]} --valid-patients {params.size[valid_patients]}"
         " --max-studies {params.size[max_studies]} --lateral-fraction {params.size[lateral_fraction]}"
         " --width {params.size[width]} --heights {params.heights} > {log} 2>&1"
@@ -42,7 +42,7 @@ rule demo_brain:
     resources:
         mem_mb=1000,
     shell:
-        "python -m demo_data brain --out {output} --seed {params.seed} --patients {params.size[patients]}"
+        "python -m synthbench demo-data brain --out {output} --seed {params.seed} --patients {params.size[patients]}"
         " --slices {params.slices} --haemorrhage-fraction {params.size[haemorrhage_fraction]}"
         " --size {params.size[size]} > {log} 2>&1"
 

@@ -17,7 +17,7 @@ rule fid_inception_weights:
     resources:
         mem_mb=4000,
     shell:
-        "python -m fid fetch --out {output.weights} --downloads {params.downloads} > {log} 2>&1"
+        "python -m synthbench fid fetch --out {output.weights} --downloads {params.downloads} > {log} 2>&1"
 
 
 rule fid_real_stats:
@@ -45,7 +45,7 @@ rule fid_real_stats:
         runtime=lambda wildcards, attempt: 60 * attempt,
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m fid stats --records {input.records} --csv {input.csv} --meta {input.meta}"
+        "python -m synthbench fid stats --records {input.records} --csv {input.csv} --meta {input.meta}"
         " {params.extractor} --num-images {params.num_images} --batch-size {params.batch_size} --seed {params.seed}"
         " --threads {threads} --out {output} > {log} 2>&1"
 
@@ -62,7 +62,7 @@ rule train_gan:
         record="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/training.json",
         samples=report(
             "results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/samples.png",
-            caption="../report/samples.rst",
+            caption="../../src/synthbench/report/samples.rst",
             category="GAN samples",
             subcategory="{dataset} {arm}",
             labels={"value": "{value}", "gan": "{gan}", "seed": "{seed}"},
@@ -84,7 +84,7 @@ rule train_gan:
         runtime=lambda wildcards, attempt: 1440 * attempt,
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m gan_{wildcards.gan} train --data {params.data} --real-stats {input.stats}"
+        "python -m synthbench gan train --family {wildcards.gan} --data {params.data} --real-stats {input.stats}"
         " {params.extractor}"
         " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"
         " > {log} 2>&1"
@@ -120,5 +120,5 @@ rule gan_inference:
         runtime=lambda wildcards, attempt: 60 * attempt,
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m gan_common infer --network {input.network} --data {params.data} --seed {wildcards.seed}"
+        "python -m synthbench gan infer --network {input.network} --data {params.data} --seed {wildcards.seed}"
         " --threads {threads} --out {params.out} > {log} 2>&1"

@@ -6,9 +6,9 @@ rule summary:
     input:
         summary_inputs(),
     output:
-        table=report("results/summary.csv", caption="../report/summary.rst", category="Tables",
+        table=report("results/summary.csv", caption="../../src/synthbench/report/summary.rst", category="Tables",
                      labels={"table": "every number"}),
-        mean=report("results/summary_mean.csv", caption="../report/summary_mean.rst", category="Tables",
+        mean=report("results/summary_mean.csv", caption="../../src/synthbench/report/summary_mean.rst", category="Tables",
                     labels={"table": "mean over seeds"}),
     log:
         "logs/summary.log",
@@ -20,16 +20,16 @@ rule summary:
     resources:
         mem_mb=2000,
     shell:
-        "python -m summary --inputs {input} --out {output.table} --mean-out {output.mean} > {log} 2>&1"
+        "python -m synthbench summary --inputs {input} --out {output.table} --mean-out {output.mean} > {log} 2>&1"
 
 
 rule plot_auroc:
     input:
         rules.summary.output.table,
     output:
-        figure=report("results/plots/auroc.png", caption="../report/auroc.rst", category="Main results",
+        figure=report("results/plots/auroc.png", caption="../../src/synthbench/report/auroc.rst", category="Main results",
                       labels={"figure": "mean test AUROC"}),
-        gap=report("results/plots/auroc_gap.png", caption="../report/auroc_gap.rst", category="Main results",
+        gap=report("results/plots/auroc_gap.png", caption="../../src/synthbench/report/auroc_gap.rst", category="Main results",
                    labels={"figure": "real - synthetic AUROC"}),
         table="results/plots/auroc.csv",
     log:
@@ -42,7 +42,7 @@ rule plot_auroc:
     resources:
         mem_mb=2000,
     shell:
-        "python -m plots auroc --summary {input} --out {output.figure} --gap-out {output.gap}"
+        "python -m synthbench plots auroc --summary {input} --out {output.figure} --gap-out {output.gap}"
         " --table {output.table} > {log} 2>&1"
 
 
@@ -50,9 +50,9 @@ rule plot_fid:
     input:
         fid_curves,
     output:
-        figure=report("results/plots/fid_{dataset}.png", caption="../report/fid.rst", category="GANs",
+        figure=report("results/plots/fid_{dataset}.png", caption="../../src/synthbench/report/fid.rst", category="GANs",
                       labels={"dataset": "{dataset}", "figure": "FID curves"}),
-        table=report("results/plots/fid_{dataset}.csv", caption="../report/fid_table.rst", category="GANs",
+        table=report("results/plots/fid_{dataset}.csv", caption="../../src/synthbench/report/fid_table.rst", category="GANs",
                      labels={"dataset": "{dataset}", "figure": "where each run stopped"}),
     log:
         "logs/plots/fid_{dataset}.log",
@@ -64,7 +64,7 @@ rule plot_fid:
     resources:
         mem_mb=2000,
     shell:
-        "python -m plots fid --inputs {input} --dataset {wildcards.dataset} --out {output.figure}"
+        "python -m synthbench plots fid --inputs {input} --dataset {wildcards.dataset} --out {output.figure}"
         " --table {output.table} > {log} 2>&1"
 
 
@@ -72,7 +72,7 @@ rule plot_memorisation:
     input:
         neighbour_files,
     output:
-        report("results/plots/memorisation_{dataset}.png", caption="../report/memorisation.rst", category="Memorisation",
+        report("results/plots/memorisation_{dataset}.png", caption="../../src/synthbench/report/memorisation.rst", category="Memorisation",
                subcategory="distance histograms", labels={"dataset": "{dataset}"}),
     log:
         "logs/plots/memorisation_{dataset}.log",
@@ -84,7 +84,7 @@ rule plot_memorisation:
     resources:
         mem_mb=2000,
     shell:
-        "python -m plots memorisation --inputs {input} --dataset {wildcards.dataset} --out {output} > {log} 2>&1"
+        "python -m synthbench plots memorisation --inputs {input} --dataset {wildcards.dataset} --out {output} > {log} 2>&1"
 
 
 for target_dataset in enabled_datasets():
