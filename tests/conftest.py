@@ -11,9 +11,9 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _snakemake(workdir: Path, args) -> tuple[list[str], dict]:
+def _snakemake(workdir: Path, args, extra_env: dict | None = None) -> tuple[list[str], dict]:
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-               TF_CPP_MIN_LOG_LEVEL="2")
+               TF_CPP_MIN_LOG_LEVEL="2", **(extra_env or {}))
     return [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir),
             *args], env
 
@@ -24,9 +24,11 @@ def start_snakemake(workdir: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Runs this repository's workflow with outputs under `workdir`, using the test interpreter's tools."""
-    command, env = _snakemake(workdir, args)
+def run_snakemake(workdir: Path, *args: str, check: bool = True,
+                  env: dict | None = None) -> subprocess.CompletedProcess:
+    """Runs this repository's workflow with outputs under `workdir`, using the test interpreter's tools (and
+    `env` added to the environment)."""
+    command, env = _snakemake(workdir, args, env)
     result = subprocess.run(command, capture_output=True, text=True, env=env)
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
