@@ -127,11 +127,12 @@ def test_snakemake_dry_run_plans_the_paper_dag(tmp_path):
     assert jobs["arm_split"] == str(arm_values), "every value of every arm of both datasets"
     assert "images_256.h5" in result.stdout, "the cache holds the largest side of the resolution arm"
     assert jobs["fid_inception_weights"] == "1" and jobs["fid_real_stats"] == str(arm_values)
-    assert jobs["train_gan"] == jobs["gan_inference"] == str(2 * arm_values), "both GANs, one seed"
-    assert jobs["train_classifier"] == jobs["test_classifier"] == str(3 * arm_values), "real, prog and cpd"
-    assert jobs["classifier_features"] == str(4 * arm_values), "real train and test, prog and cpd train"
-    assert jobs["nearest_neighbours"] == str(2 * arm_values), "one memorisation check per GAN run"
-    assert jobs["attribution_maps"] == str(4 * arm_values), "real, prog, cpd and the untrained network"
+    families = 4  # prog, cpd, dcgan, sngan: the paper config enables every registered family
+    assert jobs["train_gan"] == jobs["gan_inference"] == str(families * arm_values), "every family, one seed"
+    assert jobs["train_classifier"] == jobs["test_classifier"] == str((1 + families) * arm_values), "real + each"
+    assert jobs["classifier_features"] == str((2 + families) * arm_values), "real train and test, each family's"
+    assert jobs["nearest_neighbours"] == str(families * arm_values), "one memorisation check per GAN run"
+    assert jobs["attribution_maps"] == str((2 + families) * arm_values), "real, each family, untrained"
     assert jobs["attribution_panel"] == str(arm_values)
 
 
@@ -140,7 +141,8 @@ def test_snakemake_dry_run_of_the_demo_config(tmp_path):
     result = run_snakemake(tmp_path, "-n", "--cores", "1", "--configfile", str(REPO / "config/demo.yaml"))
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     assert jobs["demo_chest"] == jobs["demo_brain"] == "1" and jobs["arm_split"] == "12"
-    assert jobs["train_gan"] == "24" and jobs["test_classifier"] == "36"
+    # prog and cpd on all 12 arm values with 2 seeds; dcgan and sngan on the 2 x 2 samples values only
+    assert jobs["train_gan"] == str(24 + 8) and jobs["test_classifier"] == str(36 + 8)
     assert jobs["plot_fid"] == jobs["plot_memorisation"] == "2" and jobs["summary"] == jobs["plot_auroc"] == "1"
 
 
@@ -150,13 +152,16 @@ def test_an_arm_target_plans_exactly_the_jobs_of_that_arm(tmp_path):
                            str(REPO / "config/demo.yaml"))
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     values = 2  # the demo's samples arm: 80 and 20 images per class
+    families = 4  # the demo runs dcgan and sngan on this arm too
     assert jobs == {"demo_chest": "1", "index_chest": "1", "fid_inception_weights": "1",
                     "arm_split": str(values), "fid_real_stats": str(values),
-                    "train_gan": str(2 * values), "gan_inference": str(2 * values),
-                    "train_classifier": str(3 * values), "test_classifier": str(3 * values),
-                    "classifier_features": str(4 * values), "nearest_neighbours": str(2 * values),
-                    "attribution_maps": str(4 * values), "attribution_panel": str(values), "chest_samples": "1",
-                    "total": str(4 + 23 * values)}
+                    "train_gan": str(families * values), "gan_inference": str(families * values),
+                    "train_classifier": str((1 + families) * values),
+                    "test_classifier": str((1 + families) * values),
+                    "classifier_features": str((2 + families) * values),
+                    "nearest_neighbours": str(families * values),
+                    "attribution_maps": str((2 + families) * values), "attribution_panel": str(values),
+                    "chest_samples": "1", "total": str(4 + (9 + 7 * families) * values)}
     assert "brain" not in result.stdout and "results/chest/classes" not in result.stdout
 
 
@@ -220,7 +225,7 @@ def test_slurm_profile_dry_run_requests_gpus_memory_and_runtime(tmp_path):
     by_rule = {}
     for job in jobs:
         by_rule.setdefault(job["rule"], []).append(job)
-    assert len(by_rule["train_gan"]) == 24 and len(by_rule["train_classifier"]) == 36
+    assert len(by_rule["train_gan"]) == 24 + 8 and len(by_rule["train_classifier"]) == 36 + 8  # demo families
     gpu_rules = {"fid_real_stats", "train_gan", "gan_inference", "train_classifier", "test_classifier",
                  "classifier_features", "attribution_maps"}
     for job in jobs:

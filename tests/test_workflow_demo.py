@@ -89,19 +89,22 @@ def test_readme_starts_with_the_two_commands():
     assert any("make test" in line for line in first_lines)
 
 
-TINY_GAN = {"total_kimg": 0.6, "min_kimg": 0, "fid_every_kimg": 0.2, "tick_kimg": 0.2, "minibatch": 8,
-            "growth": {"training_kimg": 0.1, "transition_kimg": 0.1},
-            "networks": {"latent_size": 8, "fmap_base": 32, "fmap_max": 16}}
-TINY = {"fid": {"extractor": "random", "num_images": 50}, "gans": {"prog": TINY_GAN, "cpd": TINY_GAN},
+FAMILIES = ("prog", "cpd", "dcgan", "sngan")  # the demo trains all four on the samples arm
+TINY_LOOP = {"total_kimg": 0.6, "min_kimg": 0, "fid_every_kimg": 0.2, "tick_kimg": 0.2, "minibatch": 8}
+TINY_GAN = {**TINY_LOOP, "networks": {"latent_size": 8, "fmap_base": 32, "fmap_max": 16}}
+TINY_DCGAN = {**TINY_LOOP, "networks": {"latent_size": 8, "g_channels": 4, "d_channels": 4}}
+TINY = {"fid": {"extractor": "random", "num_images": 50},
+        "gans": {"prog": {**TINY_GAN, "growth": {"training_kimg": 0.1, "transition_kimg": 0.1}}, "cpd": TINY_GAN,
+                 "dcgan": TINY_DCGAN, "sngan": TINY_DCGAN},
         "classifier": {"batch_size": 16, "steps_per_epoch": 2, "max_epochs": 2},
         "attribution": {"images": 3, "patch": 8}}
 
 
 @pytest.mark.e2e
-def test_gan_rules_train_both_gans_and_write_synthetic_splits(demo_datasets, write_config):
+def test_gan_rules_train_every_family_and_write_synthetic_splits(demo_datasets, write_config):
     override = write_config(TINY)
-    runs = [f"results/{d}/{a}/{v}/gan/{gan}/seed0" for d, a, v in (("chest", "samples", 20), ("brain", "classes", 2))
-            for gan in ("prog", "cpd")]
+    runs = [f"results/{d}/{a}/{v}/gan/{gan}/seed0" for d, a, v, families in (
+        ("chest", "samples", 20, FAMILIES), ("brain", "classes", 2, ("prog", "cpd"))) for gan in families]
     targets = [f"{run}/synthetic/train.tfrecord" for run in runs]
     args = [*targets, "--cores", "2", "--configfile", str(REPO / "config/demo.yaml"), str(override)]
     run_snakemake(demo_datasets, *args)
@@ -116,7 +119,7 @@ def test_gan_rules_train_both_gans_and_write_synthetic_splits(demo_datasets, wri
             assert len(fake) == len(real) and (fake.columns == real.columns).all()
         assert "kimg" in (demo_datasets / "logs" / run.removeprefix("results/") / "train.log").read_text()
     stats = demo_datasets / "results/chest/samples/20/fid/random/train.npz"
-    assert stats.is_file(), "real statistics cached per split and extractor, shared by both GANs"
+    assert stats.is_file(), "real statistics cached per split and extractor, shared by every family"
     rerun = run_snakemake(demo_datasets, "-n", *args)
     assert "Nothing to be done" in rerun.stdout + rerun.stderr
 
@@ -167,14 +170,14 @@ def test_analysis_rules_search_every_synthetic_image_and_compare_every_classifie
     assert memorisation["synthetic_to_train"]["count"] == len(synthetic_ids)
     assert (arm / "nn/prog/seed0/grid.png").is_file()
     explained = None
-    for explainer in ("real", "prog", "cpd", "random"):
+    for explainer in ("real", *FAMILIES, "random"):
         with np.load(arm / f"attribution/{explainer}/seed0/maps.npz") as maps:
             assert str(maps["explainer"]) == explainer and maps["maps"].shape == (3, 4, 4)
             explained = maps["image_id"] if explained is None else explained
             assert (maps["image_id"] == explained).all(), "every classifier explains the same images"
     assert np.isin(explained, ids["test"]).all()
     report = json.loads((arm / "attribution/seed0/attribution.json").read_text())
-    assert set(report["explainers"]) == {"prog", "cpd", "random"}
+    assert set(report["explainers"]) == {*FAMILIES, "random"}
     assert (arm / "attribution/seed0/panel.png").is_file()
 
 
@@ -193,7 +196,7 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     results = demo_datasets / "results"
     summary = pd.read_csv(results / "summary.csv")
     means = summary[summary["metric"] == "mean_auroc"].set_index("source")["result"]
-    assert set(means.index) == {"real", "prog", "cpd"}
+    assert set(means.index) == {"real", *FAMILIES}
     for source, mean in means.items():
         metrics = json.loads((results / f"chest/samples/20/classifier/{source}/seed0/test_metrics.json").read_text())
         assert mean == pytest.approx(metrics["mean_auroc"])
@@ -238,11 +241,11 @@ def test_killed_training_jobs_are_retried_and_resume_from_their_checkpoints(demo
     snakemake = start_snakemake(demo_datasets, *targets, "--cores", "2", "--retries", "1", "--configfile",
                                 str(REPO / "config/demo.yaml"), str(override))
     killed = kill_when_checkpointed(snakemake, {
-        "gan_prog train": demo_datasets / f"{run_dir}/gan/prog/seed1/checkpoints/state.npz",
+        "gan train --family prog": demo_datasets / f"{run_dir}/gan/prog/seed1/checkpoints/state.npz",
         "classifier train": demo_datasets / f"{run_dir}/classifier/real/seed1/checkpoints/state.json"})
     stdout, stderr = snakemake.communicate(timeout=900)
     assert snakemake.returncode == 0, stdout + stderr
-    assert killed == {"gan_prog train", "classifier train"}
+    assert killed == {"gan train --family prog", "classifier train"}
     assert stderr.count("Trying to restart job") + stdout.count("Trying to restart job") >= 2
     logs = demo_datasets / "logs/chest/samples/20"
     assert "prog: resuming at kimg" in (logs / "gan/prog/seed1/train.log").read_text()

@@ -50,7 +50,23 @@ def load_schema() -> dict:
         sections[name] = {"type": "object", "additionalProperties": False, "default": {},
                           "description": " ".join(own["description"].split()),
                           "properties": {**loop, **own.get("properties", {})}, "required": own.get("required", [])}
+    _inline_referenced_defaults(schema, schema)
     return schema
+
+
+def _inline_referenced_defaults(node, schema: dict) -> None:
+    """Copies the `default` of a `$ref`'s target onto each referring node that has none: the default-filling
+    validator sees only the defaults written where a property is declared."""
+    if isinstance(node, dict):
+        if "$ref" in node and "default" not in node:
+            target = _resolve(schema, {"$ref": node["$ref"]})
+            if "default" in target:
+                node["default"] = json.loads(json.dumps(target["default"]))
+        for child in node.values():
+            _inline_referenced_defaults(child, schema)
+    elif isinstance(node, list):
+        for child in node:
+            _inline_referenced_defaults(child, schema)
 
 
 def gan_section(name: str, section: dict) -> dict:
@@ -154,21 +170,25 @@ def _cross_field_problems(config: dict) -> Iterator[str]:
             yield f"key 'demo.{name}.{key}': [{low}, {high}] must be [lowest, highest]"
 
 
-def trained_resolutions(config: dict) -> list[int]:
-    """Every image side a GAN is trained at, over the enabled datasets and arms."""
+def trained_resolutions(config: dict, arms=ARMS) -> list[int]:
+    """Every image side a generator is trained at, over the enabled datasets and their enabled `arms`."""
     sides = set()
     for dataset in config["datasets"].values():
         if dataset["enabled"]:
             for arm, settings in dataset["arms"].items():
-                if settings["enabled"]:
+                if settings["enabled"] and arm in arms:
                     sides.update(settings["values"] if arm == "resolution" else [settings["resolution"]])
     return sorted(sides)
 
 
 def _gan_problems(config: dict) -> Iterator[str]:
-    sides = trained_resolutions(config)
     for name, gan in config["gans"].items():
         key = f"gans.{name}"
+        sides = trained_resolutions(config, gan["arms"])
+        smallest = registry.entry(name).min_resolution
+        if gan["enabled"] and sides and sides[0] < smallest:
+            yield (f"key '{key}.arms': {name} trains at {smallest} px or more, but arm(s) "
+                   f"{', '.join(gan['arms'])} include {sides[0]} px images; leave those arms out of gans.{name}.arms")
         group = gan.get("networks", {}).get("mbstd_group")
         batches = [gan["minibatch"], *gan["minibatch_per_resolution"].values()]
         if group and any(batch % group for batch in batches):

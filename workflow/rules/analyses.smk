@@ -95,10 +95,7 @@ rule attribution_maps:
 
 rule attribution_panel:
     input:
-        maps=expand(
-            "results/{{dataset}}/{{arm}}/{{value}}/attribution/{explainer}/seed{{seed}}/maps.npz",
-            explainer=explainers(),
-        ),
+        maps=attribution_maps,
         meta="results/{dataset}/{arm}/{value}/data/meta.json",
     output:
         report="results/{dataset}/{arm}/{value}/attribution/seed{seed}/attribution.json",

@@ -119,8 +119,10 @@ def arm_folder(wildcards):
     return f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}"
 
 
-def enabled_gans():
-    return [name for name in FAMILIES if config["gans"][name]["enabled"]]
+def enabled_gans(arm=None):
+    """The enabled families (of one arm: those whose `arms` include it)."""
+    return [name for name in FAMILIES if config["gans"][name]["enabled"]
+            and (arm is None or arm in config["gans"][name]["arms"])]
 
 
 def gan_settings_json(wildcards):
@@ -162,7 +164,7 @@ def fid_real_stats(wildcards):
 def gan_targets(runs):
     """Per GAN run: its record, sample grid and synthetic train split (which implies valid and test)."""
     return [f"results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/{name}"
-            for dataset, arm, value in runs for gan in enabled_gans() for seed in config["seeds"]
+            for dataset, arm, value in runs for gan in enabled_gans(arm) for seed in config["seeds"]
             for name in ("training.json", "samples.png", "synthetic/train.tfrecord")]
 
 
@@ -194,14 +196,15 @@ def classifier_split(split):
     return records
 
 
-def sources():
-    return [REAL, *enabled_gans()]
+def sources(arm):
+    """Whose classifiers an arm trains: real data's and each of its families'."""
+    return [REAL, *enabled_gans(arm)]
 
 
 def classifier_targets(runs):
     """test_metrics.json of every source (real and each enabled GAN) and seed of every arm dataset."""
     return [f"results/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/test_metrics.json"
-            for dataset, arm, value in runs for source in sources() for seed in config["seeds"]]
+            for dataset, arm, value in runs for source in sources(arm) for seed in config["seeds"]]
 
 
 NEIGHBOURS = config["neighbours"]
@@ -218,9 +221,15 @@ def feature_records(wildcards):
     return source_records(wildcards, wildcards.source, wildcards.split)
 
 
-def explainers():
+def explainers(arm):
     """Classifiers whose attribution maps are compared: every source, and the untrained network ('random')."""
-    return [*sources(), UNTRAINED]
+    return [*sources(arm), UNTRAINED]
+
+
+def attribution_maps(wildcards):
+    """Input function: the maps of every explainer of an arm dataset and seed."""
+    return [f"{arm_folder(wildcards)}/attribution/{explainer}/seed{wildcards.seed}/maps.npz"
+            for explainer in explainers(wildcards.arm)]
 
 
 def explainer_weights(wildcards):
@@ -234,7 +243,7 @@ def analysis_targets(runs):
     """Per arm dataset and seed: each GAN's memorisation check, and the attribution comparison."""
     return [path for dataset, arm, value in runs for seed in config["seeds"]
             for path in [*(f"results/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/memorisation.json"
-                           for gan in enabled_gans()),
+                           for gan in enabled_gans(arm)),
                          f"results/{dataset}/{arm}/{value}/attribution/seed{seed}/attribution.json"]]
 
 

@@ -28,6 +28,7 @@ class FamilyEntry:
     label: str  # how figures and tables name it
     colour: str  # its colour in every figure (a matplotlib colour)
     package: str  # the importable package holding family.py (FAMILY) and schema.yaml
+    min_resolution: int = 8  # the smallest image side its networks are built for
 
     def load(self):
         """The family's networks and objective (imports TensorFlow)."""
@@ -35,8 +36,17 @@ class FamilyEntry:
 
     def schema(self) -> dict:
         """The family's own config keys (JSON schema properties, with defaults); the shared loop's keys are
-        added by `synthbench.config`."""
-        return yaml.safe_load(resources.files(self.package).joinpath("schema.yaml").read_text())
+        added by `synthbench.config`. A schema.yaml with `extends: <package>` starts from that package's keys."""
+        return _family_schema(self.package)
+
+
+def _family_schema(package: str) -> dict:
+    own = yaml.safe_load(resources.files(package).joinpath("schema.yaml").read_text())
+    if "extends" in own:
+        base = _family_schema(own.pop("extends"))
+        own["properties"] = {**base.get("properties", {}), **own.get("properties", {})}
+        own["required"] = [*base.get("required", []), *own.get("required", [])]
+    return own
 
 
 _FAMILIES: dict[str, FamilyEntry] = {}
@@ -85,3 +95,5 @@ def entry(name: str) -> FamilyEntry:
 
 register(FamilyEntry("prog", "progressive GAN", "tab:blue", "synthbench.gans.prog"))
 register(FamilyEntry("cpd", "no-growth GAN", "tab:orange", "synthbench.gans.cpd"))
+register(FamilyEntry("dcgan", "DCGAN", "tab:green", "synthbench.gans.dcgan", min_resolution=32))
+register(FamilyEntry("sngan", "SNGAN", "tab:red", "synthbench.gans.sngan", min_resolution=32))

@@ -149,6 +149,10 @@ class Trainer:
                                    generator.trainable_variables)
             for average, current in zip(ema.trainable_variables, generator.trainable_variables, strict=True):
                 average.assign(current + (average - current) * ema_beta)
+            # Batch-norm statistics are not averaged but follow the generator (the EMA generator is evaluated
+            # in inference mode, on them); for networks without any, this copies only the lod.
+            for copy, current in zip(ema.non_trainable_variables, generator.non_trainable_variables, strict=True):
+                copy.assign(current)
             return d_loss, g_loss
 
         return step
