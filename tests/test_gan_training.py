@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import write_tiny_arm
 from synthbench import records
 from synthbench.config import gan_section
 from synthbench.fid.extractors import make_extractor
@@ -31,30 +32,10 @@ SETTINGS = {
 FAMILIES = tuple(SETTINGS)
 
 
-def _images(labels: np.ndarray) -> np.ndarray:
-    images = np.full((len(labels), SIDE, SIDE), 40, np.uint8)
-    images[labels[:, 0] == 1, 4:10, 1:7] = 220
-    images[labels[:, 1] == 1, 4:10, 9:15] = 220
-    return images
-
-
 @pytest.fixture(scope="module")
 def arm(tmp_path_factory):
     """A tiny real arm dataset (train/valid/test + meta.json) and its cached FID statistics."""
-    data = tmp_path_factory.mktemp("arm") / "data"
-    data.mkdir()
-    rng = np.random.default_rng(0)
-    for split, rows in (("train", 96), ("valid", 10), ("test", 12)):
-        labels = np.eye(2, dtype=np.float32)[rng.integers(0, 2, rows)]
-        ids = np.arange(rows) + {"train": 0, "valid": 1000, "test": 2000}[split]
-        with records.RecordWriter(data / f"{split}.tfrecord") as writer:
-            writer.write(_images(labels), labels, ids)
-        table = pd.DataFrame(labels, columns=LABELS)
-        table.insert(0, "patient_id", [f"p{i}" for i in ids])
-        table.insert(0, "image_id", ids)
-        table.to_csv(data / f"{split}.csv", index=False)
-    (data / "meta.json").write_text(json.dumps({"labels": LABELS, "resolution": SIDE, "config_sha256": "c",
-                                                "manifest_sha256": "m"}))
+    data = write_tiny_arm(tmp_path_factory.mktemp("arm") / "data", SIDE, LABELS)
     stats, used = split_statistics(data / "train.tfrecord", data / "train.csv", LABELS, SIDE,
                                    make_extractor("random"), num_images=64, seed=0)
     stats.save(data / "stats.npz", labels=used)

@@ -58,6 +58,7 @@ rule train_gan:
         weights=fid_weights,
     output:
         network="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/network_final.keras",
+        card="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/card.json",
         fid="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/fid.csv",
         record="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/training.json",
         samples=report(
@@ -93,6 +94,7 @@ rule train_gan:
 rule gan_inference:
     input:
         network=rules.train_gan.output.network,
+        card=rules.train_gan.output.card,
         meta="results/{dataset}/{arm}/{value}/data/meta.json",
         csvs=expand("results/{{dataset}}/{{arm}}/{{value}}/data/{split}.csv", split=("train", "valid", "test")),
     output:

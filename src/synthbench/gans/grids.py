@@ -12,7 +12,6 @@ import pandas as pd
 
 from synthbench import records
 from synthbench.figures import class_name, save_png, show_image
-from synthbench.gans.evaluation import generate
 
 MAX_CLASSES = 8
 
@@ -32,12 +31,12 @@ def real_examples(tfrecord: Path, csv: Path, label_names: list[str], side: int, 
     return [(classes[index], np.stack([picked[int(i)] for i in wanted[index]])) for index in order]
 
 
-def save_sample_grid(generator, images, label_names: list[str], latent_size: int, seed: int, path: Path,
+def save_sample_grid(sampler, images, label_names: list[str], seed: int, path: Path,
                      per_class: int = 6) -> None:
     """Writes a PNG: one row per class, `per_class` reals then `per_class` fakes."""
     examples = real_examples(images.tfrecord, images.csv, label_names, images.side, per_class)
     label_rows = np.repeat(np.stack([vector for vector, _ in examples]), per_class, axis=0)
-    fakes = generate(generator, label_rows, latent_size, seed=seed + 2).reshape(
+    fakes = sampler(label_rows, seed + 2).reshape(
         len(examples), per_class, images.side, images.side)
     figure, axes = plt.subplots(len(examples), 2 * per_class,
                                 figsize=(2 * per_class * 0.9, len(examples) * 0.9 + 0.6), squeeze=False)

@@ -11,7 +11,6 @@ import pandas as pd
 
 from synthbench import records
 from synthbench.atomic import replacing
-from synthbench.gans.evaluation import generate
 from synthbench.progress import Progress
 
 SYNTHETIC_PATIENT = "synthetic"
@@ -21,9 +20,9 @@ def synthetic_ids(count: int) -> np.ndarray:
     return -np.arange(1, count + 1, dtype=np.int64)
 
 
-def write_synthetic_split(generator, latent_size: int, real_csv: Path, label_names: list[str], seed: int,
+def write_synthetic_split(sampler, real_csv: Path, label_names: list[str], seed: int,
                           out_tfrecord: Path, out_csv: Path, batch_size: int = 512) -> int:
-    """Writes the synthetic twin of one real split; returns the number of rows."""
+    """Writes the synthetic twin of one real split from `sampler` (synthbench.gans.sampler); returns the rows."""
     table = pd.read_csv(real_csv)
     missing = [name for name in label_names if name not in table.columns]
     if missing:
@@ -34,7 +33,7 @@ def write_synthetic_split(generator, latent_size: int, real_csv: Path, label_nam
     with records.RecordWriter(out_tfrecord) as writer:
         for start in range(0, len(table), batch_size):
             rows = slice(start, start + batch_size)
-            writer.write(generate(generator, labels[rows], latent_size, seed=seed * 7919 + start),
+            writer.write(sampler(labels[rows], seed * 7919 + start),
                          labels[rows], ids[rows])
             progress.update(len(labels[rows]))
     synthetic = table[label_names].copy()

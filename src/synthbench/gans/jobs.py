@@ -4,14 +4,15 @@
 import argparse
 import json
 
-import keras
-
+from synthbench import __version__
+from synthbench.config import section_hash
 from synthbench.digest import file_sha256
 from synthbench.fid import extractors
 from synthbench.fid.real_stats import load_real
 from synthbench.gans import registry
 from synthbench.gans.data import TrainImages
 from synthbench.gans.inference import write_synthetic_split
+from synthbench.gans.sampler import CARD, load_run
 from synthbench.gans.training import RunFiles, Settings, Trainer  # also registers the custom layers for loading
 from synthbench.names import SPLITS
 from synthbench.runtime import configure
@@ -36,18 +37,24 @@ def train(args: argparse.Namespace) -> None:
     run_config = {"settings": section, "seed": args.seed, "extractor": extractor.name,
                   "extractor_weights_sha256": weights_sha256,
                   "data_config_sha256": meta["config_sha256"], "manifest_sha256": meta["manifest_sha256"]}
+    card = {"family": args.family, "dataset": meta["dataset"], "arm": meta["arm"], "value": meta["value"],
+            "resolution": meta["resolution"], "labels": meta["labels"], "seed": args.seed,
+            "settings_sha256": section_hash(section),
+            "training_data_sha256": file_sha256(args.data / "train.tfrecord"), "synthbench_version": __version__}
     trainer = Trainer(args.family, family, settings, images, meta["labels"], real, real_labels, extractor,
-                      RunFiles(args.out), args.seed, run_config)
+                      RunFiles(args.out), args.seed, run_config, card=card)
     trainer.train()
 
 
 def infer(args: argparse.Namespace) -> None:
     configure(args.threads, args.seed)
     meta = json.loads((args.data / "meta.json").read_text())
-    generator = keras.saving.load_model(args.network, compile=False)
-    latent_size = generator.inputs[0].shape[-1]
+    sampler = load_run(args.network.parent)
+    if sampler.label_names != meta["labels"]:
+        raise ValueError(f"{args.network.parent / CARD}: generator of labels {sampler.label_names}, "
+                         f"{args.data / 'meta.json'} has {meta['labels']}")
     for index, split in enumerate(SPLITS):
-        rows = write_synthetic_split(generator, latent_size, args.data / f"{split}.csv", meta["labels"],
+        rows = write_synthetic_split(sampler, args.data / f"{split}.csv", meta["labels"],
                                      args.seed * len(SPLITS) + index, args.out / f"{split}.tfrecord",
                                      args.out / f"{split}.csv")
         print(f"wrote {rows} synthetic {split} rows to {args.out / f'{split}.tfrecord'}", flush=True)

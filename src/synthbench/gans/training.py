@@ -29,6 +29,7 @@ from synthbench.gans.grids import save_sample_grid
 from synthbench.gans.layers import set_lod
 from synthbench.gans.losses import Objective
 from synthbench.gans.reals import blend_reals, to_float
+from synthbench.gans.sampler import CARD, NetworkSampler
 from synthbench.gans.schedule import Schedule
 from synthbench.gans.stopping import EarlyStopping
 from synthbench.progress import clock
@@ -82,6 +83,10 @@ class RunFiles:
         return self.out / "network_final.keras"
 
     @property
+    def card(self) -> Path:
+        return self.out / CARD
+
+    @property
     def fid_csv(self) -> Path:
         return self.out / "fid.csv"
 
@@ -97,11 +102,12 @@ class RunFiles:
 class Trainer:
     def __init__(self, name: str, family: Family, settings: Settings, images: TrainImages, label_names: list[str],
                  real: Statistics, real_labels: np.ndarray, extractor: Extractor, files: RunFiles, seed: int,
-                 run_config: dict):
+                 run_config: dict, card: dict | None = None):
         self.name, self.family, self.settings = name, family, settings
         self.images, self.files, self.seed = images, files, seed
         self.label_names, self.real, self.real_labels, self.extractor = label_names, real, real_labels, extractor
         self.run_config = run_config
+        self.card = card  # what card.json says of the network (written beside it) besides its best metrics
         keras.utils.set_random_seed(seed)
         resolution, num_labels = images.side, images.num_labels
         self.generator, self.discriminator = family.build(resolution, num_labels, settings.networks)
@@ -196,8 +202,7 @@ class Trainer:
 
     def _evaluate(self) -> None:
         started = time.perf_counter()
-        fid = generator_fid(self.ema, self.real, self.real_labels, self.extractor, self.settings.latent_size,
-                            seed=self.seed + 1)
+        fid = generator_fid(NetworkSampler(self.ema), self.real, self.real_labels, self.extractor, seed=self.seed + 1)
         entry = {"kimg": round(self.kimg, 3), "fid": fid, "extractor": self.extractor.name,
                  "images": int(self.real.count), "seconds": round(time.perf_counter() - started, 2)}
         if self.stopping.record(entry):
@@ -265,12 +270,17 @@ class Trainer:
         with replacing(self.files.network) as partial:
             final.save(partial)
         _write_fid_csv(self.files.fid_csv, self.stopping.history)
-        save_sample_grid(final, self.images, self.label_names, self.settings.latent_size, self.seed,
+        save_sample_grid(NetworkSampler(final), self.images, self.label_names, self.seed,
                          self.files.samples)
         record = {"family": self.name, "seed": self.seed, "config": self.run_config,
                   "kimg": round(self.kimg, 3), "stop_reason": stop_reason, "best_fid": best["fid"],
                   "best_kimg": best["kimg"], "extractor": self.extractor.name,
                   "evaluations": len(self.stopping.history), "wall_seconds": round(self.wall_seconds, 1)}
+        if self.card is not None:
+            card = {**self.card, "best": [{"metric": "fid", "value": best["fid"], "direction": "lower",
+                                           "extractor": self.extractor.name, "kimg": best["kimg"]}]}
+            with replacing(self.files.card) as partial:
+                partial.write_text(json.dumps(card, indent=2) + "\n")
         with replacing(self.files.training_json) as partial:
             partial.write_text(json.dumps(record, indent=2) + "\n")
         print(f"stopped at kimg {self.kimg:.2f} ({stop_reason}); best FID {best['fid']:.2f} at kimg "

@@ -1,0 +1,69 @@
+"""The attribution stage's jobs (`synthbench attribution maps|compare`, arguments in `cli`).
+
+`maps` explains a fixed, seeded set of real test images with one classifier (`--weights`) or with the same
+network at its random initialisation (`--random-weights`, the sanity floor); `compare` reads the maps of all
+classifiers of an arm, writes attribution.json (agreement of each with the real-trained classifier) and
+panel.png.
+"""
+
+import argparse
+import json
+
+import numpy as np
+
+from synthbench import records
+from synthbench.atomic import replacing
+from synthbench.attribution.agreement import agreement_report
+from synthbench.attribution.occlusion import occlusion_map
+from synthbench.attribution.panel import save_panel
+from synthbench.attribution.selection import chosen_images
+from synthbench.classifier.model import trained_classifier
+from synthbench.runtime import configure
+
+REFERENCE = "real"
+
+
+def maps(args: argparse.Namespace) -> None:
+    configure(args.threads, args.seed)
+    meta = json.loads(args.meta.read_text())
+    settings = json.loads(args.settings_json)
+    labels = meta["labels"]
+    model = trained_classifier(meta, json.loads(args.classifier_settings_json), args.weights)
+    chosen = chosen_images(args.test.with_suffix(".csv"), labels, settings["images"], args.seed)
+    found = records.images_by_id(args.test, len(labels), meta["resolution"], chosen["image_id"])
+    images = np.stack([found[int(i)] for i in chosen["image_id"]])
+    vectors = chosen[labels].to_numpy(np.float32)
+    maps = np.stack([occlusion_map(model.predict_on_batch, image, vector, settings["patch"], settings["batch_size"])
+                     for image, vector in zip(images, vectors, strict=True)])
+    with replacing(args.out) as partial:
+        np.savez(partial, explainer=args.explainer, image_id=chosen["image_id"].to_numpy(), labels=vectors,
+                 images=images, maps=maps, patch=settings["patch"])
+    print(f"{args.explainer}: {len(maps)} maps of {maps.shape[1]}x{maps.shape[2]} cells; largest Δ-loss "
+          f"{maps.max():.4f}", flush=True)
+
+
+def compare(args: argparse.Namespace) -> None:
+    meta = json.loads(args.meta.read_text())
+    settings = json.loads(args.settings_json)
+    loaded = {}
+    for path in args.maps:
+        with np.load(path) as data:
+            loaded[str(data["explainer"])] = {key: data[key] for key in data.files}
+    if REFERENCE not in loaded:
+        raise ValueError(f"{', '.join(map(str, args.maps))}: no maps of the real-trained classifier")
+    reference = loaded[REFERENCE]
+    for name, data in loaded.items():
+        if not np.array_equal(data["image_id"], reference["image_id"]) or int(data["patch"]) != int(reference["patch"]):
+            raise ValueError(f"maps of '{name}' explain other images or patches than those of '{REFERENCE}'")
+    others = {name: data["maps"] for name, data in loaded.items() if name != REFERENCE}
+    report = agreement_report(reference["maps"], others, reference["image_id"], settings["top_fraction"])
+    report["patch"] = int(reference["patch"])
+    args.out.mkdir(parents=True, exist_ok=True)
+    with replacing(args.out / "attribution.json") as partial:
+        partial.write_text(json.dumps(report, indent=2) + "\n")
+    save_panel(reference["images"], reference["labels"], {name: data["maps"] for name, data in loaded.items()},
+               report["patch"], report, meta["labels"], args.title, args.out / "panel.png")
+    for name, result in report["explainers"].items():
+        rho, iou = result["spearman"], result["top_iou"]
+        print(f"{name} vs {REFERENCE}: Spearman median {rho.get('median', float('nan')):.3f}, top-"
+              f"{100 * report['top_fraction']:g}% IoU median {iou.get('median', float('nan')):.3f}", flush=True)

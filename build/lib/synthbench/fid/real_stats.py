@@ -1,0 +1,46 @@
+"""Statistics of a real split, computed once per (split, extractor) and cached by the workflow.
+
+When the split has more rows than `num_images`, a seeded subset is used. The label vectors of the rows used
+are stored with the statistics: GAN evaluation generates one fake per row with that row's labels, so real and
+fake feature sets have the same class mix ("label-paired").
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from synthbench import records
+from synthbench.fid.extractors import Extractor
+from synthbench.fid.frechet import Statistics
+
+
+def chosen_rows(num_rows: int, num_images: int, seed: int) -> np.ndarray:
+    """Sorted row indices: all rows, or a seeded subset of `num_images` of them."""
+    if num_rows <= num_images:
+        return np.arange(num_rows)
+    return np.sort(np.random.default_rng(seed).choice(num_rows, size=num_images, replace=False))
+
+
+def split_statistics(tfrecord: Path, csv: Path, labels: list[str], side: int, extractor: Extractor,
+                     num_images: int, seed: int) -> tuple[Statistics, np.ndarray]:
+    """(statistics, label vectors of the rows used) for one real split."""
+    num_rows = len(pd.read_csv(csv, usecols=["image_id"]))
+    keep = np.zeros(num_rows, bool)
+    keep[chosen_rows(num_rows, num_images, seed)] = True
+    features, used_labels, start = [], [], 0
+    for batch in records.dataset(tfrecord, len(labels), side, extractor.batch_size).as_numpy_iterator():
+        mask = keep[start:start + len(batch["image"])]
+        start += len(mask)
+        if mask.any():
+            features.append(next(extractor.batches([batch["image"][mask]])))
+            used_labels.append(batch["label"][mask])
+    if start != num_rows:
+        raise ValueError(f"{tfrecord}: {start} examples but {csv} lists {num_rows} rows")
+    return Statistics.from_features(np.concatenate(features), extractor.name), np.concatenate(used_labels)
+
+
+def load_real(path: Path) -> tuple[Statistics, np.ndarray]:
+    with np.load(path) as data:
+        labels = data["labels"]
+    return Statistics.load(path), labels

@@ -1,0 +1,24 @@
+"""What a generator family's package tells the shared machinery: how to build its networks, how to call its
+critic, whether it grows, and the objective its config section sets up. Its name, label and colour live in the
+registry (`synthbench.gans.registry`), its config keys and defaults in its schema.yaml."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import keras
+import tensorflow as tf
+
+from synthbench.gans.losses import Objective
+
+# (resolution, number of label columns, network settings) -> (generator [z, y] -> image, discriminator)
+Builder = Callable[[int, int, dict], tuple[keras.Model, keras.Model]]
+# (discriminator, images, labels) -> (critic scores [B], label logits [B, L] or None)
+Critic = Callable[[keras.Model, tf.Tensor, tf.Tensor], tuple[tf.Tensor, tf.Tensor | None]]
+
+
+@dataclass(frozen=True)
+class Family:
+    build: Builder
+    critic: Critic
+    grows: bool  # progressive growth (lod schedule) or full resolution from the start
+    objective: Callable[[dict], Objective]  # the family's config section -> its D and G losses

@@ -1,0 +1,52 @@
+"""Sample grids: for each of the most frequent classes, real training images next to fakes of that class.
+
+A class is a label combination (a unique multi-hot vector). Looking at one grid tells whether the generator
+learned each class's look, which FID alone does not show.
+"""
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from synthbench import records
+from synthbench.figures import class_name, save_png, show_image
+
+MAX_CLASSES = 8
+
+
+def real_examples(tfrecord: Path, csv: Path, label_names: list[str], side: int, per_class: int,
+                  max_classes: int = MAX_CLASSES) -> list[tuple[np.ndarray, np.ndarray]]:
+    """[(label vector, up to `per_class` real images)] for the most frequent classes, most frequent first.
+
+    Classes and rows are chosen from the CSV; the records are then streamed, so memory stays small at any size.
+    """
+    table = pd.read_csv(csv)
+    labels = table[label_names].to_numpy(np.float32)
+    classes, inverse, counts = np.unique(labels, axis=0, return_inverse=True, return_counts=True)
+    order = np.argsort(-counts, kind="stable")[:max_classes]
+    wanted = {index: table["image_id"].to_numpy()[inverse.ravel() == index][:per_class] for index in order}
+    picked = records.images_by_id(tfrecord, len(label_names), side, np.concatenate(list(wanted.values())))
+    return [(classes[index], np.stack([picked[int(i)] for i in wanted[index]])) for index in order]
+
+
+def save_sample_grid(sampler, images, label_names: list[str], seed: int, path: Path,
+                     per_class: int = 6) -> None:
+    """Writes a PNG: one row per class, `per_class` reals then `per_class` fakes."""
+    examples = real_examples(images.tfrecord, images.csv, label_names, images.side, per_class)
+    label_rows = np.repeat(np.stack([vector for vector, _ in examples]), per_class, axis=0)
+    fakes = sampler(label_rows, seed + 2).reshape(
+        len(examples), per_class, images.side, images.side)
+    figure, axes = plt.subplots(len(examples), 2 * per_class,
+                                figsize=(2 * per_class * 0.9, len(examples) * 0.9 + 0.6), squeeze=False)
+    for row, ((vector, reals), fake_row) in enumerate(zip(examples, fakes, strict=True)):
+        for column in range(2 * per_class):
+            source = reals if column < per_class else fake_row
+            index = column % per_class
+            show_image(axes[row, column], source[index] if index < len(source) else None)
+        axes[row, 0].set_ylabel(class_name(vector, label_names), rotation=0, ha="right", va="center", fontsize=7)
+    axes[0, 0].set_title("real", fontsize=8, loc="left")
+    axes[0, per_class].set_title("synthetic", fontsize=8, loc="left")
+    figure.tight_layout()
+    save_png(figure, path)

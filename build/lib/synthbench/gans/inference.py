@@ -1,0 +1,44 @@
+"""Synthetic splits: one fake per real row, with that row's label vector, in the real splits' schema.
+
+Synthetic rows get negative image ids (-1, -2, ... in row order) so that no later stage can mistake a fake for
+the real image whose labels it borrowed; the CSV's patient_id column says `synthetic`.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from synthbench import records
+from synthbench.atomic import replacing
+from synthbench.progress import Progress
+
+SYNTHETIC_PATIENT = "synthetic"
+
+
+def synthetic_ids(count: int) -> np.ndarray:
+    return -np.arange(1, count + 1, dtype=np.int64)
+
+
+def write_synthetic_split(sampler, real_csv: Path, label_names: list[str], seed: int,
+                          out_tfrecord: Path, out_csv: Path, batch_size: int = 512) -> int:
+    """Writes the synthetic twin of one real split from `sampler` (synthbench.gans.sampler); returns the rows."""
+    table = pd.read_csv(real_csv)
+    missing = [name for name in label_names if name not in table.columns]
+    if missing:
+        raise ValueError(f"{real_csv}: label columns {missing} missing (expected {label_names})")
+    labels = table[label_names].to_numpy(np.float32)
+    ids = synthetic_ids(len(table))
+    progress = Progress(len(table), f"synthetic {Path(out_tfrecord).stem}")
+    with records.RecordWriter(out_tfrecord) as writer:
+        for start in range(0, len(table), batch_size):
+            rows = slice(start, start + batch_size)
+            writer.write(sampler(labels[rows], seed * 7919 + start),
+                         labels[rows], ids[rows])
+            progress.update(len(labels[rows]))
+    synthetic = table[label_names].copy()
+    synthetic.insert(0, "patient_id", SYNTHETIC_PATIENT)
+    synthetic.insert(0, "image_id", ids)
+    with replacing(out_csv) as partial:
+        synthetic.to_csv(partial, index=False)
+    return len(table)

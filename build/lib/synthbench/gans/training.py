@@ -1,0 +1,294 @@
+"""The training loop shared by every GAN: progress in kimg, ticks, EMA generator, FID early stopping,
+checkpoints every tick, and the run's outputs (network_final.keras, fid.csv, training.json, samples.png).
+
+Everything that decides what happens next (kimg, lod, minibatch, FID history, noise state, data position) is
+restored from the checkpoint, so a killed run that is started again follows the same schedule to the same end
+as an uninterrupted one.
+"""
+
+import csv
+import json
+import math
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from synthbench.atomic import replacing
+from synthbench.fid.extractors import Extractor
+from synthbench.fid.frechet import Statistics
+from synthbench.gans import checkpoint
+from synthbench.gans.data import TrainImages
+from synthbench.gans.evaluation import generator_fid
+from synthbench.gans.family import Family
+from synthbench.gans.grids import save_sample_grid
+from synthbench.gans.layers import set_lod
+from synthbench.gans.losses import Objective
+from synthbench.gans.reals import blend_reals, to_float
+from synthbench.gans.sampler import CARD, NetworkSampler
+from synthbench.gans.schedule import Schedule
+from synthbench.gans.stopping import EarlyStopping
+from synthbench.progress import clock
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One GAN run's hyper-parameters (the config's `gans.<name>` section, validated by the schema)."""
+
+    total_kimg: float
+    min_kimg: float
+    fid_every_kimg: float
+    patience: int
+    tick_kimg: float
+    ema_kimg: float
+    adam: dict  # beta1, beta2, epsilon
+    objective: Objective
+    latent_size: int
+    networks: dict
+    schedule: Schedule
+
+    @classmethod
+    def from_config(cls, section: dict, resolution: int, family: Family) -> "Settings":
+        """From a family's validated config section: the shared loop's keys and the family's objective."""
+        growth = section.get("growth", {}) if family.grows else {}
+        schedule = Schedule(
+            resolution=resolution, grows=family.grows, **growth, minibatch=section["minibatch"],
+            minibatch_per_resolution={int(k): v for k, v in section.get("minibatch_per_resolution", {}).items()},
+            lrate=section["lrate"], d_lrate=section.get("d_lrate"),
+            lrate_per_resolution={int(k): v for k, v in section.get("lrate_per_resolution", {}).items()})
+        return cls(total_kimg=section["total_kimg"], min_kimg=section["min_kimg"],
+                   fid_every_kimg=section["fid_every_kimg"], patience=section["patience"],
+                   tick_kimg=section["tick_kimg"], ema_kimg=section["ema_kimg"],
+                   adam=section["adam"],
+                   objective=family.objective(section), latent_size=section["networks"]["latent_size"],
+                   networks=section["networks"], schedule=schedule)
+
+
+@dataclass(frozen=True)
+class RunFiles:
+    """Where one run writes: the declared outputs and the undeclared checkpoint folder."""
+
+    out: Path
+
+    @property
+    def checkpoint(self) -> Path:
+        return self.out / "checkpoints" / "state.npz"
+
+    @property
+    def network(self) -> Path:
+        return self.out / "network_final.keras"
+
+    @property
+    def card(self) -> Path:
+        return self.out / CARD
+
+    @property
+    def fid_csv(self) -> Path:
+        return self.out / "fid.csv"
+
+    @property
+    def training_json(self) -> Path:
+        return self.out / "training.json"
+
+    @property
+    def samples(self) -> Path:
+        return self.out / "samples.png"
+
+
+class Trainer:
+    def __init__(self, name: str, family: Family, settings: Settings, images: TrainImages, label_names: list[str],
+                 real: Statistics, real_labels: np.ndarray, extractor: Extractor, files: RunFiles, seed: int,
+                 run_config: dict, card: dict | None = None):
+        self.name, self.family, self.settings = name, family, settings
+        self.images, self.files, self.seed = images, files, seed
+        self.label_names, self.real, self.real_labels, self.extractor = label_names, real, real_labels, extractor
+        self.run_config = run_config
+        self.card = card  # what card.json says of the network (written beside it) besides its best metrics
+        keras.utils.set_random_seed(seed)
+        resolution, num_labels = images.side, images.num_labels
+        self.generator, self.discriminator = family.build(resolution, num_labels, settings.networks)
+        self.ema = keras.models.clone_model(self.generator)
+        self.ema.set_weights(self.generator.get_weights())
+        adam = settings.adam
+        self.g_optimizer, self.d_optimizer = (
+            keras.optimizers.Adam(settings.schedule.lrate, beta_1=adam["beta1"], beta_2=adam["beta2"],
+                                  epsilon=adam["epsilon"]) for _ in range(2))
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.noise = tf.random.Generator.from_seed(seed)
+        self.nimg = 0
+        self.wall_seconds = 0.0
+        self.stopping = EarlyStopping(settings.fid_every_kimg, settings.patience,
+                                      max(settings.min_kimg, settings.schedule.grown_kimg))
+        self.best_weights: list[np.ndarray] | None = None
+        self.step = self._make_step()
+
+    # ----- one training step -------------------------------------------------------------------------------
+    def _make_step(self):
+        family, settings = self.family, self.settings
+        generator, discriminator, ema = self.generator, self.discriminator, self.ema
+        levels = settings.schedule.levels
+        objective = settings.objective
+
+        @tf.function(reduce_retracing=True)
+        def step(images, labels, lod, ema_beta):
+            reals = blend_reals(to_float(images), lod, levels)
+            batch = tf.shape(reals)[0]
+            z = self.noise.normal([batch, settings.latent_size])
+            mix = self.noise.uniform([batch, 1, 1, 1])
+            def critic(images):
+                return family.critic(discriminator, images, labels)
+
+            with tf.GradientTape() as tape:
+                fakes = generator([z, labels], training=True)
+                d_loss = objective.discriminator(critic, reals, fakes, mix, labels)
+            self.d_optimizer.apply(tape.gradient(d_loss, discriminator.trainable_variables),
+                                   discriminator.trainable_variables)
+            z = self.noise.normal([batch, settings.latent_size])
+            with tf.GradientTape() as tape:
+                g_loss = objective.generator(critic, generator([z, labels], training=True), labels)
+            self.g_optimizer.apply(tape.gradient(g_loss, generator.trainable_variables),
+                                   generator.trainable_variables)
+            for average, current in zip(ema.trainable_variables, generator.trainable_variables, strict=True):
+                average.assign(current + (average - current) * ema_beta)
+            # Batch-norm statistics are not averaged but follow the generator (the EMA generator is evaluated
+            # in inference mode, on them); for networks without any, this copies only the lod.
+            for copy, current in zip(ema.non_trainable_variables, generator.non_trainable_variables, strict=True):
+                copy.assign(current)
+            return d_loss, g_loss
+
+        return step
+
+    # ----- checkpoints ---------------------------------------------------------------------------------------
+    def _groups(self) -> dict[str, list]:
+        return {"generator": self.generator.weights, "discriminator": self.discriminator.weights,
+                "ema": self.ema.weights, "g_optimizer": self.g_optimizer.variables,
+                "d_optimizer": self.d_optimizer.variables, "noise": [self.noise.state]}
+
+    def save_checkpoint(self) -> None:
+        groups = {name: [np.asarray(v) for v in variables] for name, variables in self._groups().items()}
+        if self.best_weights is not None:
+            groups["best"] = self.best_weights
+        state = {"nimg": self.nimg, "wall_seconds": self.wall_seconds, "stopping": self.stopping.state(),
+                 "run_config": self.run_config}
+        checkpoint.save(self.files.checkpoint, groups, state)
+
+    def try_resume(self) -> bool:
+        """Restores the last checkpoint of this run if there is one; True when training resumes.
+
+        A checkpoint made with other settings (Snakemake reruns a job whose config changed) is left to be
+        overwritten: the run starts afresh."""
+        if not self.files.checkpoint.is_file():
+            return False
+        groups, state = checkpoint.load(self.files.checkpoint)
+        if state["run_config"] != self.run_config:
+            print(f"{self.files.checkpoint}: made with other settings; starting afresh", file=sys.stderr, flush=True)
+            return False
+        for name, variables in self._groups().items():
+            checkpoint.assign(variables, groups[name], f"{self.files.checkpoint} [{name}]")
+        self.best_weights = groups.get("best")
+        self.nimg, self.wall_seconds = state["nimg"], state["wall_seconds"]
+        self.stopping.history = state["stopping"]["history"]
+        return True
+
+    # ----- the loop ------------------------------------------------------------------------------------------
+    @property
+    def kimg(self) -> float:
+        return self.nimg / 1000.0
+
+    def _evaluate(self) -> None:
+        started = time.perf_counter()
+        fid = generator_fid(NetworkSampler(self.ema), self.real, self.real_labels, self.extractor, seed=self.seed + 1)
+        entry = {"kimg": round(self.kimg, 3), "fid": fid, "extractor": self.extractor.name,
+                 "images": int(self.real.count), "seconds": round(time.perf_counter() - started, 2)}
+        if self.stopping.record(entry):
+            self.best_weights = [np.asarray(w) for w in self.ema.weights]
+        self.save_checkpoint()
+
+    def set_phase(self, phase) -> None:
+        for model in (self.generator, self.discriminator, self.ema):
+            set_lod(model, phase.lod)
+        self.g_optimizer.learning_rate.assign(phase.g_lrate)
+        self.d_optimizer.learning_rate.assign(phase.d_lrate)
+
+    def train(self, log=sys.stderr) -> None:
+        """Trains until FID stops improving or `total_kimg`, then writes the run's outputs."""
+        resumed = self.try_resume()
+        settings, schedule = self.settings, self.settings.schedule
+        print(f"{self.name}: {'resuming at' if resumed else 'starting at'} kimg {self.kimg:.1f} of "
+              f"{settings.total_kimg}; growth ends at kimg {schedule.grown_kimg:.1f}; FID ({self.extractor.name}, "
+              f"{self.real.count} images) every {settings.fid_every_kimg} kimg from kimg "
+              f"{self.stopping.start_kimg:.1f}, patience {settings.patience}", file=log, flush=True)
+        total_nimg = int(round(settings.total_kimg * 1000))
+        next_tick = (math.floor(self.kimg / settings.tick_kimg + 1e-9) + 1) * settings.tick_kimg
+        tick_start, tick_nimg, stream, current = time.perf_counter(), self.nimg, None, None
+        while self.nimg < total_nimg and not self.stopping.should_stop:
+            phase = schedule.at(self.kimg)
+            if phase != current:  # only while fading in does the phase change from step to step
+                if current is None or phase.minibatch != current.minibatch:
+                    stream = iter(self.images.stream(self.nimg, phase.minibatch))
+                self.set_phase(phase)
+                lod = tf.constant(phase.lod, tf.float32)
+                ema_beta = tf.constant(0.5 ** (phase.minibatch / max(settings.ema_kimg * 1000.0, 1e-8)), tf.float32)
+                current = phase
+            images, labels = next(stream)
+            losses = self.step(images, labels, lod, ema_beta)
+            self.nimg += phase.minibatch
+            if self.stopping.due(self.kimg):
+                self._evaluate()
+            if self.kimg >= next_tick - 1e-9 or self.nimg >= total_nimg or self.stopping.should_stop:
+                seconds = time.perf_counter() - tick_start
+                self.wall_seconds += seconds
+                self._progress(phase, seconds / max((self.nimg - tick_nimg) / 1000.0, 1e-9), losses, log)
+                self.save_checkpoint()
+                next_tick = (math.floor(self.kimg / settings.tick_kimg + 1e-9) + 1) * settings.tick_kimg
+                tick_start, tick_nimg = time.perf_counter(), self.nimg
+        self._finish(log)
+
+    def _progress(self, phase, seconds_per_kimg: float, losses, log) -> None:
+        remaining = (self.settings.total_kimg - self.kimg) * seconds_per_kimg
+        best = self.stopping.best
+        fid = (f"FID {self.stopping.history[-1]['fid']:.2f} (best {best['fid']:.2f} at kimg {best['kimg']:g})"
+               if best else "FID -")
+        print(f"kimg {self.kimg:8.2f}/{self.settings.total_kimg:g}  lod {phase.lod:.2f}  res {phase.resolution:4d}  "
+              f"minibatch {phase.minibatch:3d}  {seconds_per_kimg:7.1f} s/kimg  ETA<={clock(remaining)}  "
+              f"D {float(losses[0]):8.3f}  G {float(losses[1]):8.3f}  {fid}", file=log, flush=True)
+
+    def _finish(self, log) -> None:
+        """Final FID if the last state was not evaluated, then the declared outputs from the best generator."""
+        if not self.stopping.history or self.stopping.history[-1]["kimg"] < round(self.kimg, 3):
+            self._evaluate()
+        best = self.stopping.best
+        stop_reason = "fid_patience" if self.stopping.should_stop else "total_kimg"
+        final = self.ema
+        checkpoint.assign(final.weights, self.best_weights, "best generator")
+        set_lod(final, 0.0)
+        with replacing(self.files.network) as partial:
+            final.save(partial)
+        _write_fid_csv(self.files.fid_csv, self.stopping.history)
+        save_sample_grid(NetworkSampler(final), self.images, self.label_names, self.seed,
+                         self.files.samples)
+        record = {"family": self.name, "seed": self.seed, "config": self.run_config,
+                  "kimg": round(self.kimg, 3), "stop_reason": stop_reason, "best_fid": best["fid"],
+                  "best_kimg": best["kimg"], "extractor": self.extractor.name,
+                  "evaluations": len(self.stopping.history), "wall_seconds": round(self.wall_seconds, 1)}
+        if self.card is not None:
+            card = {**self.card, "best": [{"metric": "fid", "value": best["fid"], "direction": "lower",
+                                           "extractor": self.extractor.name, "kimg": best["kimg"]}]}
+            with replacing(self.files.card) as partial:
+                partial.write_text(json.dumps(card, indent=2) + "\n")
+        with replacing(self.files.training_json) as partial:
+            partial.write_text(json.dumps(record, indent=2) + "\n")
+        print(f"stopped at kimg {self.kimg:.2f} ({stop_reason}); best FID {best['fid']:.2f} at kimg "
+              f"{best['kimg']:g}", file=log, flush=True)
+
+
+def _write_fid_csv(path: Path, history: list[dict]) -> None:
+    with replacing(path) as partial, open(partial, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["kimg", "fid", "extractor", "images", "seconds"])
+        writer.writeheader()
+        writer.writerows(history)

@@ -1,0 +1,20 @@
+"""`synthbench neighbours`: arguments only; the job is `synthbench.neighbours.jobs.search`."""
+
+import argparse
+from pathlib import Path
+
+from synthbench.cli import add_threads, job
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--synthetic", type=Path, required=True, help="features .npz of the synthetic train split")
+    parser.add_argument("--train", type=Path, required=True, help="features .npz of the real train split")
+    parser.add_argument("--heldout", type=Path, required=True, help="features .npz of the real test split")
+    parser.add_argument("--synthetic-records", type=Path, required=True, help="synthetic train .tfrecord")
+    parser.add_argument("--train-records", type=Path, required=True, help="real train .tfrecord")
+    parser.add_argument("--meta", type=Path, required=True, help="the arm's meta.json (labels, resolution)")
+    parser.add_argument("--settings-json", required=True, help="the config's neighbours section as JSON")
+    parser.add_argument("--title", default="", help="first line of the grid's title")
+    add_threads(parser)
+    parser.add_argument("--out", type=Path, required=True, help="the job's output folder")
+    job(parser, "synthbench.neighbours.jobs:search")

@@ -1,0 +1,93 @@
+"""The paper's main figure and its companion, drawn from results/summary.csv alone.
+
+Main figure: mean test AUROC against the arm's value (resolution, number of classes, images per class), one
+line per source (real data, each GAN), one row of panels per dataset. The band is the 95 % CI of the mean over
+seeds when there are several seeds (t interval), otherwise the run's bootstrap CI over test images.
+Gap figure: real minus synthetic mean AUROC, paired by seed (above 0: synthetic data falls short).
+"""
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from synthbench.names import ARMS
+from synthbench.plots.style import arm_x_axis, colour, panel_grid, source_label
+
+RUN = ["dataset", "arm", "value", "source"]
+
+
+def _seed_interval(values: pd.Series) -> tuple[float, float]:
+    if len(values) < 2:
+        return np.nan, np.nan
+    half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    return values.mean() - half, values.mean() + half
+
+
+def auroc_points(summary: pd.DataFrame) -> pd.DataFrame:
+    """dataset, arm, value, source, mean, low, high, n, band: one point of the main figure per row."""
+    whole = summary[summary["class"].isna() | (summary["class"] == "")]
+    wide = whole.pivot_table(index=[*RUN, "seed"], columns="metric", values="result", aggfunc="first")
+    if "mean_auroc" not in wide:
+        return pd.DataFrame(columns=[*RUN, "mean", "low", "high", "n", "band"])
+    points = []
+    for key, group in wide.dropna(subset=["mean_auroc"]).groupby(level=RUN):
+        values = group["mean_auroc"]
+        if len(values) > 1:
+            low, high, band = *_seed_interval(values), "95% CI over seeds"
+        else:
+            low, high = group["mean_auroc_ci_low"].iloc[0], group["mean_auroc_ci_high"].iloc[0]
+            band = "bootstrap 95% CI"
+        points.append(dict(zip(RUN, key, strict=True), mean=values.mean(), low=low, high=high, n=len(values),
+                           band=band))
+    return pd.DataFrame(points)
+
+
+def gap_points(summary: pd.DataFrame) -> pd.DataFrame:
+    """dataset, arm, value, source (a GAN), mean, low, high, n: real minus synthetic mean AUROC, by seed."""
+    means = summary[summary["metric"] == "mean_auroc"].pivot_table(index=["dataset", "arm", "value", "seed"],
+                                                                  columns="source", values="result")
+    points = []
+    if "real" not in means:
+        return pd.DataFrame(columns=[*RUN, "mean", "low", "high", "n"])
+    for gan in [column for column in means.columns if column != "real"]:
+        gaps = (means["real"] - means[gan]).dropna()
+        for key, values in gaps.groupby(level=["dataset", "arm", "value"]):
+            low, high = _seed_interval(values)
+            points.append(dict(zip(["dataset", "arm", "value"], key, strict=True), source=gan, mean=values.mean(),
+                               low=low, high=high, n=len(values)))
+    return pd.DataFrame(points)
+
+
+def arm_figure(points: pd.DataFrame, ylabel: str, reference: float, title: str):
+    """Rows of panels per dataset, one panel per arm; a line (and band where known) per source."""
+    datasets = sorted(points["dataset"].unique())
+    arms = [arm for arm in ARMS if arm in set(points["arm"])]
+    figure, axes = panel_grid(max(len(datasets), 1), max(len(arms), 1), sharey=True)
+    for row, dataset in enumerate(datasets):
+        for column, arm in enumerate(arms):
+            axis = axes[row, column]
+            subset = points[(points["dataset"] == dataset) & (points["arm"] == arm)]
+            for source, line in subset.groupby("source", sort=False):
+                line = line.sort_values("value")
+                axis.plot(line["value"], line["mean"], marker="o", color=colour(source), label=source_label(source))
+                if line["low"].notna().any():
+                    axis.fill_between(line["value"], line["low"], line["high"], color=colour(source), alpha=0.15,
+                                      linewidth=0)
+            axis.axhline(reference, color="gray", linewidth=0.8, linestyle=":")
+            arm_x_axis(axis, arm, subset["value"].unique())
+            axis.set_title(f"{dataset} / {arm}", fontsize=9)
+            if column == 0:
+                axis.set_ylabel(ylabel, fontsize=8)
+            axis.grid(alpha=0.3)
+    if datasets:
+        handles, labels = axes[0, 0].get_legend_handles_labels()
+        figure.legend(handles, labels, loc="upper right", fontsize=8, ncols=len(labels))
+    figure.suptitle(title, fontsize=10, x=0.02, ha="left")
+    figure.tight_layout(rect=(0, 0, 1, 0.94))
+    return figure
+
+
+def order_sources(points: pd.DataFrame) -> pd.DataFrame:
+    """Real first, then GANs by name: the legend and the colours keep one order in every figure."""
+    rank = points["source"].map(lambda source: (source != "real", source))
+    return points.assign(_rank=rank).sort_values(["_rank", "dataset", "arm", "value"]).drop(columns="_rank")

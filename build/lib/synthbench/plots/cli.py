@@ -1,0 +1,28 @@
+"""`synthbench plots auroc|fid|memorisation`: arguments only; the jobs are in `synthbench.plots.jobs`."""
+
+import argparse
+from pathlib import Path
+
+from synthbench.cli import job
+
+JOBS = "synthbench.plots.jobs"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    commands = parser.add_subparsers(dest="command", required=True)
+    auroc = commands.add_parser("auroc", help="main figure (AUROC vs arm value) and real - synthetic gap")
+    auroc.add_argument("--summary", type=Path, required=True, help="results/summary.csv")
+    auroc.add_argument("--gap-out", type=Path, required=True)
+    auroc.add_argument("--table", type=Path, required=True, help="CSV of the plotted points")
+    job(auroc, f"{JOBS}:auroc")
+    fid = commands.add_parser("fid", help="FID curves of every GAN run of a dataset")
+    fid.add_argument("--inputs", type=Path, nargs="+", required=True, help="fid.csv files (training.json beside)")
+    fid.add_argument("--table", type=Path, required=True, help="CSV of where each run stopped")
+    job(fid, f"{JOBS}:fid")
+    memorisation = commands.add_parser("memorisation", help="nearest-distance histograms of a dataset")
+    memorisation.add_argument("--inputs", type=Path, nargs="+", required=True, help="neighbours.npz files")
+    job(memorisation, f"{JOBS}:memorisation")
+    for command in (fid, memorisation):
+        command.add_argument("--dataset", required=True)
+    for command in (auroc, fid, memorisation):
+        command.add_argument("--out", type=Path, required=True, help="the PNG to write")

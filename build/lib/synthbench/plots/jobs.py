@@ -1,0 +1,36 @@
+"""`synthbench plots auroc|fid|memorisation`: the benchmark's figures, from results files only (arguments in `cli`)."""
+
+import argparse
+
+import pandas as pd
+
+from synthbench.atomic import replacing
+from synthbench.figures import save_png
+from synthbench.plots.auroc import arm_figure, auroc_points, gap_points, order_sources
+from synthbench.plots.fid_curves import fid_figure, fid_runs, stop_points
+from synthbench.plots.memorisation import memorisation_figure, nearest_distances
+
+
+def auroc(args: argparse.Namespace) -> None:
+    summary = pd.read_csv(args.summary, keep_default_na=False, na_values=[""])
+    points = order_sources(auroc_points(summary))
+    if points.empty:
+        raise ValueError(f"{args.summary}: no mean_auroc rows to plot")
+    save_png(arm_figure(points, "mean test AUROC (real test images)", 0.5,
+                        "Classifiers trained on real vs synthetic data, tested on real data"), args.out)
+    gaps = order_sources(gap_points(summary))
+    save_png(arm_figure(gaps, "real - synthetic mean AUROC", 0.0, "How much AUROC synthetic training data costs"),
+             args.gap_out)
+    with replacing(args.table) as partial:
+        pd.concat([points.assign(figure="auroc"), gaps.assign(figure="gap")]).to_csv(partial, index=False)
+
+
+def fid(args: argparse.Namespace) -> None:
+    runs = fid_runs(args.inputs)
+    save_png(fid_figure(runs, args.dataset), args.out)
+    with replacing(args.table) as partial:
+        stop_points(runs).to_csv(partial, index=False)
+
+
+def memorisation(args: argparse.Namespace) -> None:
+    save_png(memorisation_figure([nearest_distances(path) for path in args.inputs], args.dataset), args.out)

@@ -1,0 +1,48 @@
+"""The layouts of the public raw downloads, written once.
+
+The demo generator writes these layouts and the dataset builders read them, so both sides agree on column
+names, value conventions and file paths by importing the same constants.
+"""
+
+# --- CheXpert-v1.0-small (Stanford ML Group) ---
+CHEXPERT_ROOT = "CheXpert-v1.0-small"
+CHEXPERT_META_COLUMNS = ("Path", "Sex", "Age", "Frontal/Lateral", "AP/PA")
+CHEXPERT_FINDINGS = (
+    "No Finding",
+    "Enlarged Cardiomediastinum",
+    "Cardiomegaly",
+    "Lung Opacity",
+    "Lung Lesion",
+    "Edema",
+    "Consolidation",
+    "Pneumonia",
+    "Atelectasis",
+    "Pneumothorax",
+    "Pleural Effusion",
+    "Pleural Other",
+    "Fracture",
+    "Support Devices",
+)
+CHEXPERT_COLUMNS = CHEXPERT_META_COLUMNS + CHEXPERT_FINDINGS
+# Label cells hold "1.0" (positive), "0.0" (negative), "-1.0" (uncertain) or are blank (not mentioned).
+CHEXPERT_POSITIVE, CHEXPERT_NEGATIVE, CHEXPERT_UNCERTAIN = 1.0, 0.0, -1.0
+
+
+def chexpert_image_path(split: str, patient: int, study: int, view: int, frontal: bool) -> str:
+    """Path as in the CSV Path column: CheXpert-v1.0-small/train/patient00001/study1/view1_frontal.jpg."""
+    kind = "frontal" if frontal else "lateral"
+    return f"{CHEXPERT_ROOT}/{split}/patient{patient:05d}/study{study}/view{view}_{kind}.jpg"
+
+
+# --- RSNA Intracranial Hemorrhage Detection (Kaggle, stage 2) ---
+RSNA_LABELS_CSV = "stage_2_train.csv"
+RSNA_IMAGE_DIR = "stage_2_train"
+RSNA_CSV_COLUMNS = ("ID", "Label")
+# stage_2_train.csv has six rows per image, ID_<sop>_<subtype>, always in this order.
+RSNA_SUBTYPES = ("epidural", "intraparenchymal", "intraventricular", "subarachnoid", "subdural", "any")
+RSNA_HAEMORRHAGES = RSNA_SUBTYPES[:-1]
+
+
+def rsna_image_file(sop_id: str) -> str:
+    """File name of one slice relative to the download folder, e.g. stage_2_train/ID_63eb1e259.dcm."""
+    return f"{RSNA_IMAGE_DIR}/{sop_id}.dcm"

@@ -1,0 +1,14 @@
+"""`synthbench summary --inputs FILE... --out summary.csv --mean-out summary_mean.csv` (job in `jobs`)."""
+
+import argparse
+from pathlib import Path
+
+from synthbench.cli import job
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--inputs", type=Path, nargs="+", required=True,
+                        help="test_metrics.json, training.json, memorisation.json and attribution.json files")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--mean-out", type=Path, required=True)
+    job(parser, "synthbench.summary.jobs:summarise")
