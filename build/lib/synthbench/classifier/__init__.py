@@ -1,1 +1,0 @@
-"""DenseNet-121 classifiers trained on real or synthetic data and tested on the real test split."""

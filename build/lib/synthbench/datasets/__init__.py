@@ -1,1 +1,0 @@
-"""Turns raw CheXpert / RSNA downloads into the benchmark's datasets: index, image cache, arm splits."""

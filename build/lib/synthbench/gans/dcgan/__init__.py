@@ -1,1 +1,0 @@
-"""DCGAN (Radford et al. 2016), class-conditional: the MedImageGAN project's backbone, one block per doubling."""
