@@ -31,4 +31,6 @@ def test_family_trains_exactly_as_before_the_registry(name, replayed):
     expected = np.load(DATA / "gan_losses_reference.npz")
     assert replayed[f"{name}_losses"].shape == expected[f"{name}_losses"].shape == (40, 2)
     np.testing.assert_allclose(replayed[f"{name}_losses"], expected[f"{name}_losses"], rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(replayed[f"{name}_fids"], expected[f"{name}_fids"], rtol=1e-5)
+    # FID goes through covariance square roots (BLAS / LAPACK), whose last digits differ between CPUs: seen
+    # here, 1.7e-5 relative on one of cpd's five FIDs on another machine of the same kind, losses all equal.
+    np.testing.assert_allclose(replayed[f"{name}_fids"], expected[f"{name}_fids"], rtol=1e-4)
