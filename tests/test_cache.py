@@ -23,7 +23,7 @@ def test_chest_cache_rows_are_the_manifest_images(tmp_path):
     assert images.shape == (len(manifest), 16, 16) and images.dtype == np.uint8
     for row, path in enumerate(manifest["path"]):
         np.testing.assert_array_equal(images[row], load_jpeg(root / path, 16, "center_crop"))
-    assert not list(tmp_path.glob("*.partial"))
+    assert not list(tmp_path.glob("partial-*"))
 
 
 def test_brain_cache_uses_the_window_and_rejects_another_manifest(tmp_path):

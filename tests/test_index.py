@@ -106,7 +106,7 @@ def test_chexpert_layout_errors_name_file_and_problem(tmp_path, index):
         index("chest", root, FINDINGS)
     with pytest.raises(LayoutError, match="must be the CheXpert-v1.0-small folder"):
         index("chest", tmp_path, FINDINGS)
-    assert not list(tmp_path.rglob("*.h5*")) and not list(tmp_path.rglob("manifest.csv*")), \
+    assert not list(tmp_path.rglob("*.h5*")) and not list(tmp_path.rglob("*manifest.csv*")), \
         "a failed index leaves no cache or manifest, not even a partial one"
 
 
@@ -185,4 +185,4 @@ def test_tables_are_written_completely_or_not_at_all(tmp_path):
     manifest = pd.DataFrame({"image_id": [0], "path": ["a.jpg"], "patient_id": ["p1"], "Edema": [1]})
     write_tables(manifest, pd.DataFrame(columns=["path", "reason"]), tmp_path / "m.csv", tmp_path / "s.csv")
     assert read_manifest(tmp_path / "m.csv").equals(manifest)
-    assert not list(tmp_path.glob("*.partial"))
+    assert not list(tmp_path.glob("partial-*"))

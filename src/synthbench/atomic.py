@@ -1,23 +1,39 @@
-"""Write-then-rename, so that no reader (or Snakemake) ever sees a half-written file under its final name."""
+"""Write-then-rename, so that no reader (or Snakemake) ever sees a half-written file under its final name.
+
+Every output of synthbench is written this one way: under `partial-<name>` beside its final name, renamed
+when complete, removed on error. The temporary name keeps the final suffix because some writers, such as
+Keras, insist on it (`.keras`, `.weights.h5`).
+"""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 
+class PartialFile:
+    """One output being written under its temporary name: for writers that stay open across calls (TFRecord
+    and HDF5 writers); `replacing` is the same for a single block of code."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.partial = self.path.with_name("partial-" + self.path.name)
+
+    def commit(self) -> None:
+        """Gives the finished file its final name."""
+        self.partial.replace(self.path)
+
+    def discard(self) -> None:
+        self.partial.unlink(missing_ok=True)
+
+
 @contextmanager
 def replacing(path: Path) -> Iterator[Path]:
-    """Yields a temporary path beside `path`; renamed to `path` on success, removed on error.
-
-    The temporary name keeps the final suffix (`partial-<name>`) because some writers, such as Keras, insist on
-    it (`.keras`, `.weights.h5`).
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name("partial-" + path.name)
+    """Yields a temporary path beside `path`; renamed to `path` on success, removed on error."""
+    output = PartialFile(path)
     try:
-        yield partial
+        yield output.partial
     except BaseException:
-        partial.unlink(missing_ok=True)
+        output.discard()
         raise
-    partial.replace(path)
+    output.commit()

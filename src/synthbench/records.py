@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from synthbench.atomic import PartialFile
+
 FEATURES = {
     "image": tf.io.FixedLenFeature([], tf.string),
     "image_id": tf.io.FixedLenFeature([], tf.int64),
@@ -29,13 +31,13 @@ def _example(image: np.ndarray, label: np.ndarray, image_id: int) -> bytes:
 
 
 class RecordWriter:
-    """Writes examples in batches to `<name>.partial`, renamed to the final name only on success."""
+    """Writes examples in batches under a temporary name (`synthbench.atomic`), renamed to the final name only
+    on success."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.partial = self.path.with_name(self.path.name + ".partial")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = tf.io.TFRecordWriter(str(self.partial))
+        self._output = PartialFile(self.path)
+        self._writer = tf.io.TFRecordWriter(str(self._output.partial))
 
     def write(self, images: np.ndarray, labels: np.ndarray, image_ids: np.ndarray) -> None:
         """One example per row, in row order."""
@@ -51,9 +53,9 @@ class RecordWriter:
     def __exit__(self, error_type, error, traceback) -> None:
         self._writer.close()
         if error_type is None:
-            self.partial.replace(self.path)
+            self._output.commit()
         else:
-            self.partial.unlink(missing_ok=True)
+            self._output.discard()
 
 
 def parse_batch(serialized: tf.Tensor, num_labels: int, side: int) -> dict[str, tf.Tensor]:

@@ -5,8 +5,9 @@ Classes (label combinations) take turns, so a small set still shows every class 
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+
+from synthbench import seeds
 
 
 def chosen_images(test_csv: Path, label_names: list[str], count: int, seed: int) -> pd.DataFrame:
@@ -15,7 +16,7 @@ def chosen_images(test_csv: Path, label_names: list[str], count: int, seed: int)
     missing = [name for name in ["image_id", *label_names] if name not in table.columns]
     if missing:
         raise ValueError(f"{test_csv}: missing columns {missing}")
-    shuffled = table.iloc[np.random.default_rng(seed).permutation(len(table))]
+    shuffled = table.iloc[seeds.attribution_images(seed).permutation(len(table))]
     turn = shuffled.groupby(label_names, sort=False).cumcount()
     return shuffled.assign(_turn=turn.to_numpy()).sort_values("_turn", kind="stable").head(count).drop(
         columns="_turn").reset_index(drop=True)

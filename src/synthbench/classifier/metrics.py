@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score, roc_curve
 
+from synthbench import seeds
+
 
 def class_aurocs(labels: np.ndarray, scores: np.ndarray, flip_below_half: bool = False) -> np.ndarray:
     """AUROC per column; NaN where the column has one label value only."""
@@ -27,7 +29,7 @@ def bootstrap_mean_auroc(labels: np.ndarray, scores: np.ndarray, resamples: int,
                          flip_below_half: bool = False) -> np.ndarray:
     """Mean AUROC of `resamples` row resamples (with replacement); classes degenerate in a resample are left
     out of that resample's mean."""
-    rng = np.random.default_rng(seed)
+    rng = seeds.bootstrap(seed)
     means = np.empty(resamples)
     for index in range(resamples):
         rows = rng.integers(0, len(labels), len(labels))

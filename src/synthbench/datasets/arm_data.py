@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+from synthbench.atomic import replacing
 from synthbench.config import section_hash
 from synthbench.datasets.cache import iter_rows
 from synthbench.datasets.manifest import label_columns, read_manifest
@@ -69,7 +70,6 @@ def build_arm(dataset: str, arm: str, value: int, manifest_path: Path, cache_pat
         "config_sha256": section_hash({"dataset": dataset_config, "seed": seed}),
         "manifest_sha256": file_sha256(manifest_path),
     }
-    partial = out_dir / "meta.json.partial"
-    partial.write_text(json.dumps(meta, indent=2) + "\n")
-    partial.replace(out_dir / "meta.json")
+    with replacing(out_dir / "meta.json") as partial:
+        partial.write_text(json.dumps(meta, indent=2) + "\n")
     return meta

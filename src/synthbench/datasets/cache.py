@@ -1,9 +1,9 @@
 """The image cache, images_{side}.h5: row i is manifest row i, uint8 [N, side, side].
 
 The index job fills it while it checks each image, so every image is decoded once. `CacheWriter` streams
-rows into `<name>.partial` in ~1 MB blocks (memory stays bounded at paper scale), then `finish` records the
-manifest's SHA-256 (a cache can never be paired with another manifest) and renames the file; on an error
-the partial file is removed. Readers take rows in blocks for the same reason.
+rows into `partial-<name>` (`synthbench.atomic`) in ~1 MB blocks (memory stays bounded at paper scale), then
+`finish` records the manifest's SHA-256 (a cache can never be paired with another manifest) and renames the
+file; on an error the partial file is removed. Readers take rows in blocks for the same reason.
 """
 
 from collections.abc import Iterator
@@ -12,6 +12,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+from synthbench.atomic import PartialFile
 from synthbench.digest import file_sha256
 
 BLOCK_BYTES = 1 << 20
@@ -26,9 +27,8 @@ class CacheWriter:
 
     def __init__(self, path: Path, dataset: str, side: int, **attrs):
         self.path, self.side = Path(path), side
-        self.partial = self.path.with_name(self.path.name + ".partial")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._h5 = h5py.File(self.partial, "w")
+        self._output = PartialFile(self.path)
+        self._h5 = h5py.File(self._output.partial, "w")
         self._images = self._h5.create_dataset("images", shape=(0, side, side), maxshape=(None, side, side),
                                                dtype="uint8", chunks=(rows_per_block(side), side, side))
         self._h5.attrs.update(dataset=dataset, side=side, **attrs)
@@ -57,7 +57,7 @@ class CacheWriter:
             raise RuntimeError(f"{self.path}: {self._images.shape[0]} images for {rows} manifest rows")
         self._h5.attrs["manifest_sha256"] = file_sha256(manifest_path)
         self._h5.close()
-        self.partial.replace(self.path)
+        self._output.commit()
 
     def __enter__(self) -> "CacheWriter":
         return self
@@ -65,7 +65,7 @@ class CacheWriter:
     def __exit__(self, error_type, error, traceback) -> None:
         if self._h5.id.valid:  # not finished: an error, or finish was never called
             self._h5.close()
-            self.partial.unlink(missing_ok=True)
+            self._output.discard()
 
 
 def _open_checked(path: Path, manifest_path: Path | None) -> h5py.File:

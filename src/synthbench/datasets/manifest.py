@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from synthbench.atomic import replacing
+
 MANIFEST_COLUMNS = ("image_id", "path", "patient_id")
 
 
@@ -23,11 +25,9 @@ def label_columns(manifest: pd.DataFrame) -> list[str]:
 def write_tables(manifest: pd.DataFrame, skipped: pd.DataFrame, manifest_path: Path, skipped_path: Path) -> None:
     """Writes skipped first and the manifest last, each through a temporary name, so a manifest never
     exists half-written."""
-    for table, path in ((skipped, Path(skipped_path)), (manifest, Path(manifest_path))):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".partial")
-        table.to_csv(partial, index=False)
-        partial.replace(path)
+    for table, path in ((skipped, skipped_path), (manifest, manifest_path)):
+        with replacing(path) as partial:
+            table.to_csv(partial, index=False)
 
 
 def read_manifest(path: Path) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from synthbench import seeds
 from synthbench.datasets.cache import CacheWriter
 from synthbench.datasets.decode import UnusableImage, Window, read_ct, square_ct, try_decode
 from synthbench.datasets.errors import LayoutError
@@ -76,7 +77,7 @@ def index_rsna(raw_dir: Path, labels: list[str], normal_images: int, seed: int, 
     if normal_images > len(normal):
         raise LayoutError(f"{raw_dir / RSNA_LABELS_CSV}: {len(normal)} normal images, "
                           f"datasets.brain.normal_images asks for {normal_images}")
-    normal_order = normal[np.random.default_rng(seed).permutation(len(normal))]
+    normal_order = normal[seeds.normal_slices(seed).permutation(len(normal))]
     decode = partial(try_decode, partial(_slice_and_patient, side=cache.side, window=window))
     kept, patients, skipped = [], [], []
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from synthbench import seeds
 from synthbench.datasets.errors import NotEnoughImages
 
 SPLITS = ("train", "valid", "test")
-ARM_STREAM = {"resolution": 1, "classes": 2, "samples": 3}
 
 
 @dataclass
@@ -27,7 +27,7 @@ class ArmSplit:
 def patient_partition(patients: pd.Series, fractions: dict[str, float], seed: int) -> np.ndarray:
     """Split name per row; whole patients go to one split, chosen by a seeded shuffle of sorted patient ids."""
     unique = np.array(sorted(patients.unique()))
-    order = np.random.default_rng([seed, 0]).permutation(len(unique))
+    order = seeds.patient_partition(seed).permutation(len(unique))
     n_train = int(round(fractions["train"] * len(unique)))
     n_valid = int(round(fractions["valid"] * len(unique)))
     split_of = {}
@@ -45,10 +45,6 @@ def ranked_classes(keys: np.ndarray) -> pd.Series:
     """Count per combination, most frequent first, ties broken by key so the ranking is deterministic."""
     counts = pd.Series(keys).value_counts()
     return counts.sort_index().sort_values(ascending=False, kind="stable")
-
-
-def _rng(seed: int, arm: str, *stream: int) -> np.random.Generator:
-    return np.random.default_rng([seed, ARM_STREAM[arm], *stream])
 
 
 def _need(available: int, needed: int, what: str, context: str) -> None:
@@ -79,7 +75,7 @@ def resolution_arm(keys: np.ndarray, partition: np.ndarray, settings: dict, seed
     rows = {"train": np.flatnonzero(selected & (partition == "train"))}
     for stream, split in enumerate(("valid", "test"), start=1):
         pool = np.flatnonzero(selected & (partition == split))
-        rows[split] = _stratified(pool, keys, settings[f"{split}_images"], _rng(seed, "resolution", stream),
+        rows[split] = _stratified(pool, keys, settings[f"{split}_images"], seeds.arm_draw(seed, "resolution", stream),
                                   context, split)
     return ArmSplit({s: np.sort(r) for s, r in rows.items()}, classes)
 
@@ -92,7 +88,7 @@ def _per_class(keys: np.ndarray, partition: np.ndarray, classes: list[str], coun
         for stream, split in enumerate(SPLITS):
             pool = np.flatnonzero((keys == key) & (partition == split))
             _need(len(pool), counts[split], f"class {rank + 1} ({key}) in {split}", context)
-            rows[split].append(_rng(seed, arm, stream, int(key, 2)).permutation(pool)[: counts[split]])
+            rows[split].append(seeds.arm_draw(seed, arm, stream, int(key, 2)).permutation(pool)[: counts[split]])
     return {split: np.sort(np.concatenate(parts)) for split, parts in rows.items()}
 
 

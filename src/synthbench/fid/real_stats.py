@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from synthbench import records
+from synthbench import records, seeds
 from synthbench.fid.extractors import Extractor
 from synthbench.fid.frechet import Statistics
 
@@ -19,7 +19,7 @@ def chosen_rows(num_rows: int, num_images: int, seed: int) -> np.ndarray:
     """Sorted row indices: all rows, or a seeded subset of `num_images` of them."""
     if num_rows <= num_images:
         return np.arange(num_rows)
-    return np.sort(np.random.default_rng(seed).choice(num_rows, size=num_images, replace=False))
+    return np.sort(seeds.fid_subset(seed).choice(num_rows, size=num_images, replace=False))
 
 
 def split_statistics(tfrecord: Path, csv: Path, labels: list[str], side: int, extractor: Extractor,

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from synthbench import records
+from synthbench import records, seeds
 from synthbench.figures import class_name, save_png, show_image
 
 MAX_CLASSES = 8
@@ -36,7 +36,7 @@ def save_sample_grid(sampler, images, label_names: list[str], seed: int, path: P
     """Writes a PNG: one row per class, `per_class` reals then `per_class` fakes."""
     examples = real_examples(images.tfrecord, images.csv, label_names, images.side, per_class)
     label_rows = np.repeat(np.stack([vector for vector, _ in examples]), per_class, axis=0)
-    fakes = sampler(label_rows, seed + 2).reshape(
+    fakes = sampler(label_rows, seeds.sample_grid(seed)).reshape(
         len(examples), per_class, images.side, images.side)
     figure, axes = plt.subplots(len(examples), 2 * per_class,
                                 figsize=(2 * per_class * 0.9, len(examples) * 0.9 + 0.6), squeeze=False)

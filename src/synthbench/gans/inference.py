@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from synthbench import records
+from synthbench import records, seeds
 from synthbench.atomic import replacing
 from synthbench.progress import Progress
 
@@ -33,7 +33,7 @@ def write_synthetic_split(sampler, real_csv: Path, label_names: list[str], seed:
     with records.RecordWriter(out_tfrecord) as writer:
         for start in range(0, len(table), batch_size):
             rows = slice(start, start + batch_size)
-            writer.write(sampler(labels[rows], seed * 7919 + start),
+            writer.write(sampler(labels[rows], seeds.synthetic_rows(seed, start)),
                          labels[rows], ids[rows])
             progress.update(len(labels[rows]))
     synthetic = table[label_names].copy()

@@ -1,0 +1,62 @@
+"""Every random stream of the benchmark, derived in one place from the seed a job is given.
+
+A job gets one seed (the config's `seed` for data and statistics, a run's `seeds` entry for GANs and
+classifiers) and asks here for each stream it needs by name, so that no two parts of the code draw from the
+same stream by accident and every derivation can be read at a glance. Each function keeps the derivation its
+stream has always had: splits, FID subsets and generator samples are exactly those of earlier results (the
+pinned-training test and the split tests hold them).
+
+Streams of NumPy generators take a list `[seed, stream id, *keys]` (NumPy hashes the whole list into the
+generator's state), which is how several keyed sub-streams of one seed stay independent. Integer seeds are
+for samplers (`synthbench.gans.sampler`: `(labels, seed) -> images`), whose contract takes one integer.
+"""
+
+import numpy as np
+
+PATIENTS = 0  # stream id of the patient-level train / valid / test partition
+ARM_STREAMS = {"resolution": 1, "classes": 2, "samples": 3}  # stream id of each arm's image draws
+
+
+def patient_partition(seed: int) -> np.random.Generator:
+    """Shuffles the dataset's patients before they are split 80 / 10 / 10."""
+    return np.random.default_rng([seed, PATIENTS])
+
+
+def arm_draw(seed: int, arm: str, *keys: int) -> np.random.Generator:
+    """The images one arm draws, keyed by split and class (`synthbench.datasets.splits`)."""
+    return np.random.default_rng([seed, ARM_STREAMS[arm], *keys])
+
+
+def normal_slices(seed: int) -> np.random.Generator:
+    """Which RSNA slices without haemorrhage the brain dataset keeps."""
+    return np.random.default_rng(seed)
+
+
+def fid_subset(seed: int) -> np.random.Generator:
+    """The real train rows whose features make the cached FID statistics."""
+    return np.random.default_rng(seed)
+
+
+def bootstrap(seed: int) -> np.random.Generator:
+    """The test-row resamples of a classifier's AUROC confidence interval."""
+    return np.random.default_rng(seed)
+
+
+def attribution_images(seed: int) -> np.random.Generator:
+    """The real test images every classifier of an arm explains."""
+    return np.random.default_rng(seed)
+
+
+def fid_fakes(seed: int) -> int:
+    """The sampler seed of the fakes a training run's FID evaluations measure."""
+    return seed + 1
+
+
+def sample_grid(seed: int) -> int:
+    """The sampler seed of a run's samples.png."""
+    return seed + 2
+
+
+def synthetic_rows(seed: int, first_row: int) -> int:
+    """The sampler seed of the synthetic split rows written from `first_row` on (one call per batch)."""
+    return seed * 7919 + first_row
