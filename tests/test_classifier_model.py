@@ -1,12 +1,26 @@
 """The DenseNet-121 classifier: head size follows the arm's labels, features are 1024-d, and the backbone
-starts from `none` or a local weights file; a missing file is a clear error."""
+starts from `none` or a local weights file; a missing file is a clear error. A trained classifier is saved
+whole (preprocessing included, float32) and loads in a fresh process without any training settings."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
 
-from synthbench.classifier.model import build_classifier, feature_extractor
+from synthbench.classifier.model import (
+    build_classifier,
+    feature_extractor,
+    load_classifier,
+    save_classifier,
+    untrained_copy,
+)
 from synthbench.runtime import precision_policy
+
+SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +53,42 @@ def test_missing_weights_file_is_a_clear_error(tmp_path):
 def test_mixed_precision_only_where_a_gpu_runs_the_job():
     assert precision_policy(True, gpus=1) == "mixed_float16"
     assert precision_policy(True, gpus=0) == precision_policy(False, gpus=2) == "float32"
+
+
+def test_saved_classifier_is_float32_and_loads_alone_in_a_fresh_process(model, tmp_path):
+    images = np.random.default_rng(2).integers(0, 256, (3, 16, 16, 1)).astype("float32")
+    weights = tmp_path / "best.weights.h5"
+    model.save_weights(weights)
+    keras.mixed_precision.set_global_policy("mixed_float16")  # as a GPU training job leaves it
+    try:
+        save_classifier(weights, num_labels=5, side=16, input_size=32, out=tmp_path / "model.keras")
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    loaded = load_classifier(tmp_path / "model.keras")
+    assert {layer.dtype_policy.name for layer in loaded.layers} == {"float32"}
+    expected = model.predict(images, verbose=0)
+    np.testing.assert_allclose(loaded.predict(images, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    np.save(tmp_path / "images.npy", images)
+    script = ("import sys, keras, numpy as np, synthbench; "
+              "model = keras.saving.load_model(sys.argv[1]); "
+              "print(repr(model.predict(np.load(sys.argv[2]), verbose=0).round(5).tolist()))")
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "model.keras"), str(tmp_path / "images.npy")],
+                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(SRC)})
+    assert result.returncode == 0, result.stderr
+    np.testing.assert_allclose(eval(result.stdout.strip().splitlines()[-1]), expected, atol=2e-5)
+    assert not list(tmp_path.glob("partial-*"))
+
+
+def test_missing_saved_classifier_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="absent.keras: trained classifier not found"):
+        load_classifier(tmp_path / "absent.keras")
+
+
+def test_untrained_copy_has_the_architecture_and_seeded_fresh_weights(model):
+    first, again, other = untrained_copy(model, 4), untrained_copy(model, 4), untrained_copy(model, 5)
+    assert first.input_shape == model.input_shape and first.output_shape == model.output_shape
+    kernel = "labels"
+    trained = model.get_layer(kernel).kernel.numpy()
+    assert not np.allclose(first.get_layer(kernel).kernel.numpy(), trained)
+    np.testing.assert_array_equal(first.get_layer(kernel).kernel.numpy(), again.get_layer(kernel).kernel.numpy())
+    assert not np.allclose(first.get_layer(kernel).kernel.numpy(), other.get_layer(kernel).kernel.numpy())

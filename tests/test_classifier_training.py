@@ -42,8 +42,8 @@ def small_model():
 
 
 def run(out, run_config=None):
-    fit(small_model(), train_batches, valid_batches(), SETTINGS, out / "best.weights.h5", out / "history.csv",
-        out / "checkpoints", run=run_config or {"seed": 3})
+    return fit(small_model(), train_batches, valid_batches(), SETTINGS, out / "history.csv", out / "checkpoints",
+               run=run_config or {"seed": 3})
 
 
 class Killed(Exception):
@@ -51,7 +51,7 @@ class Killed(Exception):
 
 
 def test_interrupted_training_resumes_where_it_stopped_and_ends_as_an_uninterrupted_run(tmp_path, monkeypatch):
-    run(tmp_path / "whole")
+    best_whole = run(tmp_path / "whole")
     checkpoint = training.Selection._checkpoint
 
     def killed_after_second_epoch(self):
@@ -62,15 +62,15 @@ def test_interrupted_training_resumes_where_it_stopped_and_ends_as_an_uninterrup
     monkeypatch.setattr(training.Selection, "_checkpoint", killed_after_second_epoch)
     with pytest.raises(Killed):
         run(tmp_path / "resumed")
-    assert not (tmp_path / "resumed/best.weights.h5").exists(), "declared outputs only once training has ended"
+    assert not (tmp_path / "resumed/history.csv").exists(), "declared outputs only once training has ended"
     monkeypatch.setattr(training.Selection, "_checkpoint", checkpoint)
-    run(tmp_path / "resumed")
+    best_resumed = run(tmp_path / "resumed")
     whole, resumed = (pd.read_csv(tmp_path / name / "history.csv") for name in ("whole", "resumed"))
     assert whole["epoch"].tolist() == resumed["epoch"].tolist() == list(range(len(whole)))
     pd.testing.assert_frame_equal(whole, resumed)
     model_whole, model_resumed = small_model(), small_model()
-    model_whole.load_weights(tmp_path / "whole/best.weights.h5")
-    model_resumed.load_weights(tmp_path / "resumed/best.weights.h5")
+    model_whole.load_weights(best_whole)
+    model_resumed.load_weights(best_resumed)
     for a, b in zip(model_whole.weights, model_resumed.weights, strict=True):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
     state = json.loads((tmp_path / "whole/checkpoints/state.json").read_text())

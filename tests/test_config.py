@@ -172,9 +172,9 @@ def test_classifier_fid_measures_every_gan_seed_with_the_first_seeds_real_classi
                            "--cores", "1", "--configfile", str(REPO / "config/demo.yaml"), str(override))
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     assert "fid_inception_weights" not in jobs and jobs["train_classifier"] == "1"
-    assert "results/chest/samples/80/classifier/real/seed3/best.weights.h5" in result.stdout
+    assert "results/chest/samples/80/classifier/real/seed3/model.keras" in result.stdout
     ruler = "--extractor classifier --fid-resize 75 --extractor-weights " \
-            "results/chest/samples/80/classifier/real/seed3/best.weights.h5 --classifier-settings-json"
+            "results/chest/samples/80/classifier/real/seed3/model.keras"
     commands = [line for line in result.stdout.splitlines() if "python -m synthbench fid stats" in line
                 or "python -m synthbench gan train --family cpd" in line]
     assert len(commands) == 2 and all(ruler in line for line in commands), commands

@@ -22,7 +22,6 @@ from synthbench.gans.layers import (
 from synthbench.gans.losses import discriminator_loss, generator_loss, gradient_penalty, label_loss
 from synthbench.gans.reals import blend_reals, to_float, to_uint8
 from synthbench.gans.schedule import Schedule
-from synthbench.gans.stopping import EarlyStopping
 
 
 def test_equalized_layers_keep_unit_scale_signals():
@@ -126,16 +125,6 @@ def test_reals_at_a_level_of_detail():
 def test_uint8_float_round_trip():
     pixels = tf.constant(np.arange(256, dtype=np.uint8).reshape(1, 16, 16))
     np.testing.assert_array_equal(to_uint8(to_float(pixels)).numpy(), pixels.numpy())
-
-
-def test_early_stopping_on_a_scripted_fid_sequence():
-    stopping = EarlyStopping(every_kimg=10, patience=2, start_kimg=20)
-    assert not stopping.due(15) and stopping.due(20)
-    improved = [stopping.record({"kimg": k, "fid": f}) for k, f in ((20, 50.0), (30, 40.0), (40, 41.0))]
-    assert improved == [True, True, False] and not stopping.should_stop
-    assert not stopping.due(45) and stopping.due(50)
-    stopping.record({"kimg": 50, "fid": 40.0})  # a tie is no improvement
-    assert stopping.should_stop and stopping.best["kimg"] == 30
 
 
 def test_checkpoint_round_trip_and_shape_mismatch(tmp_path):

@@ -1,24 +1,24 @@
 """The tidy summary, its mean over seeds, and the path -> run mapping both rely on."""
 
-import json
-
 import numpy as np
 import pytest
 
+from synthbench.metrics import table as metrics_table
+from synthbench.metrics.table import row
 from synthbench.paths import run_of
 from synthbench.summary.collect import mean_over_seeds, rows_of, summary_table
 
 
-def write(root, relative, data):
-    path = root / relative
+def write(root, relative, rows):
+    path = root / relative / metrics_table.FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data))
+    metrics_table.write(path, rows)
     return path
 
 
-def metrics(mean, low, high, classes):
-    return {"mean_auroc": mean, "mean_auroc_ci95": [low, high],
-            "classes": {name: {"auroc": value, "positives": 3, "negatives": 3} for name, value in classes.items()}}
+def classifier_rows(mean, low, high, classes):
+    return [row("mean_auroc", mean, n=6), row("mean_auroc_ci_low", low, n=6), row("mean_auroc_ci_high", high, n=6),
+            *(row("auroc", value, class_name=name, n=6) for name, value in classes.items())]
 
 
 def test_run_of_reads_wildcards_from_the_output_layout(tmp_path):
@@ -32,33 +32,38 @@ def test_run_of_reads_wildcards_from_the_output_layout(tmp_path):
 def test_summary_has_one_tidy_row_per_number_and_means_over_seeds(tmp_path):
     run = "results/chest/samples/20"
     files = [
-        write(tmp_path, f"{run}/classifier/real/seed0/test_metrics.json",
-              metrics(0.9, 0.8, 0.95, {"a": 0.85, "b": 0.95})),
-        write(tmp_path, f"{run}/classifier/real/seed1/test_metrics.json", metrics(0.7, 0.6, 0.8, {"a": 0.6, "b": 0.8})),
-        write(tmp_path, f"{run}/gan/prog/seed0/training.json",
-              {"extractor": "inception", "best_fid": 12.5, "best_kimg": 40.0, "kimg": 60.0, "wall_seconds": 9.0}),
-        write(tmp_path, f"{run}/nn/prog/seed0/memorisation.json",
-              {"fraction_below_threshold": 0.02, "threshold": 0.1, "synthetic_to_train": {"q50": 0.3},
-               "heldout_to_train": {"q50": 0.35}}),
-        write(tmp_path, f"{run}/attribution/seed0/attribution.json",
-              {"explainers": {"prog": {"spearman": {"mean": 0.4}, "top_iou": {"mean": 0.3}},
-                              "random": {"spearman": {"n": 0, "undefined": 6}, "top_iou": {"mean": 0.1}}}}),
+        write(tmp_path, f"{run}/classifier/real/seed0", classifier_rows(0.9, 0.8, 0.95, {"a": 0.85, "b": 0.95})),
+        write(tmp_path, f"{run}/classifier/real/seed1", classifier_rows(0.7, 0.6, 0.8, {"a": 0.6, "b": 0.8})),
+        write(tmp_path, f"{run}/gan/prog/seed0", [row("fid", 12.5, extractor="inception", n=500),
+                                                  row("best_kimg", 40.0), row("kimg", 60.0),
+                                                  row("wall_seconds", 9.0)]),
+        write(tmp_path, f"{run}/nn/prog/seed0", [row("nn_fraction_below_threshold", 0.02, n=60),
+                                                 row("nn_threshold", 0.1, n=20)]),
+        write(tmp_path, f"{run}/attribution/seed0", [
+            row("attribution_spearman_mean", 0.4, source="prog", n=6),
+            row("attribution_spearman_mean", np.nan, source="random", n=0),
+            row("attribution_top_iou_mean", 0.1, source="random", n=6)]),
     ]
     table = summary_table(files)
-    assert len(table) == 2 * 5 + 4 + 4 + 4
-    row = table[(table["metric"] == "auroc") & (table["class"] == "b") & (table["seed"] == 1)]
-    assert row[["dataset", "arm", "value", "source"]].iloc[0].tolist() == ["chest", "samples", 20, "real"]
-    assert row["result"].item() == 0.8
-    assert table.loc[table["metric"] == "best_fid", "extractor"].item() == "inception"
+    assert len(table) == 2 * 5 + 4 + 2 + 3
+    b = table[(table["metric"] == "auroc") & (table["class"] == "b") & (table["seed"] == 1)]
+    assert b[["dataset", "arm", "value", "source", "direction"]].iloc[0].tolist() == [
+        "chest", "samples", 20, "real", "higher"]
+    assert b["result"].item() == 0.8 and b["n"].item() == 6
+    fid = table[table["metric"] == "fid"].iloc[0]
+    assert (fid["extractor"], fid["source"], fid["direction"], fid["n"]) == ("inception", "prog", "lower", 500)
+    assert table.loc[table["metric"] == "kimg", "direction"].item() == "none"
     random = table[(table["source"] == "random") & (table["metric"] == "attribution_spearman_mean")]
     assert np.isnan(random["result"].item()), "an undefined agreement stays missing, not 0"
+    assert set(table.loc[table["metric"].str.startswith("attribution"), "source"]) == {"prog", "random"}, \
+        "attribution rows belong to the explainer named in the row, not to the run folder"
     mean = mean_over_seeds(table)
     auroc = mean[(mean["metric"] == "mean_auroc")].iloc[0]
     assert auroc["mean"] == pytest.approx(0.8) and auroc["sd"] == pytest.approx(np.std([0.9, 0.7], ddof=1))
-    assert auroc["n"] == 2
-    assert rows_of(files[2])[0]["source"] == "prog"
+    assert auroc["n"] == 2 and auroc["direction"] == "higher"
+    assert rows_of(files[2])["source"].tolist() == ["prog"] * 4
 
 
-def test_unknown_files_are_named(tmp_path):
-    with pytest.raises(ValueError, match="history.csv: not a file the summary reads"):
+def test_only_metrics_tables_are_read(tmp_path):
+    with pytest.raises(ValueError, match="history.csv: not a per-run metrics table"):
         rows_of(tmp_path / "results/chest/samples/20/classifier/real/seed0/history.csv")

@@ -146,6 +146,13 @@ def test_classifiers_read_their_source_and_are_tested_on_the_real_test_split(dem
         predictions = pd.read_csv(out / "predictions.csv")
         assert (predictions["image_id"] == test_ids).all(), "every real test row, in order"
         assert len(pd.read_csv(out / "history.csv")) == 2 and (out / "roc.csv").is_file()
+        assert (out / "model.keras").is_file(), "saved whole, for every later job"
+    # A key only testing reads: the tests are planned again, the trained classifiers are not.
+    retest = write_config({**TINY, "classifier": {**TINY["classifier"], "bootstrap": 1200}}, "retest.yaml")
+    replan = run_snakemake(demo_datasets, "-n", *targets, "--cores", "2", "--configfile",
+                           str(REPO / "config/demo.yaml"), str(retest))
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", replan.stdout, flags=re.M))
+    assert jobs.get("test_classifier") == "2" and "train_classifier" not in jobs, replan.stdout
 
 
 def arm_labels(arm):

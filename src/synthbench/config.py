@@ -1,7 +1,8 @@
 """Validates a synthbench config against the package's schemas/config.schema.yaml and fills in its defaults.
 
 The `gans` section is made from the family registry: each registered family gets the shared loop's keys
-($defs/gan_loop) and its own (its package's schema.yaml), so a new family needs no edit here.
+($defs/gan_loop) and its own (its package's schema.yaml), so a new family needs no edit here; the metrics
+early stopping can monitor come from the metric registry.
 
 Snakemake's own `validate` reports only the first problem, as a jsonschema dump. Users editing a
 paper-scale config want every problem at once, each naming the key, what was found and what the key is
@@ -19,6 +20,7 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from synthbench.gans import registry
+from synthbench.metrics import registry as metric_registry
 from synthbench.names import ARMS, DATASETS
 
 
@@ -44,6 +46,7 @@ def load_schema() -> dict:
     """The config schema with one `gans.<name>` section per registered family."""
     schema = yaml.safe_load(resources.files("synthbench").joinpath("schemas/config.schema.yaml").read_text())
     loop = schema["$defs"]["gan_loop"]["properties"]
+    loop["monitor"]["enum"] = list(metric_registry.monitorable())
     sections = schema["properties"]["gans"].setdefault("properties", {})
     for name, family in registry.families().items():
         own = family.schema()

@@ -1,11 +1,62 @@
-"""The output layout read backwards: which run a result file belongs to, from its path alone.
+"""The output layout, spelled once (DESIGN.md §2): the rules, their target functions, the summary and the bench
+read it from here.
 
-Paths are `results/{dataset}/{arm}/{value}/{stage}[/{source}]/seed{seed}/{file}` (DESIGN.md §2), so the
-summary and the plots need no other index of what the DAG produced.
+Every output lies under `results/` in a folder that is a pure function of wildcards; the job's log and
+benchmark file mirror it under `logs/` and `benchmarks/`. The folder patterns below are relative to those
+roots and use the workflow's wildcard names; `result`, `log` and `benchmark` put a file name in one, and
+`glob` turns a pattern into a glob over every run. `run_of` reads the layout backwards: which run a result
+file belongs to, from its path alone, so the summary and the plots need no other index of what the DAG made.
 """
 
 import re
 from pathlib import Path
+
+RESULTS, LOGS, BENCHMARKS = "results", "logs", "benchmarks"
+
+INDEX = "{dataset}/index"  # manifest.csv, skipped.csv, images_{side}.h5
+ARM = "{dataset}/{arm}/{value}"  # everything of one arm dataset
+DATA = ARM + "/data"  # {split}.tfrecord + .csv, meta.json
+FID_STATS = ARM + "/fid/{extractor}"  # train.npz
+GAN = ARM + "/gan/{gan}/seed{seed}"  # network_final.keras, card.json, fid.csv, training.json, metrics.csv, ...
+SYNTHETIC = GAN + "/synthetic"  # {split}.tfrecord + .csv
+CLASSIFIER = ARM + "/classifier/{source}/seed{seed}"  # model.keras, history.csv, test_metrics.json, metrics.csv
+FEATURES = ARM + "/nn/features/seed{seed}/{source}"  # {split}.npz
+NEIGHBOURS = ARM + "/nn/{gan}/seed{seed}"  # neighbours.npz, memorisation.json, metrics.csv, grid.png
+EXPLAINER = ARM + "/attribution/{explainer}/seed{seed}"  # maps.npz
+ATTRIBUTION = ARM + "/attribution/seed{seed}"  # attribution.json, metrics.csv, panel.png
+TOP = ""  # summary.csv, summary_mean.csv, report.html
+PLOTS = "plots"
+DEMO = "demo"  # logs of the demo raw data jobs
+FID_INCEPTION = "fid"  # logs of the job that makes the FID Inception weights
+
+
+def _under(root: str, folder: str, name: str) -> str:
+    return "/".join(part for part in (root, folder, name) if part)
+
+
+def result(folder: str, name: str = "") -> str:
+    """A file (or, with no name, the folder) under results/; folder "" is results/ itself."""
+    return _under(RESULTS, folder, name)
+
+
+def log(folder: str, name: str) -> str:
+    """The log of the job whose outputs lie in `folder` (mirrored under logs/)."""
+    return _under(LOGS, folder, name)
+
+
+def benchmark(folder: str, name: str) -> str:
+    """The benchmark file of the job whose outputs lie in `folder` (mirrored under benchmarks/)."""
+    return _under(BENCHMARKS, folder, name)
+
+
+def fixed(pattern: str, **values) -> str:
+    """The pattern with some wildcards filled in (the others kept), e.g. the real classifier's folder."""
+    return re.sub(r"\{(\w+)\}", lambda match: str(values.get(match[1], match[0])), pattern)
+
+
+def glob(pattern: str) -> str:
+    """The pattern with every wildcard matching anything: a glob over all runs."""
+    return re.sub(r"\{[^}]+\}", "*", pattern)
 
 SEED = re.compile(r"seed(\d+)$")
 

@@ -23,8 +23,9 @@ SETTINGS = {"total_kimg": 0.32, "min_kimg": 0, "fid_every_kimg": 0.08, "patience
             "minibatch_per_resolution": {}, "lrate": 0.002, "lrate_per_resolution": {},
             "growth": {"initial_resolution": 8, "training_kimg": 0.08, "transition_kimg": 0.08},
             "networks": {"latent_size": 8, "fmap_base": 64, "fmap_max": 16, "mbstd_group": 4},
-            # Keys the registry added, at the values the code before it had built in (which ignored them here).
-            "adam": {"beta1": 0.0, "beta2": 0.99, "epsilon": 1e-8}, "d_lrate": None}
+            # Keys added since (by the family registry; `monitor` by the metric registry), at the values the code
+            # before them had built in (which ignored them here).
+            "adam": {"beta1": 0.0, "beta2": 0.99, "epsilon": 1e-8}, "d_lrate": None, "monitor": "fid"}
 FAMILY_KEYS = {"prog": {"label_weight": 1.0}}  # the auxiliary-classifier weight prog had built in
 FAMILIES = ("prog", "cpd")
 

@@ -4,17 +4,18 @@
 
 rule classifier_features:
     input:
-        weights="results/{dataset}/{arm}/{value}/classifier/real/seed{seed}/best.weights.h5",
+        model=paths.result(paths.fixed(paths.CLASSIFIER, source=REAL), "model.keras"),
         records=feature_records,
-        meta="results/{dataset}/{arm}/{value}/data/meta.json",
+        rows=sidecar(feature_records),
+        meta=paths.result(paths.DATA, "meta.json"),
     output:
-        "results/{dataset}/{arm}/{value}/nn/features/seed{seed}/{source}/{split}.npz",
+        paths.result(paths.FEATURES, "{split}.npz"),
     log:
-        "logs/{dataset}/{arm}/{value}/nn/features/seed{seed}/{source}/{split}.log",
+        paths.log(paths.FEATURES, "{split}.log"),
     benchmark:
-        "benchmarks/{dataset}/{arm}/{value}/nn/features/seed{seed}/{source}/{split}.tsv"
+        paths.benchmark(paths.FEATURES, "{split}.tsv")
     params:
-        settings=classifier_settings_json(),
+        settings=classifier_settings_json("features"),
     conda:
         "../../envs/tensorflow.yaml"
     threads: 2
@@ -23,32 +24,33 @@ rule classifier_features:
         runtime=lambda wildcards, attempt: 60 * attempt,
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m synthbench classifier features --weights {input.weights} --records {input.records} --meta {input.meta}"
+        "python -m synthbench classifier features --model {input.model} --records {input.records} --meta {input.meta}"
         " --settings-json {params.settings} --threads {threads} --out {output} > {log} 2>&1"
 
 
 rule nearest_neighbours:
     input:
-        synthetic="results/{dataset}/{arm}/{value}/nn/features/seed{seed}/{gan}/train.npz",
-        train="results/{dataset}/{arm}/{value}/nn/features/seed{seed}/real/train.npz",
-        heldout="results/{dataset}/{arm}/{value}/nn/features/seed{seed}/real/test.npz",
-        synthetic_records="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/synthetic/train.tfrecord",
-        train_records="results/{dataset}/{arm}/{value}/data/train.tfrecord",
-        meta="results/{dataset}/{arm}/{value}/data/meta.json",
+        synthetic=paths.result(paths.fixed(paths.FEATURES, source="{gan}"), "train.npz"),
+        train=paths.result(paths.fixed(paths.FEATURES, source=REAL), "train.npz"),
+        heldout=paths.result(paths.fixed(paths.FEATURES, source=REAL), "test.npz"),
+        synthetic_records=paths.result(paths.SYNTHETIC, "train.tfrecord"),
+        train_records=paths.result(paths.DATA, "train.tfrecord"),
+        meta=paths.result(paths.DATA, "meta.json"),
     output:
-        neighbours="results/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/neighbours.npz",
-        report="results/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/memorisation.json",
+        neighbours=paths.result(paths.NEIGHBOURS, "neighbours.npz"),
+        report=paths.result(paths.NEIGHBOURS, "memorisation.json"),
+        metrics=paths.result(paths.NEIGHBOURS, "metrics.csv"),
         grid=report(
-            "results/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/grid.png",
+            paths.result(paths.NEIGHBOURS, "grid.png"),
             caption="../../src/synthbench/report/nn_grid.rst",
             category="Memorisation",
             subcategory="{dataset} {arm}",
             labels={"value": "{value}", "gan": "{gan}", "seed": "{seed}"},
         ),
     log:
-        "logs/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/search.log",
+        paths.log(paths.NEIGHBOURS, "search.log"),
     benchmark:
-        "benchmarks/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/search.tsv"
+        paths.benchmark(paths.NEIGHBOURS, "search.tsv")
     params:
         settings=quoted_json(NEIGHBOURS),
         title=lambda wildcards: shlex.quote(run_title(wildcards, wildcards.gan)),
@@ -67,19 +69,19 @@ rule nearest_neighbours:
 
 rule attribution_maps:
     input:
-        weights=explainer_weights,
-        test="results/{dataset}/{arm}/{value}/data/test.tfrecord",
-        meta="results/{dataset}/{arm}/{value}/data/meta.json",
+        model=explainer_model,
+        test=paths.result(paths.DATA, "test.tfrecord"),
+        test_rows=paths.result(paths.DATA, "test.csv"),
+        meta=paths.result(paths.DATA, "meta.json"),
     output:
-        "results/{dataset}/{arm}/{value}/attribution/{explainer}/seed{seed}/maps.npz",
+        paths.result(paths.EXPLAINER, "maps.npz"),
     log:
-        "logs/{dataset}/{arm}/{value}/attribution/{explainer}/seed{seed}/maps.log",
+        paths.log(paths.EXPLAINER, "maps.log"),
     benchmark:
-        "benchmarks/{dataset}/{arm}/{value}/attribution/{explainer}/seed{seed}/maps.tsv"
+        paths.benchmark(paths.EXPLAINER, "maps.tsv")
     params:
-        weights=lambda wildcards, input: f"--weights {input.weights}" if input.weights else "--random-weights",
+        untrained=lambda wildcards: "--untrained" if wildcards.explainer == UNTRAINED else "",
         settings=quoted_json(ATTRIBUTION),
-        classifier=classifier_settings_json(),
     conda:
         "../../envs/tensorflow.yaml"
     threads: 2
@@ -88,28 +90,29 @@ rule attribution_maps:
         runtime=lambda wildcards, attempt: 120 * attempt,
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m synthbench attribution maps {params.weights} --explainer {wildcards.explainer} --test {input.test}"
-        " --meta {input.meta} --settings-json {params.settings} --classifier-settings-json {params.classifier}"
+        "python -m synthbench attribution maps --model {input.model} {params.untrained} --explainer {wildcards.explainer} --test {input.test}"
+        " --meta {input.meta} --settings-json {params.settings}"
         " --seed {wildcards.seed} --threads {threads} --out {output} > {log} 2>&1"
 
 
 rule attribution_panel:
     input:
         maps=attribution_maps,
-        meta="results/{dataset}/{arm}/{value}/data/meta.json",
+        meta=paths.result(paths.DATA, "meta.json"),
     output:
-        report="results/{dataset}/{arm}/{value}/attribution/seed{seed}/attribution.json",
+        report=paths.result(paths.ATTRIBUTION, "attribution.json"),
+        metrics=paths.result(paths.ATTRIBUTION, "metrics.csv"),
         panel=report(
-            "results/{dataset}/{arm}/{value}/attribution/seed{seed}/panel.png",
+            paths.result(paths.ATTRIBUTION, "panel.png"),
             caption="../../src/synthbench/report/attribution.rst",
             category="Attribution",
             subcategory="{dataset} {arm}",
             labels={"value": "{value}", "seed": "{seed}"},
         ),
     log:
-        "logs/{dataset}/{arm}/{value}/attribution/seed{seed}/panel.log",
+        paths.log(paths.ATTRIBUTION, "panel.log"),
     benchmark:
-        "benchmarks/{dataset}/{arm}/{value}/attribution/seed{seed}/panel.tsv"
+        paths.benchmark(paths.ATTRIBUTION, "panel.tsv")
     params:
         settings=quoted_json(ATTRIBUTION),
         title=lambda wildcards: shlex.quote(run_title(wildcards)),

@@ -5,19 +5,21 @@
 rule train_classifier:
     input:
         train=classifier_split("train"),
+        train_rows=sidecar(classifier_split("train")),
         valid=classifier_split("valid"),
-        meta="results/{dataset}/{arm}/{value}/data/meta.json",
+        valid_rows=sidecar(classifier_split("valid")),
+        meta=paths.result(paths.DATA, "meta.json"),
     output:
-        weights="results/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/best.weights.h5",
-        history="results/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/history.csv",
-        inputs="results/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/inputs.json",
+        model=paths.result(paths.CLASSIFIER, "model.keras"),
+        history=paths.result(paths.CLASSIFIER, "history.csv"),
+        inputs=paths.result(paths.CLASSIFIER, "inputs.json"),
     log:
-        "logs/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/train.log",
+        paths.log(paths.CLASSIFIER, "train.log"),
     benchmark:
-        "benchmarks/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/train.tsv"
+        paths.benchmark(paths.CLASSIFIER, "train.tsv")
     params:
-        settings=classifier_settings_json(),
-        out=lambda wildcards, output: Path(output.weights).parent,
+        settings=classifier_settings_json("train"),
+        out=lambda wildcards, output: Path(output.model).parent,
     conda:
         "../../envs/tensorflow.yaml"
     threads: 2
@@ -33,20 +35,22 @@ rule train_classifier:
 
 rule test_classifier:
     input:
-        weights=rules.train_classifier.output.weights,
-        test="results/{dataset}/{arm}/{value}/data/test.tfrecord",
-        meta="results/{dataset}/{arm}/{value}/data/meta.json",
+        model=rules.train_classifier.output.model,
+        test=paths.result(paths.DATA, "test.tfrecord"),
+        test_rows=paths.result(paths.DATA, "test.csv"),
+        meta=paths.result(paths.DATA, "meta.json"),
     output:
-        metrics="results/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/test_metrics.json",
-        roc="results/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/roc.csv",
-        predictions="results/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/predictions.csv",
+        report=paths.result(paths.CLASSIFIER, "test_metrics.json"),
+        metrics=paths.result(paths.CLASSIFIER, "metrics.csv"),
+        roc=paths.result(paths.CLASSIFIER, "roc.csv"),
+        predictions=paths.result(paths.CLASSIFIER, "predictions.csv"),
     log:
-        "logs/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/test.log",
+        paths.log(paths.CLASSIFIER, "test.log"),
     benchmark:
-        "benchmarks/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/test.tsv"
+        paths.benchmark(paths.CLASSIFIER, "test.tsv")
     params:
-        settings=classifier_settings_json(),
-        out=lambda wildcards, output: Path(output.metrics).parent,
+        settings=classifier_settings_json("test"),
+        out=lambda wildcards, output: Path(output.report).parent,
     conda:
         "../../envs/tensorflow.yaml"
     threads: 1
@@ -55,6 +59,6 @@ rule test_classifier:
         runtime=lambda wildcards, attempt: 60 * attempt,
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m synthbench classifier test --weights {input.weights} --test {input.test} --meta {input.meta}"
+        "python -m synthbench classifier test --model {input.model} --test {input.test} --meta {input.meta}"
         " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"
         " > {log} 2>&1"

@@ -8,8 +8,10 @@ from pathlib import Path
 
 SRC = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC))
+from synthbench import paths  # noqa: E402
 from synthbench.config import ConfigError, validate_config  # noqa: E402
 from synthbench.gans import registry  # noqa: E402
+from synthbench.classifier.settings import job_settings  # noqa: E402
 from synthbench.fid.options import EXTRACTORS  # noqa: E402
 from synthbench.names import ARMS, DATASETS, REAL, SPLITS, UNTRAINED  # noqa: E402
 
@@ -86,8 +88,17 @@ def raw_dir(dataset):
     return dataset_config(dataset)["raw_dir"]
 
 
+def index_folder(dataset):
+    return paths.INDEX.format(dataset=dataset)
+
+
+def index_file(dataset, name):
+    """A file of a dataset's index job (manifest.csv, skipped.csv, the image cache)."""
+    return paths.result(index_folder(dataset), name)
+
+
 def cache_path(dataset):
-    return f"results/{dataset}/index/images_{cache_side(dataset)}.h5"
+    return index_file(dataset, f"images_{cache_side(dataset)}.h5")
 
 
 def quoted_json(section):
@@ -114,9 +125,10 @@ def arm_runs(only_dataset=None, only_arm=None):
 FID = config["fid"]
 
 
-def arm_folder(wildcards):
-    """results/{dataset}/{arm}/{value}: where everything of one arm dataset lives."""
-    return f"results/{wildcards.dataset}/{wildcards.arm}/{wildcards.value}"
+def run_file(folder, name, wildcards=None, **values):
+    """A result file in one of the layout's folders (synthbench.paths), for a job's wildcards and/or values."""
+    known = dict(wildcards.items()) if wildcards is not None else {}
+    return paths.result(folder, name).format(**{**known, **values})
 
 
 def enabled_gans(arm=None):
@@ -142,7 +154,7 @@ def fid_weights(wildcards):
     if extractor == "inception":
         return [FID["inception_weights"]]
     if extractor == "classifier":
-        return [f"{arm_folder(wildcards)}/classifier/real/seed{config['seeds'][0]}/best.weights.h5"]
+        return [run_file(paths.CLASSIFIER, "model.keras", wildcards, source=REAL, seed=config["seeds"][0])]
     return []
 
 
@@ -152,18 +164,16 @@ def fid_extractor_arguments(wildcards, input):
     arguments = f"--extractor {extractor} --fid-resize {FID['resize']}"
     if input.weights:
         arguments += f" --extractor-weights {input.weights}"
-    if extractor == "classifier":
-        arguments += f" --classifier-settings-json {classifier_settings_json()}"
     return arguments
 
 
 def fid_real_stats(wildcards):
-    return f"{arm_folder(wildcards)}/fid/{FID['extractor']}/train.npz"
+    return run_file(paths.FID_STATS, "train.npz", wildcards, extractor=FID["extractor"])
 
 
 def gan_targets(runs):
     """Per GAN run: its record, sample grid and synthetic train split (which implies valid and test)."""
-    return [f"results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/{name}"
+    return [run_file(paths.GAN, name, dataset=dataset, arm=arm, value=value, gan=gan, seed=seed)
             for dataset, arm, value in runs for gan in enabled_gans(arm) for seed in config["seeds"]
             for name in ("training.json", "samples.png", "synthetic/train.tfrecord")]
 
@@ -171,16 +181,24 @@ def gan_targets(runs):
 CLASSIFIER = config["classifier"]
 
 
-def classifier_settings_json():
-    return quoted_json(CLASSIFIER)
+def classifier_settings_json(job):
+    """The keys of the classifier section that one classifier job (train, test, features) reads."""
+    return quoted_json(job_settings(CLASSIFIER, job))
+
+
+def sidecar(records):
+    """The CSV that mirrors a TFRecord file row by row (ids and labels), which jobs read beside it: for a path, or
+    for an input function giving one."""
+    if callable(records):
+        return lambda wildcards: sidecar(records(wildcards))
+    return str(Path(records).with_suffix(".csv"))
 
 
 def source_records(wildcards, source, split):
     """The records of one split of a source: the arm's real data, or that GAN's synthetic data of the seed."""
-    arm = arm_folder(wildcards)
     if source == REAL:
-        return f"{arm}/data/{split}.tfrecord"
-    return f"{arm}/gan/{source}/seed{wildcards.seed}/synthetic/{split}.tfrecord"
+        return run_file(paths.DATA, f"{split}.tfrecord", wildcards)
+    return run_file(paths.SYNTHETIC, f"{split}.tfrecord", wildcards, gan=source)
 
 
 def classifier_split(split):
@@ -203,7 +221,8 @@ def sources(arm):
 
 def classifier_targets(runs):
     """test_metrics.json of every source (real and each enabled GAN) and seed of every arm dataset."""
-    return [f"results/{dataset}/{arm}/{value}/classifier/{source}/seed{seed}/test_metrics.json"
+    return [run_file(paths.CLASSIFIER, "test_metrics.json", dataset=dataset, arm=arm, value=value, source=source,
+                     seed=seed)
             for dataset, arm, value in runs for source in sources(arm) for seed in config["seeds"]]
 
 
@@ -228,28 +247,29 @@ def explainers(arm):
 
 def attribution_maps(wildcards):
     """Input function: the maps of every explainer of an arm dataset and seed."""
-    return [f"{arm_folder(wildcards)}/attribution/{explainer}/seed{wildcards.seed}/maps.npz"
+    return [run_file(paths.EXPLAINER, "maps.npz", wildcards, explainer=explainer)
             for explainer in explainers(wildcards.arm)]
 
 
-def explainer_weights(wildcards):
-    """Input function: the trained weights an explainer uses (none for the untrained 'random')."""
-    if wildcards.explainer == UNTRAINED:
-        return []
-    return f"{arm_folder(wildcards)}/classifier/{wildcards.explainer}/seed{wildcards.seed}/best.weights.h5"
+def explainer_model(wildcards):
+    """Input function: the classifier an explainer is; the untrained 'random' is the real-trained network at a
+    seeded random initialisation, so it reads that network's architecture."""
+    source = REAL if wildcards.explainer == UNTRAINED else wildcards.explainer
+    return run_file(paths.CLASSIFIER, "model.keras", wildcards, source=source)
 
 
 def analysis_targets(runs):
     """Per arm dataset and seed: each GAN's memorisation check, and the attribution comparison."""
     return [path for dataset, arm, value in runs for seed in config["seeds"]
-            for path in [*(f"results/{dataset}/{arm}/{value}/nn/{gan}/seed{seed}/memorisation.json"
-                           for gan in enabled_gans(arm)),
-                         f"results/{dataset}/{arm}/{value}/attribution/seed{seed}/attribution.json"]]
+            for path in [*(run_file(paths.NEIGHBOURS, "memorisation.json", dataset=dataset, arm=arm, value=value,
+                                    gan=gan, seed=seed) for gan in enabled_gans(arm)),
+                         run_file(paths.ATTRIBUTION, "attribution.json", dataset=dataset, arm=arm, value=value,
+                                  seed=seed)]]
 
 
 def dataset_targets(runs):
     """meta.json of every (dataset, arm, value): written last, so it marks a complete dataset."""
-    return [f"results/{dataset}/{arm}/{value}/data/meta.json" for dataset, arm, value in runs]
+    return [run_file(paths.DATA, "meta.json", dataset=dataset, arm=arm, value=value) for dataset, arm, value in runs]
 
 
 def demo_targets():
@@ -265,8 +285,9 @@ def arm_targets(dataset=None, arm=None):
 
 
 def summary_inputs():
-    """The per-job result files results/summary.csv is built from."""
-    return [path for path in arm_targets() if path.endswith(".json") and "/data/" not in path]
+    """The per-run metrics tables (metrics.csv beside each job's report) results/summary.csv is built from."""
+    reports = ("training.json", "test_metrics.json", "memorisation.json", "attribution.json")
+    return [str(Path(path).with_name("metrics.csv")) for path in arm_targets() if Path(path).name in reports]
 
 
 def fid_curves(wildcards):
@@ -283,11 +304,11 @@ def neighbour_files(wildcards):
 
 def plot_targets():
     """The figures of results/plots/ for the enabled datasets."""
-    per_dataset = [f"results/plots/{kind}_{dataset}.png" for dataset in enabled_datasets()
+    per_dataset = [paths.result(paths.PLOTS, f"{kind}_{dataset}.png") for dataset in enabled_datasets()
                    for kind in ("fid", "memorisation")]
-    return ["results/plots/auroc.png", "results/plots/auroc_gap.png", *per_dataset]
+    return [paths.result(paths.PLOTS, "auroc.png"), paths.result(paths.PLOTS, "auroc_gap.png"), *per_dataset]
 
 
 def all_targets():
     """The final targets of the workflow, chosen by the config switches."""
-    return demo_targets() + arm_targets() + ["results/summary.csv"] + plot_targets()
+    return demo_targets() + arm_targets() + [paths.result(paths.TOP, "summary.csv")] + plot_targets()

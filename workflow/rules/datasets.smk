@@ -6,13 +6,13 @@ rule index_chest:
     input:
         raw=raw_dir("chest"),
     output:
-        manifest="results/chest/index/manifest.csv",
-        skipped="results/chest/index/skipped.csv",
+        manifest=index_file("chest", "manifest.csv"),
+        skipped=index_file("chest", "skipped.csv"),
         cache=cache_path("chest"),
     log:
-        "logs/chest/index/index.log",
+        paths.log(index_folder("chest"), "index.log"),
     benchmark:
-        "benchmarks/chest/index/index.tsv"
+        paths.benchmark(index_folder("chest"), "index.tsv")
     params:
         labels=" ".join(f"'{label}'" for label in dataset_config("chest")["labels"]),
         uncertain_as=dataset_config("chest")["uncertain_as"],
@@ -34,13 +34,13 @@ rule index_brain:
     input:
         raw=raw_dir("brain"),
     output:
-        manifest="results/brain/index/manifest.csv",
-        skipped="results/brain/index/skipped.csv",
+        manifest=index_file("brain", "manifest.csv"),
+        skipped=index_file("brain", "skipped.csv"),
         cache=cache_path("brain"),
     log:
-        "logs/brain/index/index.log",
+        paths.log(index_folder("brain"), "index.log"),
     benchmark:
-        "benchmarks/brain/index/index.tsv"
+        paths.benchmark(index_folder("brain"), "index.tsv")
     params:
         labels=" ".join(f"'{label}'" for label in dataset_config("brain")["labels"]),
         normal_images=dataset_config("brain")["normal_images"],
@@ -61,11 +61,11 @@ rule index_brain:
 
 rule arm_split:
     input:
-        manifest="results/{dataset}/index/manifest.csv",
+        manifest=paths.result(paths.INDEX, "manifest.csv"),
         cache=lambda wildcards: cache_path(wildcards.dataset),
     output:
         multiext(
-            "results/{dataset}/{arm}/{value}/data/",
+            paths.result(paths.DATA) + "/",
             "train.tfrecord",
             "train.csv",
             "valid.tfrecord",
@@ -75,13 +75,13 @@ rule arm_split:
             "meta.json",
         ),
     log:
-        "logs/{dataset}/{arm}/{value}/data.log",
+        paths.log(paths.ARM, "data.log"),
     benchmark:
-        "benchmarks/{dataset}/{arm}/{value}/data.tsv"
+        paths.benchmark(paths.ARM, "data.tsv")
     params:
         settings=dataset_settings_json,
         seed=config["seed"],
-        out="results/{dataset}/{arm}/{value}/data",
+        out=paths.result(paths.DATA),
     conda:
         "../../envs/tensorflow.yaml"
     threads: 1

@@ -6,9 +6,9 @@ rule demo_chest:
     output:
         directory(DEMO_RAW["chest"]),
     log:
-        "logs/demo/chest.log",
+        paths.log(paths.DEMO, "chest.log"),
     benchmark:
-        "benchmarks/demo/chest.tsv"
+        paths.benchmark(paths.DEMO, "chest.tsv")
     params:
         seed=DEMO["seed"],
         size=DEMO["chest"],
@@ -29,9 +29,9 @@ rule demo_brain:
     output:
         directory(DEMO_RAW["brain"]),
     log:
-        "logs/demo/brain.log",
+        paths.log(paths.DEMO, "brain.log"),
     benchmark:
-        "benchmarks/demo/brain.tsv"
+        paths.benchmark(paths.DEMO, "brain.tsv")
     params:
         seed=DEMO["seed"],
         size=DEMO["brain"],

@@ -6,9 +6,9 @@ rule fid_inception_weights:
     output:
         weights=FID["inception_weights"],
     log:
-        "logs/fid/inception_weights.log",
+        paths.log(paths.FID_INCEPTION, "inception_weights.log"),
     benchmark:
-        "benchmarks/fid/inception_weights.tsv"
+        paths.benchmark(paths.FID_INCEPTION, "inception_weights.tsv")
     params:
         downloads=FID["inception_downloads"],
     conda:
@@ -22,16 +22,16 @@ rule fid_inception_weights:
 
 rule fid_real_stats:
     input:
-        records="results/{dataset}/{arm}/{value}/data/train.tfrecord",
-        csv="results/{dataset}/{arm}/{value}/data/train.csv",
-        meta="results/{dataset}/{arm}/{value}/data/meta.json",
+        records=paths.result(paths.DATA, "train.tfrecord"),
+        csv=paths.result(paths.DATA, "train.csv"),
+        meta=paths.result(paths.DATA, "meta.json"),
         weights=fid_weights,
     output:
-        "results/{dataset}/{arm}/{value}/fid/{extractor}/train.npz",
+        paths.result(paths.FID_STATS, "train.npz"),
     log:
-        "logs/{dataset}/{arm}/{value}/fid/{extractor}/train.log",
+        paths.log(paths.FID_STATS, "train.log"),
     benchmark:
-        "benchmarks/{dataset}/{arm}/{value}/fid/{extractor}/train.tsv"
+        paths.benchmark(paths.FID_STATS, "train.tsv")
     params:
         extractor=fid_extractor_arguments,
         num_images=FID["num_images"],
@@ -52,26 +52,28 @@ rule fid_real_stats:
 
 rule train_gan:
     input:
-        train="results/{dataset}/{arm}/{value}/data/train.tfrecord",
-        meta="results/{dataset}/{arm}/{value}/data/meta.json",
+        train=paths.result(paths.DATA, "train.tfrecord"),
+        train_rows=paths.result(paths.DATA, "train.csv"),
+        meta=paths.result(paths.DATA, "meta.json"),
         stats=fid_real_stats,
         weights=fid_weights,
     output:
-        network="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/network_final.keras",
-        card="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/card.json",
-        fid="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/fid.csv",
-        record="results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/training.json",
+        network=paths.result(paths.GAN, "network_final.keras"),
+        card=paths.result(paths.GAN, "card.json"),
+        fid=paths.result(paths.GAN, "fid.csv"),
+        record=paths.result(paths.GAN, "training.json"),
+        metrics=paths.result(paths.GAN, "metrics.csv"),
         samples=report(
-            "results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/samples.png",
+            paths.result(paths.GAN, "samples.png"),
             caption="../../src/synthbench/report/samples.rst",
             category="GAN samples",
             subcategory="{dataset} {arm}",
             labels={"value": "{value}", "gan": "{gan}", "seed": "{seed}"},
         ),
     log:
-        "logs/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/train.log",
+        paths.log(paths.GAN, "train.log"),
     benchmark:
-        "benchmarks/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/train.tsv"
+        paths.benchmark(paths.GAN, "train.tsv")
     params:
         data=lambda wildcards, input: Path(input.meta).parent,
         out=lambda wildcards, output: Path(output.network).parent,
@@ -95,11 +97,11 @@ rule gan_inference:
     input:
         network=rules.train_gan.output.network,
         card=rules.train_gan.output.card,
-        meta="results/{dataset}/{arm}/{value}/data/meta.json",
-        csvs=expand("results/{{dataset}}/{{arm}}/{{value}}/data/{split}.csv", split=("train", "valid", "test")),
+        meta=paths.result(paths.DATA, "meta.json"),
+        csvs=expand(paths.result(paths.DATA, "{split}.csv"), split=SPLITS, allow_missing=True),
     output:
         multiext(
-            "results/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/synthetic/",
+            paths.result(paths.SYNTHETIC) + "/",
             "train.tfrecord",
             "train.csv",
             "valid.tfrecord",
@@ -108,9 +110,9 @@ rule gan_inference:
             "test.csv",
         ),
     log:
-        "logs/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/inference.log",
+        paths.log(paths.GAN, "inference.log"),
     benchmark:
-        "benchmarks/{dataset}/{arm}/{value}/gan/{gan}/seed{seed}/inference.tsv"
+        paths.benchmark(paths.GAN, "inference.tsv")
     params:
         data=lambda wildcards, input: Path(input.meta).parent,
         out=lambda wildcards, output: Path(output[0]).parent,

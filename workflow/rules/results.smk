@@ -6,14 +6,14 @@ rule summary:
     input:
         summary_inputs(),
     output:
-        table=report("results/summary.csv", caption="../../src/synthbench/report/summary.rst", category="Tables",
+        table=report(paths.result(paths.TOP, "summary.csv"), caption="../../src/synthbench/report/summary.rst", category="Tables",
                      labels={"table": "every number"}),
-        mean=report("results/summary_mean.csv", caption="../../src/synthbench/report/summary_mean.rst", category="Tables",
+        mean=report(paths.result(paths.TOP, "summary_mean.csv"), caption="../../src/synthbench/report/summary_mean.rst", category="Tables",
                     labels={"table": "mean over seeds"}),
     log:
-        "logs/summary.log",
+        paths.log(paths.TOP, "summary.log"),
     benchmark:
-        "benchmarks/summary.tsv"
+        paths.benchmark(paths.TOP, "summary.tsv")
     conda:
         "../../envs/data.yaml"
     threads: 1
@@ -27,15 +27,15 @@ rule plot_auroc:
     input:
         rules.summary.output.table,
     output:
-        figure=report("results/plots/auroc.png", caption="../../src/synthbench/report/auroc.rst", category="Main results",
+        figure=report(paths.result(paths.PLOTS, "auroc.png"), caption="../../src/synthbench/report/auroc.rst", category="Main results",
                       labels={"figure": "mean test AUROC"}),
-        gap=report("results/plots/auroc_gap.png", caption="../../src/synthbench/report/auroc_gap.rst", category="Main results",
+        gap=report(paths.result(paths.PLOTS, "auroc_gap.png"), caption="../../src/synthbench/report/auroc_gap.rst", category="Main results",
                    labels={"figure": "real - synthetic AUROC"}),
-        table="results/plots/auroc.csv",
+        table=paths.result(paths.PLOTS, "auroc.csv"),
     log:
-        "logs/plots/auroc.log",
+        paths.log(paths.PLOTS, "auroc.log"),
     benchmark:
-        "benchmarks/plots/auroc.tsv"
+        paths.benchmark(paths.PLOTS, "auroc.tsv")
     conda:
         "../../envs/data.yaml"
     threads: 1
@@ -50,14 +50,14 @@ rule plot_fid:
     input:
         fid_curves,
     output:
-        figure=report("results/plots/fid_{dataset}.png", caption="../../src/synthbench/report/fid.rst", category="GANs",
+        figure=report(paths.result(paths.PLOTS, "fid_{dataset}.png"), caption="../../src/synthbench/report/fid.rst", category="GANs",
                       labels={"dataset": "{dataset}", "figure": "FID curves"}),
-        table=report("results/plots/fid_{dataset}.csv", caption="../../src/synthbench/report/fid_table.rst", category="GANs",
+        table=report(paths.result(paths.PLOTS, "fid_{dataset}.csv"), caption="../../src/synthbench/report/fid_table.rst", category="GANs",
                      labels={"dataset": "{dataset}", "figure": "where each run stopped"}),
     log:
-        "logs/plots/fid_{dataset}.log",
+        paths.log(paths.PLOTS, "fid_{dataset}.log"),
     benchmark:
-        "benchmarks/plots/fid_{dataset}.tsv"
+        paths.benchmark(paths.PLOTS, "fid_{dataset}.tsv")
     conda:
         "../../envs/data.yaml"
     threads: 1
@@ -72,12 +72,12 @@ rule plot_memorisation:
     input:
         neighbour_files,
     output:
-        report("results/plots/memorisation_{dataset}.png", caption="../../src/synthbench/report/memorisation.rst", category="Memorisation",
+        report(paths.result(paths.PLOTS, "memorisation_{dataset}.png"), caption="../../src/synthbench/report/memorisation.rst", category="Memorisation",
                subcategory="distance histograms", labels={"dataset": "{dataset}"}),
     log:
-        "logs/plots/memorisation_{dataset}.log",
+        paths.log(paths.PLOTS, "memorisation_{dataset}.log"),
     benchmark:
-        "benchmarks/plots/memorisation_{dataset}.tsv"
+        paths.benchmark(paths.PLOTS, "memorisation_{dataset}.tsv")
     conda:
         "../../envs/data.yaml"
     threads: 1

@@ -11,12 +11,11 @@ JOBS = "synthbench.attribution.jobs"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     maps = commands.add_parser("maps", help="occlusion maps of one classifier on the chosen real test images")
-    chosen = maps.add_mutually_exclusive_group(required=True)
-    chosen.add_argument("--weights", type=Path, help="a trained classifier's best.weights.h5")
-    chosen.add_argument("--random-weights", action="store_true", help="the untrained network (sanity floor)")
+    maps.add_argument("--model", type=Path, required=True, help="a trained classifier (model.keras)")
+    maps.add_argument("--untrained", action="store_true",
+                      help="explain with the same network at its seeded random initialisation (sanity floor)")
     maps.add_argument("--explainer", required=True, help="name stored with the maps (source, or 'random')")
     maps.add_argument("--test", type=Path, required=True, help="the arm's real test .tfrecord (with its .csv)")
-    maps.add_argument("--classifier-settings-json", required=True, help="the config's classifier section")
     maps.add_argument("--seed", type=int, required=True, help="chooses the images and the random initialisation")
     add_threads(maps)
     maps.add_argument("--out", type=Path, required=True, help="the maps .npz to write")

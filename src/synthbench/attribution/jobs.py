@@ -1,7 +1,7 @@
 """The attribution stage's jobs (`synthbench attribution maps|compare`, arguments in `cli`).
 
-`maps` explains a fixed, seeded set of real test images with one classifier (`--weights`) or with the same
-network at its random initialisation (`--random-weights`, the sanity floor); `compare` reads the maps of all
+`maps` explains a fixed, seeded set of real test images with one classifier (`--model`) or with the same
+network at its seeded random initialisation (`--untrained`, the sanity floor); `compare` reads the maps of all
 classifiers of an arm, writes attribution.json (agreement of each with the real-trained classifier) and
 panel.png.
 """
@@ -17,7 +17,8 @@ from synthbench.attribution.agreement import agreement_report
 from synthbench.attribution.occlusion import occlusion_map
 from synthbench.attribution.panel import save_panel
 from synthbench.attribution.selection import chosen_images
-from synthbench.classifier.model import trained_classifier
+from synthbench.classifier.model import load_classifier, untrained_copy
+from synthbench.metrics import table as metrics_table
 from synthbench.runtime import configure
 
 REFERENCE = "real"
@@ -28,7 +29,9 @@ def maps(args: argparse.Namespace) -> None:
     meta = json.loads(args.meta.read_text())
     settings = json.loads(args.settings_json)
     labels = meta["labels"]
-    model = trained_classifier(meta, json.loads(args.classifier_settings_json), args.weights)
+    model = load_classifier(args.model)
+    if args.untrained:
+        model = untrained_copy(model, args.seed)
     chosen = chosen_images(args.test.with_suffix(".csv"), labels, settings["images"], args.seed)
     found = records.images_by_id(args.test, len(labels), meta["resolution"], chosen["image_id"])
     images = np.stack([found[int(i)] for i in chosen["image_id"]])
@@ -61,6 +64,11 @@ def compare(args: argparse.Namespace) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     with replacing(args.out / "attribution.json") as partial:
         partial.write_text(json.dumps(report, indent=2) + "\n")
+    # One job compares every explainer with the real-trained classifier: its rows belong to the explainer.
+    metrics_table.write(args.out / metrics_table.FILE, [
+        metrics_table.row(f"attribution_{measure}_mean", result[measure].get("mean", np.nan), source=name,
+                          n=result[measure]["n"])
+        for name, result in report["explainers"].items() for measure in ("spearman", "top_iou")])
     save_panel(reference["images"], reference["labels"], {name: data["maps"] for name, data in loaded.items()},
                report["patch"], report, meta["labels"], args.title, args.out / "panel.png")
     for name, result in report["explainers"].items():

@@ -15,16 +15,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     train.add_argument("--valid", type=Path, required=True, help="valid .tfrecord used for model selection")
     job(train, f"{JOBS}:train")
     test = commands.add_parser("test", help="test the selected weights on the real test split")
-    test.add_argument("--weights", type=Path, required=True)
+    test.add_argument("--model", type=Path, required=True, help="the trained classifier (model.keras)")
     test.add_argument("--test", type=Path, required=True, help="the arm's real test .tfrecord")
     job(test, f"{JOBS}:test")
     features = commands.add_parser("features", help="1024-d average-pool features of every image of a split")
-    features.add_argument("--weights", type=Path, required=True, help="a real-trained classifier's weights")
+    features.add_argument("--model", type=Path, required=True, help="a real-trained classifier (model.keras)")
     features.add_argument("--records", type=Path, required=True, help=".tfrecord whose images are described")
     job(features, f"{JOBS}:features")
     for command in (train, test, features):
         command.add_argument("--meta", type=Path, required=True, help="the arm's meta.json (labels, resolution)")
-        command.add_argument("--settings-json", required=True, help="the config's classifier section as JSON")
+        command.add_argument("--settings-json", required=True,
+                             help="the keys of the config's classifier section this job reads, as JSON "
+                                  "(synthbench.classifier.settings)")
         add_threads(command)
     for command in (train, test):
         command.add_argument("--seed", type=int, required=True)

@@ -11,9 +11,10 @@ import pandas as pd
 
 from synthbench.atomic import replacing
 from synthbench.classifier.metrics import auroc_report, roc_table
-from synthbench.classifier.model import build_classifier, feature_extractor, trained_classifier
+from synthbench.classifier.model import build_classifier, feature_extractor, load_classifier, save_classifier
 from synthbench.classifier.pipeline import evaluation_batches, training_batches
 from synthbench.classifier.training import TrainSettings, fit, predict
+from synthbench.metrics import table as metrics_table
 from synthbench.runtime import configure, use_mixed_precision
 
 
@@ -38,8 +39,9 @@ def train(args: argparse.Namespace) -> None:
     with replacing(args.out / "inputs.json") as partial:
         partial.write_text(json.dumps(inputs, indent=2) + "\n")
     train_settings = TrainSettings(**{key: settings[key] for key in TrainSettings.__dataclass_fields__})
-    fit(model, train, valid, train_settings, args.out / "best.weights.h5", args.out / "history.csv",
-        args.out / "checkpoints", run={"settings": settings, **inputs})
+    best = fit(model, train, valid, train_settings, args.out / "history.csv", args.out / "checkpoints",
+               run={"settings": settings, **inputs})
+    save_classifier(best, len(labels), side, settings["input_size"], args.out / "model.keras")
 
 
 def test(args: argparse.Namespace) -> None:
@@ -47,7 +49,7 @@ def test(args: argparse.Namespace) -> None:
     meta = json.loads(args.meta.read_text())
     settings = json.loads(args.settings_json)
     names, side = meta["labels"], meta["resolution"]
-    model = trained_classifier(meta, settings, args.weights)
+    model = load_classifier(args.model)
     test = _describe(args.test)
     labels, scores, ids = predict(model, evaluation_batches(args.test, len(names), side, settings["batch_size"]))
     if len(ids) != test["rows"]:
@@ -63,6 +65,13 @@ def test(args: argparse.Namespace) -> None:
         predictions.to_csv(partial, index=False)
     with replacing(args.out / "roc.csv") as partial:
         roc_table(labels, scores, names).to_csv(partial, index=False)
+    low, high = report["mean_auroc_ci95"]
+    metrics_table.write(args.out / metrics_table.FILE, [
+        metrics_table.row("mean_auroc", report["mean_auroc"], n=len(ids)),
+        metrics_table.row("mean_auroc_ci_low", low, n=len(ids)),
+        metrics_table.row("mean_auroc_ci_high", high, n=len(ids)),
+        *(metrics_table.row("auroc", result["auroc"], class_name=name, n=len(ids))
+          for name, result in report["classes"].items())])
     with replacing(args.out / "test_metrics.json") as partial:
         partial.write_text(json.dumps(report, indent=2) + "\n")
     print(f"test mean AUROC {report['mean_auroc']:.4f} (95% CI {report['mean_auroc_ci95'][0]:.4f}-"
@@ -73,7 +82,7 @@ def features(args: argparse.Namespace) -> None:
     configure(args.threads)
     meta = json.loads(args.meta.read_text())
     settings = json.loads(args.settings_json)
-    extractor = feature_extractor(trained_classifier(meta, settings, args.weights))
+    extractor = feature_extractor(load_classifier(args.model))
     batches = evaluation_batches(args.records, len(meta["labels"]), meta["resolution"], settings["batch_size"])
     labels, features, ids = predict(extractor, batches)
     expected = _describe(args.records)["rows"]

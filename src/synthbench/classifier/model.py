@@ -2,7 +2,9 @@
 DenseNet-121 -> global average pool ("features", 1024-d) -> sigmoid over the arm's label columns.
 
 Preprocessing lives inside the model, so a saved model takes the uint8 images of our TFRecords as they are,
-and the random horizontal flip is active only in training. `bn_momentum` sets the batch-norm moving-average
+and the random horizontal flip is active only in training. A trained classifier is saved whole, as
+`model.keras` (standard Keras layers only), so testing, features, attribution and the classifier FID extractor
+load it with `load_classifier` and need none of the training settings. `bn_momentum` sets the batch-norm moving-average
 momentum (Keras's 0.99 needs several hundred steps before the inference statistics settle: too slow for
 short runs on small data).
 """
@@ -10,6 +12,8 @@ short runs on small data).
 from pathlib import Path
 
 import keras
+
+from synthbench.atomic import replacing
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -48,13 +52,28 @@ def build_classifier(num_labels: int, side: int, input_size: int, weights: str =
     return keras.Model(images, outputs, name="classifier")
 
 
-def trained_classifier(meta: dict, settings: dict, weights: Path | None) -> keras.Model:
-    """The classifier of an arm (labels and side from its meta.json) with a training job's selected weights;
-    `weights=None` keeps the random initialisation (the attribution sanity floor)."""
-    model = build_classifier(len(meta["labels"]), meta["resolution"], settings["input_size"], "none")
-    if weights is not None:
-        model.load_weights(weights)
-    return model
+def save_classifier(weights: Path, num_labels: int, side: int, input_size: int, out: Path) -> None:
+    """Saves the network with trained `weights` whole, as `out` (.keras), in float32: a model trained under
+    mixed precision on a GPU then loads and runs the same way on a CPU."""
+    keras.mixed_precision.set_global_policy("float32")
+    model = build_classifier(num_labels, side, input_size, "none")
+    model.load_weights(weights)
+    with replacing(out) as partial:
+        model.save(partial)
+
+
+def load_classifier(path: Path) -> keras.Model:
+    """A classifier saved by the training job (`model.keras`), ready for inference."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{path}: trained classifier not found (the training job writes model.keras)")
+    return keras.saving.load_model(path, compile=False)
+
+
+def untrained_copy(model: keras.Model, seed: int) -> keras.Model:
+    """The same network (input side, labels, preprocessing) at a seeded random initialisation: the sanity
+    floor of attribution, which any trained classifier's agreement must beat."""
+    keras.utils.set_random_seed(seed)
+    return keras.models.clone_model(model)
 
 
 def feature_extractor(model: keras.Model) -> keras.Model:

@@ -25,7 +25,7 @@ from synthbench.classifier.metrics import class_aurocs
 from synthbench.progress import clock
 
 MONITOR = "val_mean_auroc"
-BEST = "best.weights.h5"  # under checkpoints/: copied to the declared output once training has ended
+BEST = "best.weights.h5"  # under checkpoints/: the selected epoch, saved whole as model.keras once training ends
 
 
 @dataclass(frozen=True)
@@ -137,9 +137,10 @@ class Selection(keras.callbacks.Callback):
                 old.unlink()
 
 
-def fit(model: keras.Model, train_batches, valid: tf.data.Dataset, settings: TrainSettings, best_weights: Path,
-        history_csv: Path, checkpoints: Path, run: dict) -> None:
-    """Trains (or resumes) and writes `best_weights` and `history_csv`.
+def fit(model: keras.Model, train_batches, valid: tf.data.Dataset, settings: TrainSettings, history_csv: Path,
+        checkpoints: Path, run: dict) -> Path:
+    """Trains (or resumes), writes `history_csv` and returns the selected epoch's weights file (in
+    `checkpoints`).
 
     `train_batches(skip)` gives the endless training stream with its first `skip` batches left out, so a
     resumed run sees the batches an uninterrupted one would. `run` (settings, inputs, seed: JSON) must match
@@ -161,7 +162,6 @@ def fit(model: keras.Model, train_batches, valid: tf.data.Dataset, settings: Tra
                   shuffle=False, verbose=0)  # the dataset is already shuffled
     if not (checkpoints / BEST).is_file():
         raise RuntimeError(f"{checkpoints}: training ended without a best epoch (no finite valid AUROC)")
-    with replacing(best_weights) as partial:
-        shutil.copyfile(checkpoints / BEST, partial)
     with replacing(history_csv) as partial:
         pd.DataFrame(selection.state.history).to_csv(partial, index=False)
+    return checkpoints / BEST

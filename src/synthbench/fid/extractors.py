@@ -3,8 +3,8 @@
 - `inception`: the standard FID Inception network (weights from a local file, see `fid.fetch`); images are
   resized bilinearly to `resize` px (299, the standard, unless configured smaller for CPU demos, in which
   case the name records it: `inception@75px`), grey copied to three channels, scaled to `uint8 / 128 - 1`.
-- `classifier`: the 1024-d average-pool features of the arm's real-data DenseNet-121 (weights = its
-  best.weights.h5), a domain-specific ruler: Inception was trained on photographs, this network on the very
+- `classifier`: the 1024-d average-pool features of the arm's real-data DenseNet-121 (weights = its saved
+  model.keras), a domain-specific ruler: Inception was trained on photographs, this network on the very
   images being imitated. Its numbers are comparable only within one arm, and only for one classifier file.
 - `random`: a small seeded random convolutional network, for tests only; its numbers mean nothing.
 
@@ -12,7 +12,6 @@
 """
 
 import argparse
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from synthbench.classifier.model import feature_extractor, trained_classifier
+from synthbench.classifier.model import feature_extractor, load_classifier
 from synthbench.fid.inception import load_inception
 from synthbench.fid.options import EXTRACTORS, INCEPTION_SIDE
 
@@ -76,28 +75,37 @@ def _pixel_features(model: keras.Model) -> Callable[[tf.Tensor], tf.Tensor]:
     return features
 
 
+def _inception(weights: Path | None, resize: int, seed: int) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
+    label = "inception" if resize == INCEPTION_SIDE else f"inception@{resize}px"
+    return label, _inception_features(load_inception(weights), resize)
+
+
+def _classifier(weights: Path | None, resize: int, seed: int) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
+    return "classifier", _pixel_features(feature_extractor(load_classifier(weights)))
+
+
+def _random(weights: Path | None, resize: int, seed: int) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
+    return "random", _pixel_features(_random_network(seed))
+
+
+# name -> (needs a weights file, builder): one entry per name of `synthbench.fid.options.EXTRACTORS`.
+BUILDERS = {"inception": (True, _inception), "classifier": (True, _classifier), "random": (False, _random)}
+assert tuple(BUILDERS) == EXTRACTORS, "fid.options.EXTRACTORS and the extractor builders must name the same networks"
+
+
 def make_extractor(name: str, *, weights: Path | None = None, resize: int = INCEPTION_SIDE, batch_size: int = 64,
-                   seed: int = 0, meta: dict | None = None, classifier_settings: dict | None = None) -> Extractor:
-    """The extractor called `name` (one of EXTRACTORS). `weights` is the Inception weights file or the real
-    classifier's weights; the classifier also needs the arm's meta.json and the config's classifier section."""
-    if name in ("inception", "classifier") and weights is None:
+                   seed: int = 0) -> Extractor:
+    """The extractor called `name` (one of EXTRACTORS). `weights` is the Inception weights file or the arm's
+    real classifier (its model.keras)."""
+    if name not in BUILDERS:
+        raise ValueError(f"unknown FID extractor {name!r}; choose one of {', '.join(EXTRACTORS)}")
+    needs_weights, build = BUILDERS[name]
+    if needs_weights and weights is None:
         raise ValueError(f"the {name} extractor needs a weights file")
-    if name == "inception":
-        label = "inception" if resize == INCEPTION_SIDE else f"inception@{resize}px"
-        return Extractor(label, batch_size, _inception_features(load_inception(weights), resize))
-    if name == "classifier":
-        if meta is None or classifier_settings is None:
-            raise ValueError("the classifier extractor needs the arm's meta.json and the classifier settings")
-        if not Path(weights).is_file():
-            raise FileNotFoundError(f"{weights}: real-data classifier weights not found")
-        model = feature_extractor(trained_classifier(meta, classifier_settings, Path(weights)))
-        return Extractor("classifier", batch_size, _pixel_features(model))
-    if name == "random":
-        return Extractor("random", batch_size, _pixel_features(_random_network(seed)))
-    raise ValueError(f"unknown FID extractor {name!r}; choose one of {', '.join(EXTRACTORS)}")
+    label, features = build(weights, resize, seed)
+    return Extractor(label, batch_size, features)
 
 
-def from_arguments(args: argparse.Namespace, meta: dict, batch_size: int = 64, seed: int = 0) -> Extractor:
-    settings = json.loads(args.classifier_settings_json) if args.classifier_settings_json else None
+def from_arguments(args: argparse.Namespace, batch_size: int = 64, seed: int = 0) -> Extractor:
     return make_extractor(args.extractor, weights=args.extractor_weights, resize=args.fid_resize,
-                          batch_size=batch_size, seed=seed, meta=meta, classifier_settings=settings)
+                          batch_size=batch_size, seed=seed)

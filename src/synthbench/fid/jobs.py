@@ -19,7 +19,7 @@ def fetch(args: argparse.Namespace) -> None:
 def stats(args: argparse.Namespace) -> None:
     configure(args.threads)
     meta = json.loads(args.meta.read_text())
-    extractor = extractors.from_arguments(args, meta, batch_size=args.batch_size, seed=args.seed)
+    extractor = extractors.from_arguments(args, batch_size=args.batch_size, seed=args.seed)
     stats, labels = split_statistics(args.records, args.csv, meta["labels"], meta["resolution"], extractor,
                                      args.num_images, args.seed)
     stats.save(args.out, labels=labels)

@@ -12,7 +12,6 @@ INCEPTION_SIDE = 299  # the standard FID Inception input side
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--extractor", choices=EXTRACTORS, required=True)
     parser.add_argument("--extractor-weights", type=Path,
-                        help="inception: the FID Inception weights; classifier: the real classifier's weights")
+                        help="inception: the FID Inception weights; classifier: the real classifier (model.keras)")
     parser.add_argument("--fid-resize", type=int, default=INCEPTION_SIDE,
                         help="inception: side images are resized to")
-    parser.add_argument("--classifier-settings-json", help="classifier: the config's classifier section as JSON")

@@ -25,7 +25,7 @@ def train(args: argparse.Namespace) -> None:
     section = json.loads(args.settings_json)
     settings = Settings.from_config(section, meta["resolution"], family)
     real, real_labels = load_real(args.real_stats)
-    extractor = extractors.from_arguments(args, meta, seed=args.seed)
+    extractor = extractors.from_arguments(args, seed=args.seed)
     if extractor.name != real.extractor:
         raise ValueError(f"{args.real_stats}: statistics from extractor {real.extractor!r}, "
                          f"this run uses {extractor.name!r}")

@@ -18,12 +18,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from synthbench import seeds
 from synthbench.atomic import replacing
 from synthbench.fid.extractors import Extractor
 from synthbench.fid.frechet import Statistics
 from synthbench.gans import checkpoint
 from synthbench.gans.data import TrainImages
-from synthbench.gans.evaluation import generator_fid
 from synthbench.gans.family import Family
 from synthbench.gans.grids import save_sample_grid
 from synthbench.gans.layers import set_lod
@@ -32,6 +32,8 @@ from synthbench.gans.reals import blend_reals, to_float
 from synthbench.gans.sampler import CARD, NetworkSampler
 from synthbench.gans.schedule import Schedule
 from synthbench.gans.stopping import EarlyStopping
+from synthbench.metrics import registry as metric_registry
+from synthbench.metrics import table as metrics_table
 from synthbench.progress import clock
 
 
@@ -41,6 +43,7 @@ class Settings:
 
     total_kimg: float
     min_kimg: float
+    monitor: str  # the registered metric early stopping judges by (synthbench.metrics.registry.monitorable)
     fid_every_kimg: float
     patience: int
     tick_kimg: float
@@ -60,7 +63,7 @@ class Settings:
             minibatch_per_resolution={int(k): v for k, v in section.get("minibatch_per_resolution", {}).items()},
             lrate=section["lrate"], d_lrate=section.get("d_lrate"),
             lrate_per_resolution={int(k): v for k, v in section.get("lrate_per_resolution", {}).items()})
-        return cls(total_kimg=section["total_kimg"], min_kimg=section["min_kimg"],
+        return cls(total_kimg=section["total_kimg"], min_kimg=section["min_kimg"], monitor=section["monitor"],
                    fid_every_kimg=section["fid_every_kimg"], patience=section["patience"],
                    tick_kimg=section["tick_kimg"], ema_kimg=section["ema_kimg"],
                    adam=section["adam"],
@@ -89,6 +92,10 @@ class RunFiles:
     @property
     def fid_csv(self) -> Path:
         return self.out / "fid.csv"
+
+    @property
+    def metrics(self) -> Path:
+        return self.out / metrics_table.FILE
 
     @property
     def training_json(self) -> Path:
@@ -122,7 +129,9 @@ class Trainer:
         self.noise = tf.random.Generator.from_seed(seed)
         self.nimg = 0
         self.wall_seconds = 0.0
-        self.stopping = EarlyStopping(settings.fid_every_kimg, settings.patience,
+        self.monitor = metric_registry.entry(settings.monitor)
+        self.evaluate = self.monitor.evaluator()
+        self.stopping = EarlyStopping(self.monitor, settings.fid_every_kimg, settings.patience,
                                       max(settings.min_kimg, settings.schedule.grown_kimg))
         self.best_weights: list[np.ndarray] | None = None
         self.step = self._make_step()
@@ -202,8 +211,9 @@ class Trainer:
 
     def _evaluate(self) -> None:
         started = time.perf_counter()
-        fid = generator_fid(NetworkSampler(self.ema), self.real, self.real_labels, self.extractor, seed=self.seed + 1)
-        entry = {"kimg": round(self.kimg, 3), "fid": fid, "extractor": self.extractor.name,
+        value = self.evaluate(NetworkSampler(self.ema), self.real, self.real_labels, self.extractor,
+                               seed=seeds.fid_fakes(self.seed))
+        entry = {"kimg": round(self.kimg, 3), self.monitor.name: value, "extractor": self.extractor.name,
                  "images": int(self.real.count), "seconds": round(time.perf_counter() - started, 2)}
         if self.stopping.record(entry):
             self.best_weights = [np.asarray(w) for w in self.ema.weights]
@@ -220,8 +230,8 @@ class Trainer:
         resumed = self.try_resume()
         settings, schedule = self.settings, self.settings.schedule
         print(f"{self.name}: {'resuming at' if resumed else 'starting at'} kimg {self.kimg:.1f} of "
-              f"{settings.total_kimg}; growth ends at kimg {schedule.grown_kimg:.1f}; FID ({self.extractor.name}, "
-              f"{self.real.count} images) every {settings.fid_every_kimg} kimg from kimg "
+              f"{settings.total_kimg}; growth ends at kimg {schedule.grown_kimg:.1f}; {self.monitor.label} "
+              f"({self.extractor.name}, {self.real.count} images) every {settings.fid_every_kimg} kimg from kimg "
               f"{self.stopping.start_kimg:.1f}, patience {settings.patience}", file=log, flush=True)
         total_nimg = int(round(settings.total_kimg * 1000))
         next_tick = (math.floor(self.kimg / settings.tick_kimg + 1e-9) + 1) * settings.tick_kimg
@@ -251,9 +261,9 @@ class Trainer:
 
     def _progress(self, phase, seconds_per_kimg: float, losses, log) -> None:
         remaining = (self.settings.total_kimg - self.kimg) * seconds_per_kimg
-        best = self.stopping.best
-        fid = (f"FID {self.stopping.history[-1]['fid']:.2f} (best {best['fid']:.2f} at kimg {best['kimg']:g})"
-               if best else "FID -")
+        best, name, label = self.stopping.best, self.monitor.name, self.monitor.label
+        fid = (f"{label} {self.stopping.history[-1][name]:.2f} (best {best[name]:.2f} at kimg {best['kimg']:g})"
+               if best else f"{label} -")
         print(f"kimg {self.kimg:8.2f}/{self.settings.total_kimg:g}  lod {phase.lod:.2f}  res {phase.resolution:4d}  "
               f"minibatch {phase.minibatch:3d}  {seconds_per_kimg:7.1f} s/kimg  ETA<={clock(remaining)}  "
               f"D {float(losses[0]):8.3f}  G {float(losses[1]):8.3f}  {fid}", file=log, flush=True)
@@ -263,32 +273,39 @@ class Trainer:
         if not self.stopping.history or self.stopping.history[-1]["kimg"] < round(self.kimg, 3):
             self._evaluate()
         best = self.stopping.best
-        stop_reason = "fid_patience" if self.stopping.should_stop else "total_kimg"
+        stop_reason = f"{self.monitor.name}_patience" if self.stopping.should_stop else "total_kimg"
         final = self.ema
         checkpoint.assign(final.weights, self.best_weights, "best generator")
         set_lod(final, 0.0)
         with replacing(self.files.network) as partial:
             final.save(partial)
-        _write_fid_csv(self.files.fid_csv, self.stopping.history)
+        _write_history(self.files.fid_csv, self.monitor.name, self.stopping.history)
         save_sample_grid(NetworkSampler(final), self.images, self.label_names, self.seed,
                          self.files.samples)
         record = {"family": self.name, "seed": self.seed, "config": self.run_config,
-                  "kimg": round(self.kimg, 3), "stop_reason": stop_reason, "best_fid": best["fid"],
+                  "kimg": round(self.kimg, 3), "stop_reason": stop_reason, "monitor": self.monitor.name,
+                  f"best_{self.monitor.name}": best[self.monitor.name],
                   "best_kimg": best["kimg"], "extractor": self.extractor.name,
                   "evaluations": len(self.stopping.history), "wall_seconds": round(self.wall_seconds, 1)}
         if self.card is not None:
-            card = {**self.card, "best": [{"metric": "fid", "value": best["fid"], "direction": "lower",
+            card = {**self.card, "best": [{"metric": self.monitor.name, "value": best[self.monitor.name],
+                                           "direction": self.monitor.direction,
                                            "extractor": self.extractor.name, "kimg": best["kimg"]}]}
             with replacing(self.files.card) as partial:
                 partial.write_text(json.dumps(card, indent=2) + "\n")
+        metrics_table.write(self.files.metrics, [
+            metrics_table.row(self.monitor.name, best[self.monitor.name], extractor=self.extractor.name,
+                              n=best["images"]),
+            *(metrics_table.row(name, record[name]) for name in ("best_kimg", "kimg", "wall_seconds"))])
         with replacing(self.files.training_json) as partial:
             partial.write_text(json.dumps(record, indent=2) + "\n")
-        print(f"stopped at kimg {self.kimg:.2f} ({stop_reason}); best FID {best['fid']:.2f} at kimg "
+        print(f"stopped at kimg {self.kimg:.2f} ({stop_reason}); best {self.monitor.label} "
+              f"{best[self.monitor.name]:.2f} at kimg "
               f"{best['kimg']:g}", file=log, flush=True)
 
 
-def _write_fid_csv(path: Path, history: list[dict]) -> None:
+def _write_history(path: Path, metric: str, history: list[dict]) -> None:
     with replacing(path) as partial, open(partial, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["kimg", "fid", "extractor", "images", "seconds"])
+        writer = csv.DictWriter(handle, fieldnames=["kimg", metric, "extractor", "images", "seconds"])
         writer.writeheader()
         writer.writerows(history)

@@ -14,6 +14,7 @@ from threadpoolctl import threadpool_limits
 
 from synthbench import records
 from synthbench.atomic import replacing
+from synthbench.metrics import table as metrics_table
 from synthbench.neighbours.grid import save_pair_grid
 from synthbench.neighbours.memorisation import memorisation_report
 from synthbench.neighbours.search import nearest
@@ -56,6 +57,12 @@ def search(args: argparse.Namespace) -> None:
                  heldout_neighbour_id=train["image_id"][baseline.indices], heldout_distance=baseline.distances)
     with replacing(args.out / "memorisation.json") as partial:
         partial.write_text(json.dumps(report, indent=2) + "\n")
+    count = len(flagged)
+    metrics_table.write(args.out / metrics_table.FILE, [
+        metrics_table.row("nn_fraction_below_threshold", report["fraction_below_threshold"], n=count),
+        metrics_table.row("nn_distance_median", report["synthetic_to_train"]["q50"], n=count),
+        metrics_table.row("nn_heldout_distance_median", report["heldout_to_train"]["q50"], n=len(heldout["image_id"])),
+        metrics_table.row("nn_threshold", report["threshold"], n=len(heldout["image_id"]))])
     pairs = report["closest_pairs"]
     side, num_labels = meta["resolution"], len(meta["labels"])
     images = {**records.images_by_id(args.synthetic_records, num_labels, side, [p["synthetic_id"] for p in pairs]),

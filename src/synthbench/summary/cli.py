@@ -8,7 +8,7 @@ from synthbench.cli import job
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--inputs", type=Path, nargs="+", required=True,
-                        help="test_metrics.json, training.json, memorisation.json and attribution.json files")
+                        help="the per-run metrics.csv tables of every job that measures something")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--mean-out", type=Path, required=True)
     job(parser, "synthbench.summary.jobs:summarise")
