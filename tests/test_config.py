@@ -1,7 +1,9 @@
 """Config validation: defaults filled in, every bad key reported with its name and what was expected."""
 
 import copy
+import json
 import re
+import shlex
 
 import pytest
 import yaml
@@ -179,6 +181,24 @@ def test_classifier_fid_measures_every_gan_seed_with_the_first_seeds_real_classi
                 or "python -m synthbench gan train --family cpd" in line]
     assert len(commands) == 2 and all(ruler in line for line in commands), commands
     assert "--out results/chest/samples/80/fid/classifier/train.npz" in commands[0] + commands[1]
+
+
+def option_json(command: str, option: str) -> dict:
+    words = shlex.split(command)
+    return json.loads(words[words.index(option) + 1])
+
+
+@pytest.mark.e2e
+def test_jobs_get_only_the_settings_they_read(tmp_path):
+    result = run_snakemake(tmp_path, "-n", "-p", "results/chest/samples/80/gan/dcgan/seed0/training.json",
+                           "--cores", "1", "--configfile", str(REPO / "config/demo.yaml"))
+    lines = result.stdout.splitlines()
+    split = next(line for line in lines if "synthbench dataset split chest samples 80" in line)
+    assert set(option_json(split, "--config-json")) == {"split", "arms"}
+    assert list(option_json(split, "--config-json")["arms"]) == ["samples"], "another arm's settings would rerun it"
+    train = next(line for line in lines if "synthbench gan train --family dcgan" in line)
+    settings = option_json(train, "--settings-json")
+    assert "arms" not in settings and "enabled" not in settings and settings["networks"]["g_channels"] == 16
 
 
 @pytest.mark.e2e

@@ -106,9 +106,11 @@ def quoted_json(section):
     return shlex.quote(json.dumps(section, sort_keys=True))
 
 
-def dataset_settings_json(wildcards):
-    """The config section of a dataset, for the split job."""
-    return quoted_json(dataset_config(wildcards.dataset))
+def arm_settings_json(wildcards):
+    """What the split job of one arm reads of its dataset's section: the split fractions and that arm's
+    settings. A change to another arm leaves this arm's data, and everything trained on it, alone."""
+    section = dataset_config(wildcards.dataset)
+    return quoted_json({"split": section["split"], "arms": {wildcards.arm: section["arms"][wildcards.arm]}})
 
 
 def arm_values(dataset, arm):
@@ -137,9 +139,15 @@ def enabled_gans(arm=None):
             and (arm is None or arm in config["gans"][name]["arms"])]
 
 
+# Keys of a family's section that choose where it runs, not how it trains: not handed to its training jobs, so
+# adding an arm to a family does not retrain it on the arms it already had.
+GAN_PLACEMENT_KEYS = ("enabled", "arms")
+
+
 def gan_settings_json(wildcards):
-    """The config section of one GAN, for the training job."""
-    return quoted_json(config["gans"][wildcards.gan])
+    """The config section of one GAN, for the training job (less the placement keys)."""
+    section = config["gans"][wildcards.gan]
+    return quoted_json({key: value for key, value in section.items() if key not in GAN_PLACEMENT_KEYS})
 
 
 def fid_extractor(wildcards):

@@ -79,7 +79,7 @@ rule arm_split:
     benchmark:
         paths.benchmark(paths.ARM, "data.tsv")
     params:
-        settings=dataset_settings_json,
+        settings=arm_settings_json,
         seed=config["seed"],
         out=paths.result(paths.DATA),
     conda:

@@ -37,7 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     split.add_argument("value", type=int)
     split.add_argument("--manifest", type=Path, required=True)
     split.add_argument("--cache", type=Path, required=True)
-    split.add_argument("--config-json", required=True, help="the dataset's validated config section, as JSON")
+    split.add_argument("--config-json", required=True,
+                       help="the keys of the dataset's validated config section the job reads (split, arms.<arm>)")
     split.add_argument("--seed", type=int, required=True)
     split.add_argument("--out", type=Path, required=True)
     job(split, f"{JOBS}:split")
