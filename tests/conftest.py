@@ -27,12 +27,12 @@ def start_snakemake(workdir: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-def run_snakemake(workdir: Path, *args: str, check: bool = True,
-                  env: dict | None = None) -> subprocess.CompletedProcess:
+def run_snakemake(workdir: Path, *args: str, check: bool = True, env: dict | None = None,
+                  cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Runs this repository's workflow with outputs under `workdir`, using the test interpreter's tools (and
-    `env` added to the environment)."""
+    `env` added to the environment), from `cwd` (relative paths in `args` are read from there)."""
     command, env = _snakemake(workdir, args, env)
-    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd)
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result

@@ -112,6 +112,16 @@ def test_demo_ranges_must_be_ordered(paper):
     assert "key 'demo.chest.heights': [120, 90] must be [lowest, highest]" in error_of(paper)
 
 
+def test_command_line_list_items_are_read_as_the_numbers_the_schema_asks_for(paper):
+    # What Snakemake's --config makes of 'seeds=[0,1]' and 'fid={num_images: 10}': strings inside containers.
+    config = validate_config({**paper, "seeds": ["0", "1"], "fid": {**paper["fid"], "num_images": "10"}})
+    assert config["seeds"] == [0, 1] and config["fid"]["num_images"] == 10
+    with pytest.raises(ConfigError, match="'seeds.0': 'zero' is not of type 'integer'"):
+        validate_config({**paper, "seeds": ["zero"]})
+    with pytest.raises(ConfigError, match="'seeds.0': '1.5' is not of type 'integer'"):
+        validate_config({**paper, "seeds": ["1.5"]})
+
+
 def test_section_hash_ignores_key_order_but_not_values():
     assert section_hash({"a": 1, "b": [1, 2]}) == section_hash({"b": [1, 2], "a": 1})
     assert section_hash({"a": 1}) != section_hash({"a": 2})
@@ -205,7 +215,10 @@ def test_jobs_get_only_the_settings_they_read(tmp_path):
 def test_missing_raw_data_is_named(tmp_path):
     result = run_snakemake(tmp_path, "-n", "--cores", "1", check=False)
     assert result.returncode != 0
-    assert "data/raw/CheXpert-v1.0-small" in result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "datasets.chest.raw_dir: data/raw/CheXpert-v1.0-small is not a folder" in output
+    assert "CheXpert-v1.0-small (Stanford ML Group" in output and "Using the real datasets" in output
+    assert "make demo" in output
 
 
 @pytest.mark.e2e
@@ -238,7 +251,7 @@ def planned_jobs(stdout: str) -> list[dict]:
 
 
 @pytest.mark.e2e
-def test_slurm_profile_dry_run_requests_gpus_memory_and_runtime(tmp_path):
+def test_slurm_profile_dry_run_requests_gpus_memory_and_runtime(tmp_path, write_config):
     result = run_snakemake(tmp_path, "-n", "--profile", str(REPO / "profiles/slurm"), "--configfile",
                            str(REPO / "config/demo.yaml"))
     jobs = planned_jobs(result.stdout)
@@ -256,3 +269,8 @@ def test_slurm_profile_dry_run_requests_gpus_memory_and_runtime(tmp_path):
         assert job["slurm_account"] == "REPLACE_WITH_YOUR_ACCOUNT" and int(job["runtime"]) >= 60
     gan = by_rule["train_gan"][0]
     assert (gan["threads"], gan["mem_mb"], gan["runtime"]) == (8, "8000", "1440"), "first attempt's request"
+    capped = write_config({"cluster": {"max_runtime_minutes": 600}})
+    result = run_snakemake(tmp_path, "-n", "--profile", str(REPO / "profiles/slurm"), "--configfile",
+                           str(REPO / "config/demo.yaml"), str(capped))
+    runtimes = {job["rule"]: int(job["runtime"]) for job in planned_jobs(result.stdout)}
+    assert runtimes["train_gan"] == runtimes["train_classifier"] == 600 and runtimes["test_classifier"] == 60

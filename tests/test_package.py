@@ -89,3 +89,16 @@ def _settings() -> dict:
     from synthbench.config import gan_section
 
     return gan_section("dcgan", SETTINGS)
+
+
+def test_licence_and_citation_files_agree_with_the_package_metadata():
+    import tomllib
+
+    import yaml
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert project["license"]["text"] == "MIT" and (REPO / "LICENSE").read_text().startswith("MIT License")
+    citation = yaml.safe_load((REPO / "CITATION.cff").read_text())
+    assert citation["cff-version"] == "1.2.0" and citation["license"] == project["license"]["text"]
+    assert citation["preferred-citation"]["doi"] == "10.1038/s41746-021-00507-3"
+    assert citation["preferred-citation"]["doi"] in (REPO / "README.md").read_text()

@@ -94,6 +94,7 @@ def validate_config(config: dict) -> dict:
     except ImportError as error:
         raise ConfigError(f"invalid synthbench config:\n  - key 'plugins': {error}") from None
     schema = load_schema()
+    _read_command_line_scalars(config, schema)
     validator = _with_defaults(Draft202012Validator)(schema)
     problems = [_describe(error, schema) for error in sorted(
         validator.iter_errors(config), key=lambda error: [str(part) for part in error.absolute_path])]
@@ -102,6 +103,30 @@ def validate_config(config: dict) -> dict:
     if problems:
         raise ConfigError("invalid synthbench config:\n" + "\n".join(f"  - {p}" for p in problems))
     return config
+
+
+_JSON_TYPES = {"integer": int, "number": (int, float), "boolean": bool}
+
+
+def _read_command_line_scalars(config: dict, schema: dict) -> None:
+    """Snakemake's `--config` reads a top-level value as YAML but leaves the items of a list or mapping as
+    strings (`--config 'seeds=[0,1]'` gives ['0', '1']). Such a string becomes the number or boolean the schema
+    asks for there, when it reads as one; anything else is left for validation to report."""
+    for error in list(Draft202012Validator(schema).iter_errors(config)):
+        if error.validator != "type" or not isinstance(error.instance, str) or not error.absolute_path:
+            continue
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        try:
+            value = yaml.safe_load(error.instance)
+        except yaml.YAMLError:
+            continue
+        wanted = tuple(_JSON_TYPES[name] for name in expected if name in _JSON_TYPES)
+        if wanted and isinstance(value, wanted) and not (isinstance(value, bool) and bool not in wanted):
+            *parents, last = error.absolute_path
+            container = config
+            for part in parents:
+                container = container[part]
+            container[last] = value
 
 
 def _key(path) -> str:

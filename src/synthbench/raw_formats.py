@@ -46,3 +46,12 @@ RSNA_HAEMORRHAGES = RSNA_SUBTYPES[:-1]
 def rsna_image_file(sop_id: str) -> str:
     """File name of one slice relative to the download folder, e.g. stage_2_train/ID_63eb1e259.dcm."""
     return f"{RSNA_IMAGE_DIR}/{sop_id}.dcm"
+
+
+# What each dataset's raw_dir must hold, for the error a user sees before downloading it.
+DOWNLOADS = {
+    "chest": "CheXpert-v1.0-small (Stanford ML Group, free registration): the folder with train.csv and train/",
+    "brain": "RSNA Intracranial Hemorrhage Detection (Kaggle competition, stage 2): the folder with "
+             "stage_2_train.csv and stage_2_train/",
+}
+

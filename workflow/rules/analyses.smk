@@ -21,7 +21,7 @@ rule classifier_features:
     threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=lambda wildcards, attempt: 60 * attempt,
+        runtime=runtime_per_attempt(60),
         gpu=GPUS_PER_JOB,
     shell:
         "python -m synthbench classifier features --model {input.model} --records {input.records} --meta {input.meta}"
@@ -87,7 +87,7 @@ rule attribution_maps:
     threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=lambda wildcards, attempt: 120 * attempt,
+        runtime=runtime_per_attempt(120),
         gpu=GPUS_PER_JOB,
     shell:
         "python -m synthbench attribution maps --model {input.model} {params.untrained} --explainer {wildcards.explainer} --test {input.test}"

@@ -25,7 +25,7 @@ rule train_classifier:
     threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 8000 * attempt,
-        runtime=lambda wildcards, attempt: 720 * attempt,
+        runtime=runtime_per_attempt(720),
         gpu=GPUS_PER_JOB,
     shell:
         "python -m synthbench classifier train --train {input.train} --valid {input.valid} --meta {input.meta}"
@@ -56,7 +56,7 @@ rule test_classifier:
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=lambda wildcards, attempt: 60 * attempt,
+        runtime=runtime_per_attempt(60),
         gpu=GPUS_PER_JOB,
     shell:
         "python -m synthbench classifier test --model {input.model} --test {input.test} --meta {input.meta}"

@@ -14,6 +14,7 @@ from synthbench.gans import registry  # noqa: E402
 from synthbench.classifier.settings import job_settings  # noqa: E402
 from synthbench.fid.options import EXTRACTORS  # noqa: E402
 from synthbench.names import ARMS, DATASETS, REAL, SPLITS, UNTRAINED  # noqa: E402
+from synthbench.raw_formats import DOWNLOADS  # noqa: E402
 
 try:
     validate_config(config)
@@ -52,6 +53,13 @@ wildcard_constraints:
 # TensorFlow jobs ask a cluster for one GPU each (the SLURM plugin turns `gpu` into --gpus); a site without
 # GPUs sets `gpu: 0` for them in its profile. Locally, `gpu` limits nothing unless `--resources gpu=N` is given.
 GPUS_PER_JOB = 1
+MAX_RUNTIME = config["cluster"]["max_runtime_minutes"]
+
+
+def runtime_per_attempt(minutes):
+    """A rule's runtime request in minutes: `minutes` more at each attempt (a job killed at its time limit
+    resumes from its checkpoint when retried), never past cluster.max_runtime_minutes."""
+    return lambda wildcards, attempt: min(minutes * attempt, MAX_RUNTIME)
 
 DEMO = config["demo"]
 DEMO_RAW = {
@@ -86,6 +94,20 @@ def cache_side(dataset):
 
 def raw_dir(dataset):
     return dataset_config(dataset)["raw_dir"]
+
+
+def raw_input(dataset):
+    """Input function of a dataset's index job: its raw folder, which the demo rules make and a user downloads.
+    Asked for only when the index has to run, so targets that need no raw data plan without it."""
+    def folder(wildcards):
+        path = raw_dir(dataset)
+        if path not in demo_targets() and not Path(path).is_dir():
+            raise WorkflowError(
+                f"datasets.{dataset}.raw_dir: {path} is not a folder. It must hold {DOWNLOADS[dataset]}; download "
+                f"and unzip it there or set datasets.{dataset}.raw_dir (README.md, 'Using the real datasets'). To "
+                "try synthbench without downloads: make demo.")
+        return path
+    return folder
 
 
 def index_folder(dataset):

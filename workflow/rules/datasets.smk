@@ -4,7 +4,7 @@
 
 rule index_chest:
     input:
-        raw=raw_dir("chest"),
+        raw=raw_input("chest"),
     output:
         manifest=index_file("chest", "manifest.csv"),
         skipped=index_file("chest", "skipped.csv"),
@@ -32,7 +32,7 @@ rule index_chest:
 
 rule index_brain:
     input:
-        raw=raw_dir("brain"),
+        raw=raw_input("brain"),
     output:
         manifest=index_file("brain", "manifest.csv"),
         skipped=index_file("brain", "skipped.csv"),

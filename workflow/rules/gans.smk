@@ -2,6 +2,11 @@
 # (dataset, arm, value, gan, seed), resumable from checkpoints/ -> inference writes synthetic splits.
 
 
+# Downloads run where the workflow runs (a cluster's login node), not on compute nodes that are often offline.
+localrules:
+    fid_inception_weights,
+
+
 rule fid_inception_weights:
     output:
         weights=FID["inception_weights"],
@@ -42,7 +47,7 @@ rule fid_real_stats:
     threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=lambda wildcards, attempt: 60 * attempt,
+        runtime=runtime_per_attempt(60),
         gpu=GPUS_PER_JOB,
     shell:
         "python -m synthbench fid stats --records {input.records} --csv {input.csv} --meta {input.meta}"
@@ -84,7 +89,7 @@ rule train_gan:
     threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 8000 * attempt,
-        runtime=lambda wildcards, attempt: 1440 * attempt,
+        runtime=runtime_per_attempt(1440),
         gpu=GPUS_PER_JOB,
     shell:
         "python -m synthbench gan train --family {wildcards.gan} --data {params.data} --real-stats {input.stats}"
@@ -121,7 +126,7 @@ rule gan_inference:
     threads: 1
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=lambda wildcards, attempt: 60 * attempt,
+        runtime=runtime_per_attempt(60),
         gpu=GPUS_PER_JOB,
     shell:
         "python -m synthbench gan infer --network {input.network} --data {params.data} --seed {wildcards.seed}"
