@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from synthbench.classifier.model import (
+    backbone_name,
     build_classifier,
     feature_extractor,
     load_classifier,
@@ -61,7 +62,8 @@ def test_saved_classifier_is_float32_and_loads_alone_in_a_fresh_process(model, t
     model.save_weights(weights)
     keras.mixed_precision.set_global_policy("mixed_float16")  # as a GPU training job leaves it
     try:
-        save_classifier(weights, num_labels=5, side=16, input_size=32, out=tmp_path / "model.keras")
+        save_classifier(weights, num_labels=5, side=16, input_size=32, backbone="densenet121",
+                        out=tmp_path / "model.keras")
     finally:
         keras.mixed_precision.set_global_policy("float32")
     loaded = load_classifier(tmp_path / "model.keras")
@@ -92,3 +94,25 @@ def test_untrained_copy_has_the_architecture_and_seeded_fresh_weights(model):
     assert not np.allclose(first.get_layer(kernel).kernel.numpy(), trained)
     np.testing.assert_array_equal(first.get_layer(kernel).kernel.numpy(), again.get_layer(kernel).kernel.numpy())
     assert not np.allclose(first.get_layer(kernel).kernel.numpy(), other.get_layer(kernel).kernel.numpy())
+
+
+def test_demo_backbone_is_a_small_densenet_named_in_the_model(tmp_path):
+    keras.utils.set_random_seed(0)
+    mini = build_classifier(num_labels=3, side=16, input_size=32, weights="none", backbone="densenet_mini")
+    images = np.random.default_rng(3).integers(0, 256, (2, 16, 16, 1)).astype("float32")
+    assert feature_extractor(mini).predict(images, verbose=0).shape == (2, 64)
+    assert mini.count_params() < 100_000 and backbone_name(mini) == "densenet_mini"
+    concatenations = [layer for layer in mini.get_layer("densenet_mini").layers
+                      if isinstance(layer, keras.layers.Concatenate)]
+    assert len(concatenations) == 6, "three dense blocks of two layers, each joining all earlier maps"
+    weights = tmp_path / "mini.weights.h5"
+    mini.save_weights(weights)
+    save_classifier(weights, num_labels=3, side=16, input_size=32, backbone="densenet_mini",
+                    out=tmp_path / "m.keras")
+    loaded = load_classifier(tmp_path / "m.keras")
+    assert backbone_name(loaded) == "densenet_mini"
+    np.testing.assert_allclose(loaded.predict(images, verbose=0), mini.predict(images, verbose=0), rtol=1e-5)
+    with pytest.raises(ValueError, match="densenet_mini has no pretrained weights"):
+        build_classifier(num_labels=3, side=16, input_size=32, weights="imagenet", backbone="densenet_mini")
+    with pytest.raises(ValueError, match="unknown classifier backbone 'resnet'"):
+        build_classifier(num_labels=3, side=16, input_size=32, backbone="resnet")

@@ -142,6 +142,7 @@ def test_classifiers_read_their_source_and_are_tested_on_the_real_test_split(dem
         metrics = json.loads((out / "test_metrics.json").read_text())
         assert metrics["test"]["records"] == "results/chest/samples/20/data/test.tfrecord"
         assert metrics["test_rows"] == len(test_ids) and metrics["bootstrap"]["resamples"] == 1000
+        assert metrics["backbone"] == inputs["backbone"] == "densenet_mini", "the demo's backbone, named"
         assert set(metrics["classes"]) == set(arm_labels(arm))
         predictions = pd.read_csv(out / "predictions.csv")
         assert (predictions["image_id"] == test_ids).all(), "every real test row, in order"

@@ -11,7 +11,13 @@ import pandas as pd
 
 from synthbench.atomic import replacing
 from synthbench.classifier.metrics import auroc_report, roc_table
-from synthbench.classifier.model import build_classifier, feature_extractor, load_classifier, save_classifier
+from synthbench.classifier.model import (
+    backbone_name,
+    build_classifier,
+    feature_extractor,
+    load_classifier,
+    save_classifier,
+)
 from synthbench.classifier.pipeline import evaluation_batches, training_batches
 from synthbench.classifier.training import TrainSettings, fit, predict
 from synthbench.metrics import table as metrics_table
@@ -30,8 +36,10 @@ def train(args: argparse.Namespace) -> None:
     settings = json.loads(args.settings_json)
     print(f"dtype policy {use_mixed_precision(settings['mixed_precision'])}", file=sys.stderr, flush=True)
     labels, side = meta["labels"], meta["resolution"]
-    model = build_classifier(len(labels), side, settings["input_size"], settings["weights"], settings["bn_momentum"])
-    inputs = {"train": _describe(args.train), "valid": _describe(args.valid), "labels": labels, "seed": args.seed}
+    model = build_classifier(len(labels), side, settings["input_size"], settings["weights"], settings["bn_momentum"],
+                             settings["backbone"])
+    inputs = {"train": _describe(args.train), "valid": _describe(args.valid), "labels": labels, "seed": args.seed,
+              "backbone": settings["backbone"]}
     train = functools.partial(training_batches, args.train, len(labels), side, settings["batch_size"], args.seed,
                               inputs["train"]["rows"], settings["cache_mb"])
     valid = evaluation_batches(args.valid, len(labels), side, settings["batch_size"])
@@ -41,7 +49,7 @@ def train(args: argparse.Namespace) -> None:
     train_settings = TrainSettings(**{key: settings[key] for key in TrainSettings.__dataclass_fields__})
     best = fit(model, train, valid, train_settings, args.out / "history.csv", args.out / "checkpoints",
                run={"settings": settings, **inputs})
-    save_classifier(best, len(labels), side, settings["input_size"], args.out / "model.keras")
+    save_classifier(best, len(labels), side, settings["input_size"], settings["backbone"], args.out / "model.keras")
 
 
 def test(args: argparse.Namespace) -> None:
@@ -57,6 +65,7 @@ def test(args: argparse.Namespace) -> None:
     report = auroc_report(labels, scores, names, resamples=settings["bootstrap"], seed=args.seed,
                          flip_below_half=settings["flip_below_half"])
     report["test"] = test
+    report["backbone"] = backbone_name(model)
     predictions = pd.DataFrame({"image_id": ids})
     for column, name in enumerate(names):
         predictions[name] = labels[:, column].astype(int)

@@ -1,6 +1,10 @@
 """The classifier: grey image -> (flip) -> bilinear resize -> 3 channels -> ImageNet normalisation ->
 DenseNet-121 -> global average pool ("features", 1024-d) -> sigmoid over the arm's label columns.
 
+`backbone: densenet_mini` swaps DenseNet-121 for a DenseNet of the same design, small enough for the CPU demo
+(three dense blocks of two bottleneck layers, growth 16: 64-d features, ~80 k weights). It is demo-only: its
+numbers are not the paper's, and every classifier output names its backbone.
+
 Preprocessing lives inside the model, so a saved model takes the uint8 images of our TFRecords as they are,
 and the random horizontal flip is active only in training. A trained classifier is saved whole, as
 `model.keras` (standard Keras layers only), so testing, features, attribution and the classifier FID extractor
@@ -32,8 +36,46 @@ def backbone_weights(weights: str) -> str | None:
     return str(weights)
 
 
+BACKBONES = ("densenet121", "densenet_mini")
+MINI_BLOCKS, MINI_GROWTH = (2, 2, 2), 16
+
+
+def densenet_mini(input_size: int) -> keras.Model:
+    """DenseNet (Huang et al. 2017) as DenseNet-121 is built, at demo size: a strided 3x3 stem (half the side,
+    where DenseNet-121's stem quarters it), dense blocks whose pre-activation bottleneck layers (BN-ReLU-1x1
+    conv to 4k, BN-ReLU-3x3 conv to k channels) each see the concatenation of all earlier maps, transitions
+    (BN-ReLU-1x1 conv halving the channels, 2x2 average pool), then BN-ReLU and global average pooling."""
+    inputs = keras.Input((input_size, input_size, 3))
+    x = keras.layers.Conv2D(2 * MINI_GROWTH, 3, strides=2, padding="same", use_bias=False)(inputs)
+    for block, layers in enumerate(MINI_BLOCKS):
+        for _ in range(layers):
+            y = keras.layers.ReLU()(keras.layers.BatchNormalization(epsilon=1.001e-5)(x))
+            y = keras.layers.Conv2D(4 * MINI_GROWTH, 1, use_bias=False)(y)
+            y = keras.layers.ReLU()(keras.layers.BatchNormalization(epsilon=1.001e-5)(y))
+            y = keras.layers.Conv2D(MINI_GROWTH, 3, padding="same", use_bias=False)(y)
+            x = keras.layers.Concatenate()([x, y])
+        if block < len(MINI_BLOCKS) - 1:
+            x = keras.layers.ReLU()(keras.layers.BatchNormalization(epsilon=1.001e-5)(x))
+            x = keras.layers.Conv2D(x.shape[-1] // 2, 1, use_bias=False)(x)
+            x = keras.layers.AveragePooling2D(2)(x)
+    x = keras.layers.ReLU()(keras.layers.BatchNormalization(epsilon=1.001e-5)(x))
+    return keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(x), name="densenet_mini")
+
+
+def _backbone(name: str, input_size: int, weights: str) -> keras.Model:
+    if name == "densenet121":
+        return keras.applications.DenseNet121(include_top=False, weights=backbone_weights(weights),
+                                              input_shape=(input_size, input_size, 3), pooling="avg")
+    if name == "densenet_mini":
+        if weights != "none":
+            raise ValueError(f"classifier.weights {weights!r}: the demo-only densenet_mini has no pretrained "
+                             "weights; use 'none'")
+        return densenet_mini(input_size)
+    raise ValueError(f"unknown classifier backbone {name!r}; choose one of {', '.join(BACKBONES)}")
+
+
 def build_classifier(num_labels: int, side: int, input_size: int, weights: str = "none",
-                     bn_momentum: float = 0.99) -> keras.Model:
+                     bn_momentum: float = 0.99, backbone: str = "densenet121") -> keras.Model:
     images = keras.Input((side, side, 1), name="images")
     x = keras.layers.RandomFlip("horizontal", name="flip")(images)
     if side != input_size:
@@ -41,8 +83,7 @@ def build_classifier(num_labels: int, side: int, input_size: int, weights: str =
     x = keras.layers.Concatenate(name="grey_to_rgb")([x, x, x])
     x = keras.layers.Rescaling(1 / 255.0)(x)
     x = keras.layers.Normalization(mean=IMAGENET_MEAN, variance=[s * s for s in IMAGENET_STD], name="imagenet")(x)
-    backbone = keras.applications.DenseNet121(include_top=False, weights=backbone_weights(weights),
-                                              input_shape=(input_size, input_size, 3), pooling="avg")
+    backbone = _backbone(backbone, input_size, weights)
     for layer in backbone.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.momentum = bn_momentum
@@ -52,11 +93,11 @@ def build_classifier(num_labels: int, side: int, input_size: int, weights: str =
     return keras.Model(images, outputs, name="classifier")
 
 
-def save_classifier(weights: Path, num_labels: int, side: int, input_size: int, out: Path) -> None:
+def save_classifier(weights: Path, num_labels: int, side: int, input_size: int, backbone: str, out: Path) -> None:
     """Saves the network with trained `weights` whole, as `out` (.keras), in float32: a model trained under
     mixed precision on a GPU then loads and runs the same way on a CPU."""
     keras.mixed_precision.set_global_policy("float32")
-    model = build_classifier(num_labels, side, input_size, "none")
+    model = build_classifier(num_labels, side, input_size, "none", backbone=backbone)
     model.load_weights(weights)
     with replacing(out) as partial:
         model.save(partial)
@@ -74,6 +115,11 @@ def untrained_copy(model: keras.Model, seed: int) -> keras.Model:
     floor of attribution, which any trained classifier's agreement must beat."""
     keras.utils.set_random_seed(seed)
     return keras.models.clone_model(model)
+
+
+def backbone_name(model: keras.Model) -> str:
+    """Which backbone (one of BACKBONES) a classifier is built on: the network nested inside it."""
+    return next(layer.name for layer in model.layers if isinstance(layer, keras.Model))
 
 
 def feature_extractor(model: keras.Model) -> keras.Model:

@@ -5,8 +5,8 @@ The workflow hands every job only its own keys, so a change to a key that only t
 `synthetic_validation` is not passed to any job: it chooses the records the training job reads.
 """
 
-TRAINING = ("weights", "input_size", "bn_momentum", "batch_size", "learning_rate", "steps_per_epoch", "max_epochs",
-            "patience", "lr_patience", "lr_factor", "cache_mb", "mixed_precision")
+TRAINING = ("backbone", "weights", "input_size", "bn_momentum", "batch_size", "learning_rate", "steps_per_epoch",
+            "max_epochs", "patience", "lr_patience", "lr_factor", "cache_mb", "mixed_precision")
 TESTING = ("batch_size", "bootstrap", "flip_below_half")
 FEATURES = ("batch_size",)
 JOBS = {"train": TRAINING, "test": TESTING, "features": FEATURES}
