@@ -40,6 +40,11 @@ BACKBONES = ("densenet121", "densenet_mini")
 MINI_BLOCKS, MINI_GROWTH = (2, 2, 2), 16
 
 
+def _bn_relu(x):
+    """DenseNet's pre-activation (Keras's DenseNet-121 uses the same batch-norm epsilon)."""
+    return keras.layers.ReLU()(keras.layers.BatchNormalization(epsilon=1.001e-5)(x))
+
+
 def densenet_mini(input_size: int) -> keras.Model:
     """DenseNet (Huang et al. 2017) as DenseNet-121 is built, at demo size: a strided 3x3 stem (half the side,
     where DenseNet-121's stem quarters it), dense blocks whose pre-activation bottleneck layers (BN-ReLU-1x1
@@ -49,16 +54,13 @@ def densenet_mini(input_size: int) -> keras.Model:
     x = keras.layers.Conv2D(2 * MINI_GROWTH, 3, strides=2, padding="same", use_bias=False)(inputs)
     for block, layers in enumerate(MINI_BLOCKS):
         for _ in range(layers):
-            y = keras.layers.ReLU()(keras.layers.BatchNormalization(epsilon=1.001e-5)(x))
-            y = keras.layers.Conv2D(4 * MINI_GROWTH, 1, use_bias=False)(y)
-            y = keras.layers.ReLU()(keras.layers.BatchNormalization(epsilon=1.001e-5)(y))
-            y = keras.layers.Conv2D(MINI_GROWTH, 3, padding="same", use_bias=False)(y)
+            y = keras.layers.Conv2D(4 * MINI_GROWTH, 1, use_bias=False)(_bn_relu(x))
+            y = keras.layers.Conv2D(MINI_GROWTH, 3, padding="same", use_bias=False)(_bn_relu(y))
             x = keras.layers.Concatenate()([x, y])
         if block < len(MINI_BLOCKS) - 1:
-            x = keras.layers.ReLU()(keras.layers.BatchNormalization(epsilon=1.001e-5)(x))
-            x = keras.layers.Conv2D(x.shape[-1] // 2, 1, use_bias=False)(x)
+            x = keras.layers.Conv2D(x.shape[-1] // 2, 1, use_bias=False)(_bn_relu(x))
             x = keras.layers.AveragePooling2D(2)(x)
-    x = keras.layers.ReLU()(keras.layers.BatchNormalization(epsilon=1.001e-5)(x))
+    x = _bn_relu(x)
     return keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(x), name="densenet_mini")
 
 
