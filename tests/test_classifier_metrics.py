@@ -67,3 +67,20 @@ def test_roc_table_has_curves_for_usable_classes(predictions):
     assert set(table["class"]) == {"a", "b"}
     curve = table[table["class"] == "a"]
     assert curve["fpr"].iloc[-1] == 1.0 and curve["tpr"].iloc[-1] == 1.0
+
+
+def test_auroc_equals_scikit_learn_with_ties_and_on_every_bootstrap_resample():
+    """The weighted form must equal scikit-learn on the test split and on each resample drawn row by row (the
+    draws the seeded stream gives, one resample after another)."""
+    rng = np.random.default_rng(3)
+    labels = (rng.random((120, 2)) < 0.4).astype(float)
+    scores = np.round(labels * 0.3 + rng.random((120, 2)), 1)  # rounded: many tied scores
+    for column in range(2):
+        assert class_aurocs(labels, scores)[column] == pytest.approx(roc_auc_score(labels[:, column],
+                                                                                   scores[:, column]), abs=1e-12)
+    means = bootstrap_mean_auroc(labels, scores, 50, seed=11)
+    stream = np.random.default_rng(11)
+    for resample in range(50):
+        rows = stream.integers(0, 120, 120)
+        expected = np.mean([roc_auc_score(labels[rows, c], scores[rows, c]) for c in range(2)])
+        assert means[resample] == pytest.approx(expected, abs=1e-12)
