@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import REPO, load_config, run_snakemake
-from synthbench.config import ConfigError, section_hash, validate_config
+from synthbench.config import ConfigError, arm_sources, section_hash, validate_config
 
 
 def deep_merge(base: dict, override: dict) -> dict:
@@ -68,7 +68,7 @@ def test_unknown_key_lists_allowed_keys(paper):
     paper["datasets"]["chest"]["arms"]["classes"]["train_per_klass"] = [1]
     message = error_of(paper)
     assert "key 'datasets.chest.arms.classes': unknown key(s) 'train_per_klass'" in message
-    assert "allowed: enabled, resolution, test_per_class, train_per_class, valid_per_class, values" in message
+    assert "allowed: enabled, resolution, sources, test_per_class, train_per_class, valid_per_class, values" in message
 
 
 def test_wrong_enum_value_lists_choices(paper):
@@ -112,6 +112,24 @@ def test_demo_ranges_must_be_ordered(paper):
     assert "key 'demo.chest.heights': [120, 90] must be [lowest, highest]" in error_of(paper)
 
 
+def test_arm_sources_choose_the_families_of_each_arm(paper):
+    chest = paper["datasets"]["chest"]["arms"]
+    chest["classes"]["sources"] = ["cpd", "dcgan"]
+    paper["gans"]["dcgan"] = {"enabled": False}
+    validated = validate_config(paper)
+    assert arm_sources(validated, "chest", "classes") == ["cpd"], "a family switched off is off everywhere"
+    assert arm_sources(validated, "chest", "samples") == ["prog", "cpd", "sngan"], "null: every enabled family"
+
+
+def test_arm_sources_must_be_registered_and_fit_the_arms_images(paper):
+    paper["datasets"]["brain"]["arms"]["samples"]["sources"] = ["prog", "vae"]
+    assert "key 'datasets.brain.arms.samples.sources': 'vae' is not a registered family" in error_of(paper)
+    paper["datasets"]["brain"]["arms"]["samples"]["sources"] = ["dcgan"]
+    paper["datasets"]["brain"]["arms"]["samples"]["resolution"] = 8
+    assert ("key 'datasets.brain.arms.samples.sources': dcgan trains at 16 px or more, but this arm has 8 px "
+            "images") in error_of(paper)
+
+
 def test_command_line_list_items_are_read_as_the_numbers_the_schema_asks_for(paper):
     # What Snakemake's --config makes of 'seeds=[0,1]' and 'fid={num_images: 10}': strings inside containers.
     config = validate_config({**paper, "seeds": ["0", "1"], "fid": {**paper["fid"], "num_images": "10"}})
@@ -140,11 +158,9 @@ def test_snakemake_dry_run_plans_the_paper_dag(tmp_path):
     assert "images_256.h5" in result.stdout, "the cache holds the largest side of the resolution arm"
     assert jobs["fid_inception_weights"] == "1" and jobs["fid_real_stats"] == str(arm_values)
     families = 4  # prog, cpd, dcgan, sngan: the paper config enables every registered family
-    assert jobs["train_gan"] == jobs["gan_inference"] == str(families * arm_values), "every family, one seed"
-    assert jobs["train_classifier"] == jobs["test_classifier"] == str((1 + families) * arm_values), "real + each"
-    assert jobs["classifier_features"] == str((2 + families) * arm_values), "real train and test, each family's"
+    assert jobs["train_gan"] == str(families * arm_values), "every family, one seed (synthetic splits included)"
+    assert jobs["train_classifier"] == jobs["evaluate_classifier"] == str((1 + families) * arm_values), "real + each"
     assert jobs["nearest_neighbours"] == str(families * arm_values), "one memorisation check per GAN run"
-    assert jobs["attribution_maps"] == str((2 + families) * arm_values), "real, each family, untrained"
     assert jobs["attribution_panel"] == str(arm_values)
 
 
@@ -153,8 +169,8 @@ def test_snakemake_dry_run_of_the_demo_config(tmp_path):
     result = run_snakemake(tmp_path, "-n", "--cores", "1", "--configfile", str(REPO / "config/demo.yaml"))
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     assert jobs["demo_chest"] == jobs["demo_brain"] == "1" and jobs["arm_split"] == "12"
-    # prog and cpd on all 12 arm values with 2 seeds; dcgan and sngan on the 2 x 2 samples values only
-    assert jobs["train_gan"] == str(24 + 8) and jobs["test_classifier"] == str(36 + 8)
+    # prog and cpd on all 12 arm values; dcgan on chest's samples arm, sngan on brain's (2 values each)
+    assert jobs["train_gan"] == str(24 + 4) and jobs["evaluate_classifier"] == str(36 + 4)
     assert jobs["plot_fid"] == jobs["plot_memorisation"] == "2" and jobs["summary"] == jobs["plot_auroc"] == "1"
 
 
@@ -164,16 +180,14 @@ def test_an_arm_target_plans_exactly_the_jobs_of_that_arm(tmp_path):
                            str(REPO / "config/demo.yaml"))
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     values = 2  # the demo's samples arm: 80 and 20 images per class
-    families = 4  # the demo runs dcgan and sngan on this arm too
-    assert jobs == {"demo_chest": "1", "index_chest": "1", "fid_inception_weights": "1",
+    families = 3  # prog, cpd and (on chest's samples arm) dcgan
+    assert jobs == {"demo_chest": "1", "index_chest": "1",
                     "arm_split": str(values), "fid_real_stats": str(values),
-                    "train_gan": str(families * values), "gan_inference": str(families * values),
+                    "train_gan": str(families * values),
                     "train_classifier": str((1 + families) * values),
-                    "test_classifier": str((1 + families) * values),
-                    "classifier_features": str((2 + families) * values),
-                    "nearest_neighbours": str(families * values),
-                    "attribution_maps": str((2 + families) * values), "attribution_panel": str(values),
-                    "chest_samples": "1", "total": str(4 + (9 + 7 * families) * values)}
+                    "evaluate_classifier": str((1 + families) * values),
+                    "nearest_neighbours": str(families * values), "attribution_panel": str(values),
+                    "chest_samples": "1", "total": str(3 + (5 + 4 * families) * values)}
     assert "brain" not in result.stdout and "results/chest/classes" not in result.stdout
 
 
@@ -258,9 +272,9 @@ def test_slurm_profile_dry_run_requests_gpus_memory_and_runtime(tmp_path, write_
     by_rule = {}
     for job in jobs:
         by_rule.setdefault(job["rule"], []).append(job)
-    assert len(by_rule["train_gan"]) == 24 + 8 and len(by_rule["train_classifier"]) == 36 + 8  # demo families
-    gpu_rules = {"fid_real_stats", "train_gan", "gan_inference", "train_classifier", "test_classifier",
-                 "classifier_features", "attribution_maps"}
+    assert len(by_rule["train_gan"]) == 24 + 4 and len(by_rule["train_classifier"]) == 36 + 4  # demo families
+    gpu_rules = {"fid_real_stats", "train_gan", "train_classifier", "evaluate_classifier",
+                 "nearest_neighbours", "attribution_panel"}
     for job in jobs:
         if job["rule"] in gpu_rules:
             assert job["gpu"] == "1" and job["slurm_partition"] == "REPLACE_WITH_YOUR_GPU_PARTITION", job
@@ -273,4 +287,4 @@ def test_slurm_profile_dry_run_requests_gpus_memory_and_runtime(tmp_path, write_
     result = run_snakemake(tmp_path, "-n", "--profile", str(REPO / "profiles/slurm"), "--configfile",
                            str(REPO / "config/demo.yaml"), str(capped))
     runtimes = {job["rule"]: int(job["runtime"]) for job in planned_jobs(result.stdout)}
-    assert runtimes["train_gan"] == runtimes["train_classifier"] == 600 and runtimes["test_classifier"] == 60
+    assert runtimes["train_gan"] == runtimes["train_classifier"] == 600 and runtimes["evaluate_classifier"] == 120

@@ -9,16 +9,17 @@ RUN = {"dataset": "chest", "arm": "classes", "value": 4, "gan": "sngan", "source
 def test_files_of_one_run_and_their_log_and_benchmark_mirrors():
     assert paths.result(paths.GAN, "card.json").format(**RUN) == "results/chest/classes/4/gan/sngan/seed2/card.json"
     assert paths.log(paths.GAN, "train.log").format(**RUN) == "logs/chest/classes/4/gan/sngan/seed2/train.log"
-    assert paths.benchmark(paths.CLASSIFIER, "test.tsv").format(**RUN) == \
-        "benchmarks/chest/classes/4/classifier/prog/seed2/test.tsv"
+    assert paths.benchmark(paths.CLASSIFIER, "evaluate.tsv").format(**RUN) == \
+        "benchmarks/chest/classes/4/classifier/prog/seed2/evaluate.tsv"
     assert paths.result(paths.TOP, "summary.csv") == "results/summary.csv"
     assert paths.result(paths.DATA).format(**RUN) == "results/chest/classes/4/data"
 
 
 def test_partly_filled_patterns_and_globs():
-    real = paths.fixed(paths.FEATURES, source="real")
-    assert real == "{dataset}/{arm}/{value}/nn/features/seed{seed}/real"
-    assert paths.glob(paths.benchmark(paths.FEATURES, "{split}.tsv")) == "benchmarks/*/*/*/nn/features/seed*/*/*.tsv"
+    real = paths.fixed(paths.CLASSIFIER, source="real")
+    assert real == "{dataset}/{arm}/{value}/classifier/real/seed{seed}"
+    assert paths.glob(paths.benchmark(paths.CLASSIFIER, "evaluate.tsv")) == \
+        "benchmarks/*/*/*/classifier/*/seed*/evaluate.tsv"
 
 
 def test_run_of_inverts_the_layout_of_every_run_folder():

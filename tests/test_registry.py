@@ -113,13 +113,14 @@ def test_the_dry_run_plans_a_plugin_familys_training_inference_and_classifier_jo
                                                                                      write_config):
     override = write_config({"plugins": ["toyfamily"],
                              "gans": {**{name: {"enabled": False} for name in registry.names() if name != "toy"},
-                                      "toy": {"total_kimg": 1, "noise_scale": 0.25}}})
+                                      "toy": {"total_kimg": 1, "noise_scale": 0.25}},
+                             "datasets": {"chest": {"arms": {"samples": {"sources": ["toy"]}}}}})
     result = run_snakemake(tmp_path, "-n", "-p", "chest_samples", "--cores", "1", "--configfile",
                            str(REPO / "config/demo.yaml"), str(override), env={"PYTHONPATH": str(toy_plugin)})
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     values = 2  # the demo's samples arm: 80 and 20 images per class
-    assert jobs["train_gan"] == jobs["gan_inference"] == str(values)
-    assert jobs["train_classifier"] == jobs["test_classifier"] == str(2 * values)  # real and toy
+    assert jobs["train_gan"] == str(values) and "gan_inference" not in jobs
+    assert jobs["train_classifier"] == jobs["evaluate_classifier"] == str(2 * values)  # real and toy
     for value in (80, 20):
         run = f"results/chest/samples/{value}/gan/toy/seed0"
         assert f"{run}/network_final.keras" in result.stdout and f"{run}/synthetic/train.tfrecord" in result.stdout

@@ -198,25 +198,49 @@ def _cross_field_problems(config: dict) -> Iterator[str]:
             yield f"key 'demo.{name}.{key}': [{low}, {high}] must be [lowest, highest]"
 
 
-def trained_resolutions(config: dict, arms=ARMS) -> list[int]:
-    """Every image side a generator is trained at, over the enabled datasets and their enabled `arms`."""
+def arm_sources(config: dict, dataset: str, arm: str) -> list[str]:
+    """The families an arm of a dataset trains and benchmarks: its `sources` (every family when null), less the
+    families switched off (`gans.<name>.enabled: false` switches a family off everywhere)."""
+    chosen = config["datasets"][dataset]["arms"][arm]["sources"]
+    return [name for name in (config["gans"] if chosen is None else chosen)
+            if name in config["gans"] and config["gans"][name]["enabled"]]
+
+
+def trained_resolutions(config: dict, family: str | None = None) -> list[int]:
+    """Every image side a generator (of `family`, or of any family) is trained at, over the enabled datasets and
+    arms."""
     sides = set()
-    for dataset in config["datasets"].values():
-        if dataset["enabled"]:
-            for arm, settings in dataset["arms"].items():
-                if settings["enabled"] and arm in arms:
+    for dataset, section in config["datasets"].items():
+        if section["enabled"]:
+            for arm, settings in section["arms"].items():
+                if settings["enabled"] and (family is None or family in arm_sources(config, dataset, arm)):
                     sides.update(settings["values"] if arm == "resolution" else [settings["resolution"]])
     return sorted(sides)
 
 
+def _source_problems(config: dict) -> Iterator[str]:
+    """Every arm's sources name enabled families whose networks are built for the arm's image sides."""
+    for dataset in DATASETS:
+        for arm in ARMS:
+            settings = config["datasets"][dataset]["arms"][arm]
+            key = f"datasets.{dataset}.arms.{arm}.sources"
+            for name in settings["sources"] or []:
+                if name not in config["gans"]:
+                    yield f"key '{key}': {name!r} is not a registered family (known: {', '.join(config['gans'])})"
+            benchmarked = settings["enabled"] and config["datasets"][dataset]["enabled"]
+            for name in arm_sources(config, dataset, arm) if benchmarked else []:
+                smallest = registry.entry(name).min_resolution
+                sides = settings["values"] if arm == "resolution" else [settings["resolution"]]
+                if min(sides) < smallest:
+                    yield (f"key '{key}': {name} trains at {smallest} px or more, but this arm has {min(sides)} px "
+                           f"images; list the arm's other families in {key}")
+
+
 def _gan_problems(config: dict) -> Iterator[str]:
+    yield from _source_problems(config)
     for name, gan in config["gans"].items():
         key = f"gans.{name}"
-        sides = trained_resolutions(config, gan["arms"])
-        smallest = registry.entry(name).min_resolution
-        if gan["enabled"] and sides and sides[0] < smallest:
-            yield (f"key '{key}.arms': {name} trains at {smallest} px or more, but arm(s) "
-                   f"{', '.join(gan['arms'])} include {sides[0]} px images; leave those arms out of gans.{name}.arms")
+        sides = trained_resolutions(config, name) if gan["enabled"] else []
         group = gan.get("networks", {}).get("mbstd_group")
         batches = [gan["minibatch"], *gan["minibatch_per_resolution"].values()]
         if group and any(batch % group for batch in batches):

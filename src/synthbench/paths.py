@@ -19,10 +19,9 @@ DATA = ARM + "/data"  # {split}.tfrecord + .csv, meta.json
 FID_STATS = ARM + "/fid/{extractor}"  # train.npz
 GAN = ARM + "/gan/{gan}/seed{seed}"  # network_final.keras, card.json, fid.csv, training.json, metrics.csv, ...
 SYNTHETIC = GAN + "/synthetic"  # {split}.tfrecord + .csv
-CLASSIFIER = ARM + "/classifier/{source}/seed{seed}"  # model.keras, history.csv, test_metrics.json, metrics.csv
-FEATURES = ARM + "/nn/features/seed{seed}/{source}"  # {split}.npz
+# model.keras, history.csv, test_metrics.json, metrics.csv, roc.csv, predictions.csv, maps.npz
+CLASSIFIER = ARM + "/classifier/{source}/seed{seed}"
 NEIGHBOURS = ARM + "/nn/{gan}/seed{seed}"  # neighbours.npz, memorisation.json, metrics.csv, grid.png
-EXPLAINER = ARM + "/attribution/{explainer}/seed{seed}"  # maps.npz
 ATTRIBUTION = ARM + "/attribution/seed{seed}"  # attribution.json, metrics.csv, panel.png
 TOP = ""  # summary.csv, summary_mean.csv, report.html
 PLOTS = "plots"

@@ -1,40 +1,17 @@
 # Analyses of each arm dataset: nearest neighbours of synthetic images among real train images (memorisation,
-# in the feature space of the real-trained classifier) and occlusion attribution maps of every classifier.
-
-
-rule classifier_features:
-    input:
-        model=paths.result(paths.fixed(paths.CLASSIFIER, source=REAL), "model.keras"),
-        records=feature_records,
-        rows=sidecar(feature_records),
-        meta=paths.result(paths.DATA, "meta.json"),
-    output:
-        paths.result(paths.FEATURES, "{split}.npz"),
-    log:
-        paths.log(paths.FEATURES, "{split}.log"),
-    benchmark:
-        paths.benchmark(paths.FEATURES, "{split}.tsv")
-    params:
-        settings=classifier_settings_json("features"),
-    conda:
-        "../../envs/tensorflow.yaml"
-    threads: 2
-    resources:
-        mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=runtime_per_attempt(60),
-        gpu=GPUS_PER_JOB,
-    shell:
-        "python -m synthbench classifier features --model {input.model} --records {input.records} --meta {input.meta}"
-        " --settings-json {params.settings} --threads {threads} --out {output} > {log} 2>&1"
+# in the feature space of the real-trained classifier, computed in the search job) and the comparison of every
+# classifier's occlusion maps (written by evaluate_classifier) with the real-trained one's and the untrained floor.
 
 
 rule nearest_neighbours:
     input:
-        synthetic=paths.result(paths.fixed(paths.FEATURES, source="{gan}"), "train.npz"),
-        train=paths.result(paths.fixed(paths.FEATURES, source=REAL), "train.npz"),
-        heldout=paths.result(paths.fixed(paths.FEATURES, source=REAL), "test.npz"),
+        model=paths.result(paths.fixed(paths.CLASSIFIER, source=REAL), "model.keras"),
         synthetic_records=paths.result(paths.SYNTHETIC, "train.tfrecord"),
+        synthetic_rows=paths.result(paths.SYNTHETIC, "train.csv"),
         train_records=paths.result(paths.DATA, "train.tfrecord"),
+        train_rows=paths.result(paths.DATA, "train.csv"),
+        heldout_records=paths.result(paths.DATA, "test.tfrecord"),
+        heldout_rows=paths.result(paths.DATA, "test.csv"),
         meta=paths.result(paths.DATA, "meta.json"),
     output:
         neighbours=paths.result(paths.NEIGHBOURS, "neighbours.npz"),
@@ -53,6 +30,7 @@ rule nearest_neighbours:
         paths.benchmark(paths.NEIGHBOURS, "search.tsv")
     params:
         settings=quoted_json(NEIGHBOURS),
+        batch_size=CLASSIFIER["batch_size"],
         title=lambda wildcards: shlex.quote(run_title(wildcards, wildcards.gan)),
         out=lambda wildcards, output: Path(output.report).parent,
     conda:
@@ -60,44 +38,21 @@ rule nearest_neighbours:
     threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
-    shell:
-        "python -m synthbench neighbours --synthetic {input.synthetic} --train {input.train} --heldout {input.heldout}"
-        " --synthetic-records {input.synthetic_records} --train-records {input.train_records}"
-        " --meta {input.meta} --settings-json {params.settings} --title {params.title} --threads {threads}"
-        " --out {params.out} > {log} 2>&1"
-
-
-rule attribution_maps:
-    input:
-        model=explainer_model,
-        test=paths.result(paths.DATA, "test.tfrecord"),
-        test_rows=paths.result(paths.DATA, "test.csv"),
-        meta=paths.result(paths.DATA, "meta.json"),
-    output:
-        paths.result(paths.EXPLAINER, "maps.npz"),
-    log:
-        paths.log(paths.EXPLAINER, "maps.log"),
-    benchmark:
-        paths.benchmark(paths.EXPLAINER, "maps.tsv")
-    params:
-        untrained=lambda wildcards: "--untrained" if wildcards.explainer == UNTRAINED else "",
-        settings=quoted_json(ATTRIBUTION),
-    conda:
-        "../../envs/tensorflow.yaml"
-    threads: 2
-    resources:
-        mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=runtime_per_attempt(120),
+        runtime=runtime_per_attempt(60),
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m synthbench attribution maps --model {input.model} {params.untrained} --explainer {wildcards.explainer} --test {input.test}"
-        " --meta {input.meta} --settings-json {params.settings}"
-        " --seed {wildcards.seed} --threads {threads} --out {output} > {log} 2>&1"
+        "python -m synthbench neighbours --model {input.model} --synthetic-records {input.synthetic_records}"
+        " --train-records {input.train_records} --heldout-records {input.heldout_records}"
+        " --batch-size {params.batch_size} --meta {input.meta} --settings-json {params.settings}"
+        " --title {params.title} --threads {threads} --out {params.out} > {log} 2>&1"
 
 
 rule attribution_panel:
     input:
         maps=attribution_maps,
+        model=paths.result(paths.fixed(paths.CLASSIFIER, source=REAL), "model.keras"),
+        test=paths.result(paths.DATA, "test.tfrecord"),
+        test_rows=paths.result(paths.DATA, "test.csv"),
         meta=paths.result(paths.DATA, "meta.json"),
     output:
         report=paths.result(paths.ATTRIBUTION, "attribution.json"),
@@ -119,9 +74,12 @@ rule attribution_panel:
         out=lambda wildcards, output: Path(output.report).parent,
     conda:
         "../../envs/tensorflow.yaml"
-    threads: 1
+    threads: 2
     resources:
-        mem_mb=2000,
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=runtime_per_attempt(120),
+        gpu=GPUS_PER_JOB,
     shell:
-        "python -m synthbench attribution compare --maps {input.maps} --meta {input.meta} --settings-json {params.settings}"
-        " --title {params.title} --out {params.out} > {log} 2>&1"
+        "python -m synthbench attribution compare --maps {input.maps} --untrained-from {input.model}"
+        " --test {input.test} --meta {input.meta} --settings-json {params.settings} --seed {wildcards.seed}"
+        " --title {params.title} --threads {threads} --out {params.out} > {log} 2>&1"

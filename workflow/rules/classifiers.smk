@@ -1,5 +1,6 @@
 # Classifiers: one DenseNet-121 per (dataset, arm, value, source, seed), trained on the source's train split
-# with model selection on its valid split, then tested on the arm's REAL test split.
+# with model selection on its valid split, then evaluated in one job: tested on the arm's REAL test split and
+# explained (occlusion maps of the chosen real test images).
 
 
 rule train_classifier:
@@ -33,7 +34,7 @@ rule train_classifier:
         " > {log} 2>&1"
 
 
-rule test_classifier:
+rule evaluate_classifier:
     input:
         model=rules.train_classifier.output.model,
         test=paths.result(paths.DATA, "test.tfrecord"),
@@ -44,21 +45,24 @@ rule test_classifier:
         metrics=paths.result(paths.CLASSIFIER, "metrics.csv"),
         roc=paths.result(paths.CLASSIFIER, "roc.csv"),
         predictions=paths.result(paths.CLASSIFIER, "predictions.csv"),
+        maps=paths.result(paths.CLASSIFIER, "maps.npz"),
     log:
-        paths.log(paths.CLASSIFIER, "test.log"),
+        paths.log(paths.CLASSIFIER, "evaluate.log"),
     benchmark:
-        paths.benchmark(paths.CLASSIFIER, "test.tsv")
+        paths.benchmark(paths.CLASSIFIER, "evaluate.tsv")
     params:
-        settings=classifier_settings_json("test"),
+        settings=classifier_settings_json("evaluate"),
+        attribution=quoted_json(ATTRIBUTION),
         out=lambda wildcards, output: Path(output.report).parent,
     conda:
         "../../envs/tensorflow.yaml"
-    threads: 1
+    threads: 2
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=runtime_per_attempt(60),
+        runtime=runtime_per_attempt(120),
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m synthbench classifier test --model {input.model} --test {input.test} --meta {input.meta}"
-        " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"
+        "python -m synthbench classifier evaluate --model {input.model} --source {wildcards.source}"
+        " --test {input.test} --meta {input.meta} --settings-json {params.settings}"
+        " --attribution-json {params.attribution} --seed {wildcards.seed} --threads {threads} --out {params.out}"
         " > {log} 2>&1"

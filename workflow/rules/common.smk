@@ -9,11 +9,11 @@ from pathlib import Path
 SRC = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC))
 from synthbench import paths  # noqa: E402
-from synthbench.config import ConfigError, validate_config  # noqa: E402
+from synthbench.config import ConfigError, arm_sources, validate_config  # noqa: E402
 from synthbench.gans import registry  # noqa: E402
 from synthbench.classifier.settings import job_settings  # noqa: E402
 from synthbench.fid.options import EXTRACTORS  # noqa: E402
-from synthbench.names import ARMS, DATASETS, REAL, SPLITS, UNTRAINED  # noqa: E402
+from synthbench.names import ARMS, DATASETS, REAL, SPLITS  # noqa: E402
 from synthbench.raw_formats import DOWNLOADS  # noqa: E402
 
 try:
@@ -47,7 +47,6 @@ wildcard_constraints:
     seed=r"\d+",
     extractor=one_of(EXTRACTORS),
     split=one_of(SPLITS),
-    explainer=one_of([REAL, *FAMILIES, UNTRAINED]),
 
 
 # TensorFlow jobs ask a cluster for one GPU each (the SLURM plugin turns `gpu` into --gpus); a site without
@@ -155,21 +154,17 @@ def run_file(folder, name, wildcards=None, **values):
     return paths.result(folder, name).format(**{**known, **values})
 
 
-def enabled_gans(arm=None):
-    """The enabled families (of one arm: those whose `arms` include it)."""
-    return [name for name in FAMILIES if config["gans"][name]["enabled"]
-            and (arm is None or arm in config["gans"][name]["arms"])]
-
-
-# Keys of a family's section that choose where it runs, not how it trains: not handed to its training jobs, so
-# adding an arm to a family does not retrain it on the arms it already had.
-GAN_PLACEMENT_KEYS = ("enabled", "arms")
+def arm_gans(dataset, arm):
+    """The families an arm of a dataset benchmarks (datasets.<dataset>.arms.<arm>.sources)."""
+    return arm_sources(config, dataset, arm)
 
 
 def gan_settings_json(wildcards):
-    """The config section of one GAN, for the training job (less the placement keys)."""
+    """The config section of one GAN, for the training job (less `enabled`, which chooses whether it runs, not
+    how it trains). Where a family runs is chosen by the arms' `sources`, so adding it to an arm does not
+    retrain it on the arms it already had."""
     section = config["gans"][wildcards.gan]
-    return quoted_json({key: value for key, value in section.items() if key not in GAN_PLACEMENT_KEYS})
+    return quoted_json({key: value for key, value in section.items() if key != "enabled"})
 
 
 def fid_extractor(wildcards):
@@ -204,7 +199,7 @@ def fid_real_stats(wildcards):
 def gan_targets(runs):
     """Per GAN run: its record, sample grid and synthetic train split (which implies valid and test)."""
     return [run_file(paths.GAN, name, dataset=dataset, arm=arm, value=value, gan=gan, seed=seed)
-            for dataset, arm, value in runs for gan in enabled_gans(arm) for seed in config["seeds"]
+            for dataset, arm, value in runs for gan in arm_gans(dataset, arm) for seed in config["seeds"]
             for name in ("training.json", "samples.png", "synthetic/train.tfrecord")]
 
 
@@ -212,7 +207,7 @@ CLASSIFIER = config["classifier"]
 
 
 def classifier_settings_json(job):
-    """The keys of the classifier section that one classifier job (train, test, features) reads."""
+    """The keys of the classifier section that one classifier job (train or evaluate) reads."""
     return quoted_json(job_settings(CLASSIFIER, job))
 
 
@@ -244,16 +239,16 @@ def classifier_split(split):
     return records
 
 
-def sources(arm):
+def sources(dataset, arm):
     """Whose classifiers an arm trains: real data's and each of its families'."""
-    return [REAL, *enabled_gans(arm)]
+    return [REAL, *arm_gans(dataset, arm)]
 
 
 def classifier_targets(runs):
     """test_metrics.json of every source (real and each enabled GAN) and seed of every arm dataset."""
     return [run_file(paths.CLASSIFIER, "test_metrics.json", dataset=dataset, arm=arm, value=value, source=source,
                      seed=seed)
-            for dataset, arm, value in runs for source in sources(arm) for seed in config["seeds"]]
+            for dataset, arm, value in runs for source in sources(dataset, arm) for seed in config["seeds"]]
 
 
 NEIGHBOURS = config["neighbours"]
@@ -265,34 +260,16 @@ def run_title(wildcards, *parts):
     return " / ".join([wildcards.dataset, f"{wildcards.arm} {wildcards.value}", *parts, f"seed {wildcards.seed}"])
 
 
-def feature_records(wildcards):
-    """Input function: the records whose images `classifier_features` describes (real or a GAN's synthetic)."""
-    return source_records(wildcards, wildcards.source, wildcards.split)
-
-
-def explainers(arm):
-    """Classifiers whose attribution maps are compared: every source, and the untrained network ('random')."""
-    return [*sources(arm), UNTRAINED]
-
-
 def attribution_maps(wildcards):
-    """Input function: the maps of every explainer of an arm dataset and seed."""
-    return [run_file(paths.EXPLAINER, "maps.npz", wildcards, explainer=explainer)
-            for explainer in explainers(wildcards.arm)]
-
-
-def explainer_model(wildcards):
-    """Input function: the classifier an explainer is; the untrained 'random' is the real-trained network at a
-    seeded random initialisation, so it reads that network's architecture."""
-    source = REAL if wildcards.explainer == UNTRAINED else wildcards.explainer
-    return run_file(paths.CLASSIFIER, "model.keras", wildcards, source=source)
+    """Input function: the maps of every trained classifier of an arm dataset and seed."""
+    return [run_file(paths.CLASSIFIER, "maps.npz", wildcards, source=source) for source in sources(wildcards.dataset, wildcards.arm)]
 
 
 def analysis_targets(runs):
     """Per arm dataset and seed: each GAN's memorisation check, and the attribution comparison."""
     return [path for dataset, arm, value in runs for seed in config["seeds"]
             for path in [*(run_file(paths.NEIGHBOURS, "memorisation.json", dataset=dataset, arm=arm, value=value,
-                                    gan=gan, seed=seed) for gan in enabled_gans(arm)),
+                                    gan=gan, seed=seed) for gan in arm_gans(dataset, arm)),
                          run_file(paths.ATTRIBUTION, "attribution.json", dataset=dataset, arm=arm, value=value,
                                   seed=seed)]]
 

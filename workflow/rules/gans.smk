@@ -1,5 +1,6 @@
 # GANs: FID machinery (Inception weights, cached real statistics) -> one training job per
-# (dataset, arm, value, gan, seed), resumable from checkpoints/ -> inference writes synthetic splits.
+# (dataset, arm, value, gan, seed), resumable from checkpoints/, that ends by writing the synthetic splits
+# (one synthetic image per real row, with its labels) from the selected generator.
 
 
 # Downloads run where the workflow runs (a cluster's login node), not on compute nodes that are often offline.
@@ -58,7 +59,7 @@ rule fid_real_stats:
 rule train_gan:
     input:
         train=paths.result(paths.DATA, "train.tfrecord"),
-        train_rows=paths.result(paths.DATA, "train.csv"),
+        csvs=expand(paths.result(paths.DATA, "{split}.csv"), split=SPLITS, allow_missing=True),
         meta=paths.result(paths.DATA, "meta.json"),
         stats=fid_real_stats,
         weights=fid_weights,
@@ -75,6 +76,15 @@ rule train_gan:
             subcategory="{dataset} {arm}",
             labels={"value": "{value}", "gan": "{gan}", "seed": "{seed}"},
         ),
+        synthetic=multiext(
+            paths.result(paths.SYNTHETIC) + "/",
+            "train.tfrecord",
+            "train.csv",
+            "valid.tfrecord",
+            "valid.csv",
+            "test.tfrecord",
+            "test.csv",
+        ),
     log:
         paths.log(paths.GAN, "train.log"),
     benchmark:
@@ -82,6 +92,7 @@ rule train_gan:
     params:
         data=lambda wildcards, input: Path(input.meta).parent,
         out=lambda wildcards, output: Path(output.network).parent,
+        synthetic=lambda wildcards, output: Path(output.synthetic[0]).parent,
         settings=gan_settings_json,
         extractor=fid_extractor_arguments,
     conda:
@@ -95,39 +106,4 @@ rule train_gan:
         "python -m synthbench gan train --family {wildcards.gan} --data {params.data} --real-stats {input.stats}"
         " {params.extractor}"
         " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"
-        " > {log} 2>&1"
-
-
-rule gan_inference:
-    input:
-        network=rules.train_gan.output.network,
-        card=rules.train_gan.output.card,
-        meta=paths.result(paths.DATA, "meta.json"),
-        csvs=expand(paths.result(paths.DATA, "{split}.csv"), split=SPLITS, allow_missing=True),
-    output:
-        multiext(
-            paths.result(paths.SYNTHETIC) + "/",
-            "train.tfrecord",
-            "train.csv",
-            "valid.tfrecord",
-            "valid.csv",
-            "test.tfrecord",
-            "test.csv",
-        ),
-    log:
-        paths.log(paths.GAN, "inference.log"),
-    benchmark:
-        paths.benchmark(paths.GAN, "inference.tsv")
-    params:
-        data=lambda wildcards, input: Path(input.meta).parent,
-        out=lambda wildcards, output: Path(output[0]).parent,
-    conda:
-        "../../envs/tensorflow.yaml"
-    threads: 1
-    resources:
-        mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=runtime_per_attempt(60),
-        gpu=GPUS_PER_JOB,
-    shell:
-        "python -m synthbench gan infer --network {input.network} --data {params.data} --seed {wildcards.seed}"
-        " --threads {threads} --out {params.out} > {log} 2>&1"
+        " --synthetic-out {params.synthetic} > {log} 2>&1"

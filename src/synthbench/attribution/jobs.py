@@ -1,14 +1,14 @@
-"""The attribution stage's jobs (`synthbench attribution maps|compare`, arguments in `cli`).
-
-`maps` explains a fixed, seeded set of real test images with one classifier (`--model`) or with the same
-network at its seeded random initialisation (`--untrained`, the sanity floor); `compare` reads the maps of all
-classifiers of an arm, writes attribution.json (agreement of each with the real-trained classifier) and
-panel.png.
+"""The attribution stage: occlusion maps of one classifier (`explain`, run by `synthbench classifier evaluate`
+for every trained classifier) and `synthbench attribution compare`, which adds the sanity floor (the
+real-trained network at its seeded random initialisation, explained here on the same images), writes
+attribution.json (agreement of each classifier with the real-trained one) and panel.png.
 """
 
 import argparse
 import json
+from pathlib import Path
 
+import keras
 import numpy as np
 
 from synthbench import records
@@ -19,33 +19,35 @@ from synthbench.attribution.panel import save_panel
 from synthbench.attribution.selection import chosen_images
 from synthbench.classifier.model import load_classifier, untrained_copy
 from synthbench.metrics import table as metrics_table
+from synthbench.names import UNTRAINED
 from synthbench.runtime import configure
 
 REFERENCE = "real"
 
 
-def maps(args: argparse.Namespace) -> None:
-    configure(args.threads, args.seed)
-    meta = json.loads(args.meta.read_text())
-    settings = json.loads(args.settings_json)
+def explain(model: keras.Model, explainer: str, test: Path, meta: dict, settings: dict, seed: int) -> dict:
+    """Occlusion maps of `model` on the seeded choice of real test images (the same images for every classifier
+    of an arm and seed), with what they explain: the arrays a maps .npz holds."""
     labels = meta["labels"]
-    model = load_classifier(args.model)
-    if args.untrained:
-        model = untrained_copy(model, args.seed)
-    chosen = chosen_images(args.test.with_suffix(".csv"), labels, settings["images"], args.seed)
-    found = records.images_by_id(args.test, len(labels), meta["resolution"], chosen["image_id"])
+    chosen = chosen_images(test.with_suffix(".csv"), labels, settings["images"], seed)
+    found = records.images_by_id(test, len(labels), meta["resolution"], chosen["image_id"])
     images = np.stack([found[int(i)] for i in chosen["image_id"]])
     vectors = chosen[labels].to_numpy(np.float32)
     maps = np.stack([occlusion_map(model.predict_on_batch, image, vector, settings["patch"], settings["batch_size"])
                      for image, vector in zip(images, vectors, strict=True)])
-    with replacing(args.out) as partial:
-        np.savez(partial, explainer=args.explainer, image_id=chosen["image_id"].to_numpy(), labels=vectors,
-                 images=images, maps=maps, patch=settings["patch"])
-    print(f"{args.explainer}: {len(maps)} maps of {maps.shape[1]}x{maps.shape[2]} cells; largest Δ-loss "
+    print(f"{explainer}: {len(maps)} maps of {maps.shape[1]}x{maps.shape[2]} cells; largest Δ-loss "
           f"{maps.max():.4f}", flush=True)
+    return {"explainer": explainer, "image_id": chosen["image_id"].to_numpy(), "labels": vectors, "images": images,
+            "maps": maps, "patch": settings["patch"]}
+
+
+def save_maps(arrays: dict, out: Path) -> None:
+    with replacing(out) as partial:
+        np.savez(partial, **arrays)
 
 
 def compare(args: argparse.Namespace) -> None:
+    configure(args.threads, args.seed)
     meta = json.loads(args.meta.read_text())
     settings = json.loads(args.settings_json)
     loaded = {}
@@ -54,6 +56,8 @@ def compare(args: argparse.Namespace) -> None:
             loaded[str(data["explainer"])] = {key: data[key] for key in data.files}
     if REFERENCE not in loaded:
         raise ValueError(f"{', '.join(map(str, args.maps))}: no maps of the real-trained classifier")
+    untrained = untrained_copy(load_classifier(args.untrained_from), args.seed)
+    loaded[UNTRAINED] = explain(untrained, UNTRAINED, args.test, meta, settings, args.seed)
     reference = loaded[REFERENCE]
     for name, data in loaded.items():
         if not np.array_equal(data["image_id"], reference["image_id"]) or int(data["patch"]) != int(reference["patch"]):

@@ -1,4 +1,9 @@
-"""The classifier stage's jobs (`synthbench classifier train|test|features`, arguments in `cli`)."""
+"""The classifier stage's jobs (`synthbench classifier train|evaluate`, arguments in `cli`).
+
+`evaluate` does everything a trained classifier is asked in one process (TensorFlow's start-up costs more than
+the work on small data): its test metrics on the arm's real test split and its occlusion maps of the chosen
+real test images (`synthbench.attribution.jobs.explain`).
+"""
 
 import argparse
 import functools
@@ -10,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from synthbench.atomic import replacing
+from synthbench.attribution.jobs import explain, save_maps
 from synthbench.classifier.metrics import auroc_report, roc_table
 from synthbench.classifier.model import (
     backbone_name,
@@ -22,6 +28,8 @@ from synthbench.classifier.pipeline import evaluation_batches, training_batches
 from synthbench.classifier.training import TrainSettings, fit, predict
 from synthbench.metrics import table as metrics_table
 from synthbench.runtime import configure, use_mixed_precision
+
+MAPS = "maps.npz"  # beside the test metrics: the classifier's occlusion maps (synthbench.attribution)
 
 
 def _describe(tfrecord: Path) -> dict:
@@ -52,17 +60,24 @@ def train(args: argparse.Namespace) -> None:
     save_classifier(best, len(labels), side, settings["input_size"], settings["backbone"], args.out / "model.keras")
 
 
-def test(args: argparse.Namespace) -> None:
-    configure(args.threads)
+def evaluate(args: argparse.Namespace) -> None:
+    configure(args.threads, args.seed)
     meta = json.loads(args.meta.read_text())
-    settings = json.loads(args.settings_json)
-    names, side = meta["labels"], meta["resolution"]
     model = load_classifier(args.model)
-    test = _describe(args.test)
-    labels, scores, ids = predict(model, evaluation_batches(args.test, len(names), side, settings["batch_size"]))
+    args.out.mkdir(parents=True, exist_ok=True)
+    _test(model, args.test, meta, json.loads(args.settings_json), args.seed, args.out)
+    save_maps(explain(model, args.source, args.test, meta, json.loads(args.attribution_json), args.seed),
+              args.out / MAPS)
+
+
+def _test(model, test_records: Path, meta: dict, settings: dict, seed: int, out: Path) -> None:
+    """test_metrics.json, metrics.csv, roc.csv and predictions.csv of the model on the real test split."""
+    names, side = meta["labels"], meta["resolution"]
+    test = _describe(test_records)
+    labels, scores, ids = predict(model, evaluation_batches(test_records, len(names), side, settings["batch_size"]))
     if len(ids) != test["rows"]:
-        raise ValueError(f"{args.test}: predicted {len(ids)} rows, the split has {test['rows']}")
-    report = auroc_report(labels, scores, names, resamples=settings["bootstrap"], seed=args.seed,
+        raise ValueError(f"{test_records}: predicted {len(ids)} rows, the split has {test['rows']}")
+    report = auroc_report(labels, scores, names, resamples=settings["bootstrap"], seed=seed,
                          flip_below_half=settings["flip_below_half"])
     report["test"] = test
     report["backbone"] = backbone_name(model)
@@ -70,33 +85,31 @@ def test(args: argparse.Namespace) -> None:
     for column, name in enumerate(names):
         predictions[name] = labels[:, column].astype(int)
         predictions[f"score {name}"] = scores[:, column]
-    with replacing(args.out / "predictions.csv") as partial:
+    with replacing(out / "predictions.csv") as partial:
         predictions.to_csv(partial, index=False)
-    with replacing(args.out / "roc.csv") as partial:
+    with replacing(out / "roc.csv") as partial:
         roc_table(labels, scores, names).to_csv(partial, index=False)
     low, high = report["mean_auroc_ci95"]
-    metrics_table.write(args.out / metrics_table.FILE, [
+    metrics_table.write(out / metrics_table.FILE, [
         metrics_table.row("mean_auroc", report["mean_auroc"], n=len(ids)),
         metrics_table.row("mean_auroc_ci_low", low, n=len(ids)),
         metrics_table.row("mean_auroc_ci_high", high, n=len(ids)),
         *(metrics_table.row("auroc", result["auroc"], class_name=name, n=len(ids))
           for name, result in report["classes"].items())])
-    with replacing(args.out / "test_metrics.json") as partial:
+    with replacing(out / "test_metrics.json") as partial:
         partial.write_text(json.dumps(report, indent=2) + "\n")
     print(f"test mean AUROC {report['mean_auroc']:.4f} (95% CI {report['mean_auroc_ci95'][0]:.4f}-"
           f"{report['mean_auroc_ci95'][1]:.4f}) over {len(ids)} real test rows", flush=True)
 
 
-def features(args: argparse.Namespace) -> None:
-    configure(args.threads)
-    meta = json.loads(args.meta.read_text())
-    settings = json.loads(args.settings_json)
-    extractor = feature_extractor(load_classifier(args.model))
-    batches = evaluation_batches(args.records, len(meta["labels"]), meta["resolution"], settings["batch_size"])
-    labels, features, ids = predict(extractor, batches)
-    expected = _describe(args.records)["rows"]
+def features(model_path: Path, records: Path, meta: dict, batch_size: int) -> dict[str, np.ndarray]:
+    """image_id, labels and the real-trained classifier's pooled features of every image of a split: the space
+    nearest neighbours are searched in. Computed where they are needed (one process per search, not three)."""
+    extractor = feature_extractor(load_classifier(model_path))
+    batches = evaluation_batches(records, len(meta["labels"]), meta["resolution"], batch_size)
+    labels, values, ids = predict(extractor, batches)
+    expected = _describe(records)["rows"]
     if len(ids) != expected:
-        raise ValueError(f"{args.records}: read {len(ids)} rows, its CSV lists {expected}")
-    with replacing(args.out) as partial:
-        np.savez(partial, image_id=ids, labels=labels, features=features.astype(np.float32))
-    print(f"{features.shape[1]}-d features of {len(ids)} images of {args.records}", flush=True)
+        raise ValueError(f"{records}: read {len(ids)} rows, its CSV lists {expected}")
+    print(f"{values.shape[1]}-d features of {len(ids)} images of {records}", flush=True)
+    return {"image_id": ids, "labels": labels, "features": values.astype(np.float32)}

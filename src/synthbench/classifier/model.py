@@ -66,6 +66,9 @@ def densenet_mini(input_size: int) -> keras.Model:
 
 def _backbone(name: str, input_size: int, weights: str) -> keras.Model:
     if name == "densenet121":
+        if input_size < 32:
+            raise ValueError(f"DenseNet-121 needs inputs of 32 px or more, got {input_size} px (set "
+                             "classifier.input_size to 32 or more)")
         return keras.applications.DenseNet121(include_top=False, weights=backbone_weights(weights),
                                               input_shape=(input_size, input_size, 3), pooling="avg")
     if name == "densenet_mini":
@@ -76,8 +79,10 @@ def _backbone(name: str, input_size: int, weights: str) -> keras.Model:
     raise ValueError(f"unknown classifier backbone {name!r}; choose one of {', '.join(BACKBONES)}")
 
 
-def build_classifier(num_labels: int, side: int, input_size: int, weights: str = "none",
+def build_classifier(num_labels: int, side: int, input_size: int | None, weights: str = "none",
                      bn_momentum: float = 0.99, backbone: str = "densenet121") -> keras.Model:
+    """The classifier of `side` px images; `input_size` None feeds them to the backbone at that side."""
+    input_size = input_size or side
     images = keras.Input((side, side, 1), name="images")
     x = keras.layers.RandomFlip("horizontal", name="flip")(images)
     if side != input_size:
@@ -95,7 +100,8 @@ def build_classifier(num_labels: int, side: int, input_size: int, weights: str =
     return keras.Model(images, outputs, name="classifier")
 
 
-def save_classifier(weights: Path, num_labels: int, side: int, input_size: int, backbone: str, out: Path) -> None:
+def save_classifier(weights: Path, num_labels: int, side: int, input_size: int | None, backbone: str,
+                    out: Path) -> None:
     """Saves the network with trained `weights` whole, as `out` (.keras), in float32: a model trained under
     mixed precision on a GPU then loads and runs the same way on a CPU."""
     keras.mixed_precision.set_global_policy("float32")

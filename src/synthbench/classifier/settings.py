@@ -1,17 +1,16 @@
 """Which keys of the config's `classifier` section each classifier job reads.
 
 The workflow hands every job only its own keys, so a change to a key that only testing reads (`bootstrap`,
-`flip_below_half`) reruns the test jobs and leaves trained classifiers, and their checkpoints, alone.
+`flip_below_half`) reruns the evaluation jobs and leaves trained classifiers, and their checkpoints, alone.
 `synthetic_validation` is not passed to any job: it chooses the records the training job reads.
 """
 
 TRAINING = ("backbone", "weights", "input_size", "bn_momentum", "batch_size", "learning_rate", "steps_per_epoch",
             "max_epochs", "patience", "lr_patience", "lr_factor", "cache_mb", "mixed_precision")
 TESTING = ("batch_size", "bootstrap", "flip_below_half")
-FEATURES = ("batch_size",)
-JOBS = {"train": TRAINING, "test": TESTING, "features": FEATURES}
+JOBS = {"train": TRAINING, "evaluate": TESTING}
 
 
 def job_settings(section: dict, job: str) -> dict:
-    """The keys of the classifier section that `job` (train, test or features) reads."""
+    """The keys of the classifier section that `job` (train or evaluate) reads."""
     return {key: section[key] for key in JOBS[job]}

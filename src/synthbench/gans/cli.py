@@ -13,18 +13,21 @@ JOBS = "synthbench.gans.jobs"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     registry.load_plugins()
     commands = parser.add_subparsers(dest="command", required=True)
-    train = commands.add_parser("train", help="train one generator family on one arm's real data")
+    train = commands.add_parser("train", help="train one generator family on one arm's real data, then write "
+                                              "its synthetic splits")
     train.add_argument("--family", choices=registry.names(), required=True, help="a registered generator family")
-    train.add_argument("--data", type=Path, required=True, help="the arm's data/ folder (train split + meta.json)")
+    train.add_argument("--data", type=Path, required=True, help="the arm's data/ folder (its splits + meta.json)")
     train.add_argument("--real-stats", type=Path, required=True, help="cached FID statistics of the train split")
     options.add_arguments(train)
     train.add_argument("--settings-json", required=True, help="the config's gans.<family> section as JSON")
     train.add_argument("--seed", type=int, required=True)
     add_threads(train)
-    train.add_argument("--out", type=Path, required=True)
+    train.add_argument("--out", type=Path, required=True, help="the run's folder")
+    train.add_argument("--synthetic-out", type=Path, required=True,
+                       help="folder for the synthetic splits ({split}.tfrecord + .csv)")
     job(train, f"{JOBS}:train")
 
-    infer = commands.add_parser("infer", help="write synthetic train/valid/test splits from a run")
+    infer = commands.add_parser("infer", help="write synthetic train/valid/test splits from a finished run again")
     infer.add_argument("--network", type=Path, required=True)
     infer.add_argument("--data", type=Path, required=True, help="the arm's real data/ folder")
     infer.add_argument("--seed", type=int, required=True)

@@ -1,8 +1,11 @@
-"""The GAN stage's jobs: `synthbench gan train --family NAME ...` trains one run of a registered family,
-`synthbench gan infer ...` writes a run's synthetic splits (arguments in `cli`)."""
+"""The GAN stage's jobs: `synthbench gan train --family NAME ...` trains one run of a registered family and
+writes its synthetic splits from the selected generator (one process: TensorFlow's start-up costs more than
+generating small splits); `synthbench gan infer ...` writes them again from a finished run (arguments in
+`cli`)."""
 
 import argparse
 import json
+from pathlib import Path
 
 from synthbench import __version__
 from synthbench.config import section_hash
@@ -44,17 +47,23 @@ def train(args: argparse.Namespace) -> None:
     trainer = Trainer(args.family, family, settings, images, meta["labels"], real, real_labels, extractor,
                       RunFiles(args.out), args.seed, run_config, card=card)
     trainer.train()
+    write_synthetic_splits(args.out, args.data, args.seed, args.synthetic_out)
+
+
+def write_synthetic_splits(run: Path, data: Path, seed: int, out: Path) -> None:
+    """One synthetic image per row of each real split of `data`, with that row's labels, from the run's
+    selected generator."""
+    meta = json.loads((data / "meta.json").read_text())
+    sampler = load_run(run)
+    if sampler.label_names != meta["labels"]:
+        raise ValueError(f"{run / CARD}: generator of labels {sampler.label_names}, "
+                         f"{data / 'meta.json'} has {meta['labels']}")
+    for index, split in enumerate(SPLITS):
+        rows = write_synthetic_split(sampler, data / f"{split}.csv", meta["labels"], seed * len(SPLITS) + index,
+                                     out / f"{split}.tfrecord", out / f"{split}.csv")
+        print(f"wrote {rows} synthetic {split} rows to {out / f'{split}.tfrecord'}", flush=True)
 
 
 def infer(args: argparse.Namespace) -> None:
     configure(args.threads, args.seed)
-    meta = json.loads((args.data / "meta.json").read_text())
-    sampler = load_run(args.network.parent)
-    if sampler.label_names != meta["labels"]:
-        raise ValueError(f"{args.network.parent / CARD}: generator of labels {sampler.label_names}, "
-                         f"{args.data / 'meta.json'} has {meta['labels']}")
-    for index, split in enumerate(SPLITS):
-        rows = write_synthetic_split(sampler, args.data / f"{split}.csv", meta["labels"],
-                                     args.seed * len(SPLITS) + index, args.out / f"{split}.tfrecord",
-                                     args.out / f"{split}.csv")
-        print(f"wrote {rows} synthetic {split} rows to {args.out / f'{split}.tfrecord'}", flush=True)
+    write_synthetic_splits(args.network.parent, args.data, args.seed, args.out)

@@ -95,5 +95,5 @@ def entry(name: str) -> FamilyEntry:
 
 register(FamilyEntry("prog", "progressive GAN", "tab:blue", "synthbench.gans.prog"))
 register(FamilyEntry("cpd", "no-growth GAN", "tab:orange", "synthbench.gans.cpd"))
-register(FamilyEntry("dcgan", "DCGAN", "tab:green", "synthbench.gans.dcgan", min_resolution=32))
-register(FamilyEntry("sngan", "SNGAN", "tab:red", "synthbench.gans.sngan", min_resolution=32))
+register(FamilyEntry("dcgan", "DCGAN", "tab:green", "synthbench.gans.dcgan", min_resolution=16))
+register(FamilyEntry("sngan", "SNGAN", "tab:red", "synthbench.gans.sngan", min_resolution=16))

@@ -7,11 +7,14 @@ from synthbench.cli import add_threads, job
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--synthetic", type=Path, required=True, help="features .npz of the synthetic train split")
-    parser.add_argument("--train", type=Path, required=True, help="features .npz of the real train split")
-    parser.add_argument("--heldout", type=Path, required=True, help="features .npz of the real test split")
-    parser.add_argument("--synthetic-records", type=Path, required=True, help="synthetic train .tfrecord")
-    parser.add_argument("--train-records", type=Path, required=True, help="real train .tfrecord")
+    parser.add_argument("--model", type=Path, required=True,
+                        help="the arm's real-trained classifier (model.keras), whose pooled features are searched")
+    parser.add_argument("--synthetic-records", type=Path, required=True, help="synthetic train .tfrecord (with .csv)")
+    parser.add_argument("--train-records", type=Path, required=True, help="real train .tfrecord (with .csv)")
+    parser.add_argument("--heldout-records", type=Path, required=True,
+                        help="real test .tfrecord (with .csv): the held-out baseline distances")
+    parser.add_argument("--batch-size", type=int, required=True,
+                        help="images per feature batch (classifier.batch_size)")
     parser.add_argument("--meta", type=Path, required=True, help="the arm's meta.json (labels, resolution)")
     parser.add_argument("--settings-json", required=True, help="the config's neighbours section as JSON")
     parser.add_argument("--title", default="", help="first line of the grid's title")

@@ -1,28 +1,24 @@
 """`synthbench neighbours`: nearest real train images of every synthetic train image of one GAN run.
 
-Reads features written by `synthbench classifier features` (the arm's real-trained classifier) for the
-synthetic train split, the real train split and the real test split (the held-out baseline), and writes
-neighbours.npz, memorisation.json and grid.png. Arguments are in `cli`.
+Describes the synthetic train split, the real train split and the real test split (the held-out baseline) with
+the arm's real-trained classifier (`synthbench.classifier.jobs.features`), searches, and writes neighbours.npz,
+memorisation.json and grid.png. Arguments are in `cli`.
 """
 
 import argparse
 import json
-from pathlib import Path
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from synthbench import records
 from synthbench.atomic import replacing
+from synthbench.classifier.jobs import features
 from synthbench.metrics import table as metrics_table
 from synthbench.neighbours.grid import save_pair_grid
 from synthbench.neighbours.memorisation import memorisation_report
 from synthbench.neighbours.search import nearest
-
-
-def _load(path: Path) -> dict[str, np.ndarray]:
-    with np.load(path) as data:
-        return {key: data[key] for key in ("image_id", "labels", "features")}
+from synthbench.runtime import configure
 
 
 def _closest_pairs(synthetic: dict, train: dict, indices: np.ndarray, nearest_distance: np.ndarray,
@@ -38,9 +34,11 @@ def _closest_pairs(synthetic: dict, train: dict, indices: np.ndarray, nearest_di
 
 
 def search(args: argparse.Namespace) -> None:
+    configure(args.threads)
     settings = json.loads(args.settings_json)
     meta = json.loads(args.meta.read_text())
-    synthetic, train, heldout = _load(args.synthetic), _load(args.train), _load(args.heldout)
+    synthetic, train, heldout = (features(args.model, path, meta, args.batch_size)
+                                 for path in (args.synthetic_records, args.train_records, args.heldout_records))
     with threadpool_limits(args.threads):
         found = nearest(synthetic["features"], train["features"], settings["k"], settings["memory_mb"])
         baseline = nearest(heldout["features"], train["features"], settings["k"], settings["memory_mb"])
@@ -49,7 +47,8 @@ def search(args: argparse.Namespace) -> None:
     report["k"] = int(found.indices.shape[1])
     report["closest_pairs"] = _closest_pairs(synthetic, train, found.indices, found.distances[:, 0],
                                              settings["closest_pairs"])
-    report["inputs"] = {"synthetic": str(args.synthetic), "train": str(args.train), "heldout": str(args.heldout)}
+    report["inputs"] = {"model": str(args.model), "synthetic": str(args.synthetic_records),
+                        "train": str(args.train_records), "heldout": str(args.heldout_records)}
     args.out.mkdir(parents=True, exist_ok=True)
     with replacing(args.out / "neighbours.npz") as partial:
         np.savez(partial, query_id=synthetic["image_id"], neighbour_id=train["image_id"][found.indices],

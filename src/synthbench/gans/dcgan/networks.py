@@ -1,4 +1,4 @@
-"""Class-conditional DCGAN networks at any power-of-two side from 32 px, one block per doubling (as MedImageGAN's
+"""Class-conditional DCGAN networks at any power-of-two side from 16 px, one block per doubling (as MedImageGAN's
 64 / 128 / 256 px variants, which add one block each; kernel 4, stride 2, no biases, N(0, 0.02) weights and
 batch-norm scales N(1, 0.02)).
 
@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import keras
 
-MIN_RESOLUTION = 32
+MIN_RESOLUTION = 16
 
 
 def _weights():
