@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import write_tiny_arm
 from synthbench.attribution.agreement import agreement_report, rank_correlation, top_cells, top_iou
+from synthbench.attribution.jobs import explain, save_maps
 from synthbench.attribution.occlusion import occluded_copies, occlusion_map, to_pixels
 from synthbench.attribution.selection import chosen_images
 from synthbench.cli import main as synthbench_main
@@ -70,26 +72,37 @@ def test_chosen_images_let_classes_take_turns_and_repeat_with_the_seed(tmp_path)
     assert chosen["image_id"].tolist() == chosen_ids(3) != chosen_ids(4)
 
 
-def maps_file(path, explainer, ids, maps):
-    np.savez(path, explainer=explainer, image_id=np.asarray(ids), labels=np.ones((len(ids), 1), np.float32),
-             images=np.zeros((len(ids), 8, 8), np.uint8), maps=np.asarray(maps, np.float32), patch=4)
+def conv_classifier(side, labels):
+    """A small randomly initialised classifier: its seeded untrained copy differs from it."""
+    images = keras.Input((side, side, 1))
+    features = keras.layers.Conv2D(4, 3, activation="relu")(keras.layers.Rescaling(1 / 255)(images))
+    pooled = keras.layers.GlobalAveragePooling2D()(features)
+    return keras.Model(images, keras.layers.Dense(labels, activation="sigmoid")(pooled))
 
 
-def test_compare_writes_agreement_and_panel_and_refuses_other_images(tmp_path):
-    rng = np.random.default_rng(2)
-    real = rng.standard_normal((3, 2, 2))
-    maps_file(tmp_path / "real.npz", "real", [1, 2, 3], real)
-    maps_file(tmp_path / "prog.npz", "prog", [1, 2, 3], real * 2)
-    maps_file(tmp_path / "random.npz", "random", [1, 2, 3], rng.standard_normal((3, 2, 2)))
-    (tmp_path / "meta.json").write_text(json.dumps({"labels": ["x"], "resolution": 8}))
-    common = ["--meta", str(tmp_path / "meta.json"), "--settings-json", json.dumps({"top_fraction": 0.25})]
-    maps = [str(tmp_path / f"{n}.npz") for n in ("real", "prog", "random")]
-    synthbench_main(["attribution", "compare", "--maps", *maps, *common, "--out", str(tmp_path / "out")])
+def test_compare_adds_the_untrained_floor_writes_agreement_and_panel_and_refuses_other_images(tmp_path):
+    side, labels = 16, ["left", "right"]
+    data = write_tiny_arm(tmp_path / "data", side, labels)
+    meta = json.loads((data / "meta.json").read_text())
+    settings = {"images": 3, "patch": 4, "batch_size": 8, "top_fraction": 0.25}
+    keras.utils.set_random_seed(5)
+    real = conv_classifier(side, len(labels))
+    real.save(tmp_path / "real.keras")
+    test = data / "test.tfrecord"
+    save_maps(explain(real, "real", test, meta, settings, seed=1), tmp_path / "real.npz")
+    save_maps(explain(real, "prog", test, meta, settings, seed=1), tmp_path / "prog.npz")
+    common = ["--untrained-from", str(tmp_path / "real.keras"), "--test", str(test), "--seed", "1",
+              "--meta", str(data / "meta.json"), "--settings-json", json.dumps(settings)]
+    synthbench_main(["attribution", "compare", "--maps", str(tmp_path / "real.npz"), str(tmp_path / "prog.npz"),
+                     *common, "--out", str(tmp_path / "out")])
     report = json.loads((tmp_path / "out/attribution.json").read_text())
-    assert set(report["explainers"]) == {"prog", "random"}
+    assert set(report["explainers"]) == {"prog", "random"}, "the untrained floor is explained by compare itself"
     assert report["explainers"]["prog"]["top_iou"]["mean"] == 1.0
+    assert report["explainers"]["random"]["spearman"]["mean"] < 0.99, "a re-initialised network explains otherwise"
+    assert [row["image_id"] for row in report["explainers"]["random"]["per_image"]] == \
+        [row["image_id"] for row in report["explainers"]["prog"]["per_image"]]
     assert (tmp_path / "out/panel.png").stat().st_size > 0
-    maps_file(tmp_path / "other.npz", "cpd", [1, 2, 4], real)
+    save_maps(explain(real, "cpd", test, meta, settings, seed=2), tmp_path / "other.npz")
     with pytest.raises(SystemExit, match="other images"):
         synthbench_main(["attribution", "compare", "--maps", str(tmp_path / "real.npz"), str(tmp_path / "other.npz"),
                          *common, "--out", str(tmp_path / "out2")])

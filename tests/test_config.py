@@ -199,7 +199,7 @@ def test_classifier_fid_measures_every_gan_seed_with_the_first_seeds_real_classi
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     assert "fid_inception_weights" not in jobs and jobs["train_classifier"] == "1"
     assert "results/chest/samples/80/classifier/real/seed3/model.keras" in result.stdout
-    ruler = "--extractor classifier --fid-resize 75 --extractor-weights " \
+    ruler = "--extractor classifier --extractor-weights " \
             "results/chest/samples/80/classifier/real/seed3/model.keras"
     commands = [line for line in result.stdout.splitlines() if "python -m synthbench fid stats" in line
                 or "python -m synthbench gan train --family cpd" in line]
@@ -275,6 +275,11 @@ def test_slurm_profile_dry_run_requests_gpus_memory_and_runtime(tmp_path, write_
     assert len(by_rule["train_gan"]) == 24 + 4 and len(by_rule["train_classifier"]) == 36 + 4  # demo families
     gpu_rules = {"fid_real_stats", "train_gan", "train_classifier", "evaluate_classifier",
                  "nearest_neighbours", "attribution_panel"}
+    profile = yaml.safe_load((REPO / "profiles/slurm/config.yaml").read_text())
+    rules = set(re.findall(r"^(?:local)?rule (\w+):", "\n".join(
+        path.read_text() for path in (REPO / "workflow/rules").glob("*.smk")), flags=re.M))
+    assert set(profile["set-resources"]) == gpu_rules and set(profile["set-threads"]) <= rules, \
+        "the profile names the workflow's rules of today"
     for job in jobs:
         if job["rule"] in gpu_rules:
             assert job["gpu"] == "1" and job["slurm_partition"] == "REPLACE_WITH_YOUR_GPU_PARTITION", job

@@ -1,6 +1,7 @@
 """GAN training as a job, for the progressive GAN and SNGAN (growth and batch norm / spectral-norm state): a
 SIGKILL mid-run followed by a rerun resumes from the checkpoint and ends exactly like an uninterrupted run
-(same schedule, same FID history: determinism); inference writes one fake per real row with that row's labels."""
+(same schedule, same FID history: determinism); the job writes one fake per real row with that row's labels, and
+`gan infer` writes the same fakes again."""
 
 import json
 import os
@@ -45,7 +46,8 @@ def arm(tmp_path_factory):
 def _train_command(family, arm, out):
     return [sys.executable, "-m", "synthbench", "gan", "train", "--family", family, "--data", str(arm),
             "--real-stats", str(arm / "stats.npz"), "--extractor", "random",
-            "--settings-json", json.dumps(SETTINGS[family]), "--seed", "3", "--threads", "1", "--out", str(out)]
+            "--settings-json", json.dumps(SETTINGS[family]), "--seed", "3", "--threads", "1", "--out", str(out),
+            "--synthetic-out", str(out / "synthetic")]
 
 
 def _run(command, log):
@@ -110,7 +112,8 @@ def test_outputs_of_a_run(uninterrupted):
 
 
 @pytest.mark.e2e
-def test_inference_writes_one_fake_per_real_row_with_its_labels(arm, uninterrupted, tmp_path):
+def test_training_writes_one_fake_per_real_row_with_its_labels_and_infer_writes_them_again(arm, uninterrupted,
+                                                                                           tmp_path):
     _family, uninterrupted = uninterrupted
     command = [sys.executable, "-m", "synthbench", "gan", "infer",
                "--network", str(uninterrupted / "network_final.keras"), "--data", str(arm), "--seed", "3",
@@ -118,12 +121,15 @@ def test_inference_writes_one_fake_per_real_row_with_its_labels(arm, uninterrupt
     assert _run(command, tmp_path / "log.txt").wait(timeout=300) == 0, (tmp_path / "log.txt").read_text()
     for split in ("train", "valid", "test"):
         real = pd.read_csv(arm / f"{split}.csv")
-        fake = pd.read_csv(tmp_path / f"synthetic/{split}.csv")
+        fake = pd.read_csv(uninterrupted / f"synthetic/{split}.csv")
         assert list(fake.columns) == list(real.columns)
         pd.testing.assert_frame_equal(fake[LABELS], real[LABELS])
         assert (fake["image_id"] == -np.arange(1, len(real) + 1)).all() and set(fake["patient_id"]) == {"synthetic"}
-        images, labels, ids = records.read_records(tmp_path / f"synthetic/{split}.tfrecord", len(LABELS), SIDE)
+        images, labels, ids = records.read_records(uninterrupted / f"synthetic/{split}.tfrecord", len(LABELS), SIDE)
         assert images.shape == (len(real), SIDE, SIDE) and images.dtype == np.uint8
         np.testing.assert_array_equal(labels, real[LABELS].to_numpy(np.float32))
         np.testing.assert_array_equal(ids, fake["image_id"])
+        again = records.read_records(tmp_path / f"synthetic/{split}.tfrecord", len(LABELS), SIDE)
+        np.testing.assert_array_equal(again[0], images, err_msg="inference is seeded: the same fakes again")
+        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / f"synthetic/{split}.csv"), fake)
     assert images.std() > 0, "fakes are images, not a constant"

@@ -72,7 +72,8 @@ def test_a_trained_generator_loads_from_its_run_folder_and_samples_through_the_c
     out = venv / "run"
     _run(venv, "synthbench", "gan", "train", "--family", "dcgan", "--data", str(data), "--real-stats",
          str(data / "stats.npz"), "--extractor", "random", "--settings-json", json.dumps(_settings()),
-         "--seed", "0", "--out", str(out))
+         "--seed", "0", "--out", str(out), "--synthetic-out", str(out / "synthetic"))
+    assert all((out / f"synthetic/{split}.tfrecord").is_file() for split in ("train", "valid", "test"))
     card = json.loads((out / "card.json").read_text())
     assert card["family"] == "dcgan" and card["labels"] == LABELS and card["resolution"] == 32
     assert (card["dataset"], card["arm"], card["value"], card["seed"]) == ("chest", "samples", 48, 0)

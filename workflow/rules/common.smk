@@ -184,9 +184,12 @@ def fid_weights(wildcards):
 
 
 def fid_extractor_arguments(wildcards, input):
-    """The command-line options that choose and build the extractor (fid.extractors.add_arguments)."""
+    """The command-line options that choose and build the extractor (fid.extractors.add_arguments); the resize
+    side only for Inception, the one extractor that reads it."""
     extractor = fid_extractor(wildcards)
-    arguments = f"--extractor {extractor} --fid-resize {FID['resize']}"
+    arguments = f"--extractor {extractor}"
+    if extractor == "inception":
+        arguments += f" --fid-resize {FID['resize']}"
     if input.weights:
         arguments += f" --extractor-weights {input.weights}"
     return arguments
