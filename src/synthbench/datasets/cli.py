@@ -1,4 +1,5 @@
-"""`synthbench dataset index|split`: arguments only; the jobs are in `synthbench.datasets.jobs`.
+"""`synthbench dataset index|split`: arguments only; the jobs are in `synthbench.datasets.index_job` and
+`split_job` (one module each: they run in different environments).
 
     synthbench dataset index chest --raw DIR --labels ... --side 256 --manifest M --skipped S --cache H5 ...
     synthbench dataset index brain --raw DIR --labels ... --normal-images N --seed S --window 40 80 ...
@@ -10,8 +11,6 @@ from pathlib import Path
 
 from synthbench.cli import job
 from synthbench.names import ARMS, DATASETS
-
-JOBS = "synthbench.datasets.jobs"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     index.add_argument("--seed", type=int, default=0)
     index.add_argument("--window", type=float, nargs=2, default=(40.0, 80.0), metavar=("CENTER", "WIDTH"))
     index.add_argument("--processes", type=int, default=1)
-    job(index, f"{JOBS}:index")
+    job(index, "synthbench.datasets.index_job:index")
     split = steps.add_parser("split", help="write one arm value's TFRecords, CSVs and meta.json")
     split.add_argument("dataset", choices=DATASETS)
     split.add_argument("arm", choices=ARMS)
@@ -41,4 +40,4 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="the keys of the dataset's validated config section the job reads (split, arms.<arm>)")
     split.add_argument("--seed", type=int, required=True)
     split.add_argument("--out", type=Path, required=True)
-    job(split, f"{JOBS}:split")
+    job(split, "synthbench.datasets.split_job:split")
