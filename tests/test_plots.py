@@ -49,3 +49,13 @@ def test_the_figure_draws_the_summary_values():
         assert drawn[(f"chest / {arm}", source, value)] == pytest.approx(mean)
     assert np.isfinite(list(drawn.values())).all()
     plt.close(figure)
+
+
+def test_the_legend_names_every_source_even_one_drawn_in_a_later_panel_only():
+    summary = summary_rows()
+    only_on_classes = summary[(summary["arm"] == "classes")].assign(source="dcgan")
+    figure = arm_figure(order_sources(auroc_points(pd.concat([summary, only_on_classes]))), "AUROC", 0.5, "title")
+    (legend,) = figure.legends
+    assert [text.get_text() for text in legend.get_texts()] == [
+        "real", "dcgan (DCGAN)", "prog (progressive GAN)"]
+    plt.close(figure)

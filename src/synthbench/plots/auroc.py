@@ -80,10 +80,15 @@ def arm_figure(points: pd.DataFrame, ylabel: str, reference: float, title: str):
                 axis.set_ylabel(ylabel, fontsize=8)
             axis.grid(alpha=0.3)
     if datasets:
-        handles, labels = axes[0, 0].get_legend_handles_labels()
-        figure.legend(handles, labels, loc="upper right", fontsize=8, ncols=len(labels))
+        # Every source once, in the points' order, whichever panels it has lines in: a family that runs on
+        # one arm only (the demo's DCGAN and SNGAN) is named too.
+        lines = {label: handle for axis in axes.ravel()
+                 for handle, label in zip(*axis.get_legend_handles_labels(), strict=True)}
+        labels = [label for label in dict.fromkeys(map(source_label, points["source"])) if label in lines]
+        figure.legend([lines[label] for label in labels], labels, loc="lower center", fontsize=8,
+                      ncols=min(len(labels), 6), frameon=False)
     figure.suptitle(title, fontsize=10, x=0.02, ha="left")
-    figure.tight_layout(rect=(0, 0, 1, 0.94))
+    figure.tight_layout(rect=(0, 0.05, 1, 0.96))
     return figure
 
 
