@@ -1,12 +1,14 @@
 """The tidy summary, its mean over seeds, and the path -> run mapping both rely on."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from synthbench.metrics import table as metrics_table
 from synthbench.metrics.table import row
 from synthbench.paths import run_of
 from synthbench.summary.collect import mean_over_seeds, rows_of, summary_table
+from synthbench.summary.headline import headline, memorisation_line
 
 
 def write(root, relative, rows):
@@ -67,3 +69,30 @@ def test_summary_has_one_tidy_row_per_number_and_means_over_seeds(tmp_path):
 def test_only_metrics_tables_are_read(tmp_path):
     with pytest.raises(ValueError, match="history.csv: not a per-run metrics table"):
         rows_of(tmp_path / "results/chest/samples/20/classifier/real/seed0/history.csv")
+
+
+def test_headline_puts_each_sources_auroc_beside_real_and_names_the_most_memorising_run(tmp_path):
+    run = "results/brain/classes"
+    files = [
+        write(tmp_path, f"{run}/4/classifier/real/seed0", classifier_rows(0.9, 0.8, 0.95, {"a": 0.85})),
+        write(tmp_path, f"{run}/4/classifier/real/seed1", classifier_rows(0.8, 0.7, 0.9, {"a": 0.75})),
+        write(tmp_path, f"{run}/4/classifier/prog/seed0", classifier_rows(0.61, 0.5, 0.7, {"a": 0.6})),
+        write(tmp_path, f"{run}/2/classifier/real/seed0", classifier_rows(0.99, 0.98, 1.0, {"a": 0.99})),
+        write(tmp_path, f"{run}/2/nn/cpd/seed0", [row("nn_fraction_below_threshold", 0.125, n=80)]),
+        write(tmp_path, f"{run}/4/nn/prog/seed0", [row("nn_fraction_below_threshold", 0.01, n=80)]),
+    ]
+    summary = tmp_path / "summary_mean.csv"
+    mean_over_seeds(summary_table(files)).to_csv(summary, index=False)
+    lines = headline(pd.read_csv(summary)).splitlines()
+    assert lines[1].split() == ["dataset", "arm", "value", "real", "prog"], "real first, then each source"
+    assert lines[2].split() == ["brain", "classes", "2", "0.990", "-"], "a source missing on a value shows '-'"
+    assert lines[3].split() == ["brain", "classes", "4", f"0.850±{np.std([0.9, 0.8], ddof=1):.3f}", "0.610"]
+    assert "12.5 % " in lines[-1] and "cpd on brain classes 2; 2 runs searched" in lines[-1]
+
+
+def test_headline_says_when_no_run_copies_its_training_images(tmp_path):
+    files = [write(tmp_path, f"results/chest/samples/{value}/nn/prog/seed0",
+                   [row("nn_fraction_below_threshold", 0.0, n=80)]) for value in (20, 80)]
+    assert memorisation_line(mean_over_seeds(summary_table(files))) == (
+        "memorisation: no synthetic image of the 2 runs searched lies nearer a training image than held-out "
+        "images do")

@@ -1,5 +1,6 @@
 """End to end: the real Snakemake DAG writes the demo raw datasets, and the README keeps its two commands."""
 
+import base64
 import contextlib
 import json
 import re
@@ -89,7 +90,7 @@ def test_readme_starts_with_the_two_commands():
     assert any("make test" in line for line in first_lines)
 
 
-FAMILIES = ("prog", "cpd", "dcgan", "sngan")  # the demo trains all four on the samples arm
+FAMILIES = ("prog", "cpd", "dcgan")  # the demo's sources on chest's samples arm (brain's has sngan instead)
 TINY_LOOP = {"total_kimg": 0.6, "min_kimg": 0, "fid_every_kimg": 0.2, "tick_kimg": 0.2, "minibatch": 8}
 TINY_GAN = {**TINY_LOOP, "networks": {"latent_size": 8, "fmap_base": 32, "fmap_max": 16}}
 TINY_DCGAN = {**TINY_LOOP, "networks": {"latent_size": 8, "g_channels": 4, "d_channels": 4}}
@@ -104,7 +105,8 @@ TINY = {"fid": {"extractor": "random", "num_images": 50},
 def test_gan_rules_train_every_family_and_write_synthetic_splits(demo_datasets, write_config):
     override = write_config(TINY)
     runs = [f"results/{d}/{a}/{v}/gan/{gan}/seed0" for d, a, v, families in (
-        ("chest", "samples", 20, FAMILIES), ("brain", "classes", 2, ("prog", "cpd"))) for gan in families]
+        ("chest", "samples", 20, FAMILIES), ("brain", "classes", 2, ("prog", "cpd")),
+        ("brain", "samples", 20, ("sngan",))) for gan in families]
     targets = [f"{run}/synthetic/train.tfrecord" for run in runs]
     args = [*targets, "--cores", "2", "--configfile", str(REPO / "config/demo.yaml"), str(override)]
     run_snakemake(demo_datasets, *args)
@@ -148,12 +150,12 @@ def test_classifiers_read_their_source_and_are_tested_on_the_real_test_split(dem
         assert (predictions["image_id"] == test_ids).all(), "every real test row, in order"
         assert len(pd.read_csv(out / "history.csv")) == 2 and (out / "roc.csv").is_file()
         assert (out / "model.keras").is_file(), "saved whole, for every later job"
-    # A key only testing reads: the tests are planned again, the trained classifiers are not.
+    # A key only testing reads: the evaluations are planned again, the trained classifiers are not.
     retest = write_config({**TINY, "classifier": {**TINY["classifier"], "bootstrap": 1200}}, "retest.yaml")
     replan = run_snakemake(demo_datasets, "-n", *targets, "--cores", "2", "--configfile",
                            str(REPO / "config/demo.yaml"), str(retest))
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", replan.stdout, flags=re.M))
-    assert jobs.get("test_classifier") == "2" and "train_classifier" not in jobs, replan.stdout
+    assert jobs.get("evaluate_classifier") == "2" and "train_classifier" not in jobs, replan.stdout
 
 
 def arm_labels(arm):
@@ -178,9 +180,9 @@ def test_analysis_rules_search_every_synthetic_image_and_compare_every_classifie
     assert memorisation["synthetic_to_train"]["count"] == len(synthetic_ids)
     assert (arm / "nn/prog/seed0/grid.png").is_file()
     explained = None
-    for explainer in ("real", *FAMILIES, "random"):
-        with np.load(arm / f"attribution/{explainer}/seed0/maps.npz") as maps:
-            assert str(maps["explainer"]) == explainer and maps["maps"].shape == (3, 4, 4)
+    for source in ("real", *FAMILIES):  # written by each classifier's evaluation, beside its test metrics
+        with np.load(arm / f"classifier/{source}/seed0/maps.npz") as maps:
+            assert str(maps["explainer"]) == source and maps["maps"].shape == (3, 2, 2), "8 px patches of 16 px"
             explained = maps["image_id"] if explained is None else explained
             assert (maps["image_id"] == explained).all(), "every classifier explains the same images"
     assert np.isin(explained, ids["test"]).all()
@@ -221,7 +223,31 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     run_snakemake(demo_datasets, "--report", "results/report.html", *args)
     html = (results / "report.html").read_text()
     assert "Main results" in html and "auroc.png" in html and "Memorisation" in html
+    pages = embedded_pages(html)
+    config_page = pages["results/config.html"]
+    assert "Configuration of this run" in config_page and "backbone: densenet_mini" in config_page, \
+        "the report shows the resolved configuration, defaults filled in"
+    table = pages["results/summary_mean.html"]
+    assert table.count("<tr>") == len(pd.read_csv(results / "summary_mean.csv")) and "mean_auroc" in table
+    assert "<table" in pages["results/plots/auroc.html"] and "<table" in pages["results/plots/fid_chest.html"]
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?:", html), "self-contained: works offline"
+    # `make demo`'s last step, as the README shows it, from a folder laid out like the checkout.
+    command = next(line for line in (REPO / "README.md").read_text().splitlines()
+                   if line.startswith("PYTHONPATH=src python -m synthbench headline"))
+    assert command in (REPO / "Makefile").read_text(), "the README shows what make demo runs"
+    (demo_datasets / "src").symlink_to(REPO / "src")
+    printed = subprocess.run(command, shell=True, cwd=demo_datasets, capture_output=True, text=True, check=True).stdout
+    real = means["real"]
+    assert re.search(rf"^chest\s+samples\s+20\s+{real:.3f}\s", printed, flags=re.M), printed
+    assert printed.rstrip().endswith("results/report.html (open it in a browser)"), printed
+
+
+def embedded_pages(report: str) -> dict[str, str]:
+    """The HTML results Snakemake's report embeds (shown in the report itself, not offered as downloads):
+    path -> the page's text, decoded from its data URI."""
+    found = re.findall(r'"(results/[^"]+\.html)": \{"name".*?"mime_type": "text/html".*?"data_uri": '
+                       r'"data:text/html;[^"]*?base64,([A-Za-z0-9+/=]+)"', report, flags=re.S)
+    return {path: base64.b64decode(data).decode() for path, data in found}
 
 
 def kill_when_checkpointed(snakemake: subprocess.Popen, jobs: dict[str, Path], timeout: float = 600) -> set[str]:

@@ -27,6 +27,8 @@ STAGES = (
     ("attribution", "synthbench.attribution.cli", "occlusion maps of classifiers and their agreement"),
     ("summary", "synthbench.summary.cli", "one tidy table of every job's numbers"),
     ("plots", "synthbench.plots.cli", "the benchmark's figures from results files"),
+    ("report", "synthbench.report.cli", "pages of the HTML report that are not figures"),
+    ("headline", "synthbench.summary.headline", "the benchmark's answers in a few lines, from the summary"),
 )
 
 

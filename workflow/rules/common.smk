@@ -312,13 +312,25 @@ def neighbour_files(wildcards):
             if path.endswith("memorisation.json")]
 
 
+def gan_datasets():
+    """The enabled datasets with at least one GAN run: only they have FID curves and memorisation histograms (a
+    dataset whose arms all train real-data classifiers only leaves those figures out instead of failing)."""
+    return [dataset for dataset in enabled_datasets() if any(path.endswith("training.json")
+                                                             for path in gan_targets(arm_runs(dataset)))]
+
+
 def plot_targets():
-    """The figures of results/plots/ for the enabled datasets."""
-    per_dataset = [paths.result(paths.PLOTS, f"{kind}_{dataset}.png") for dataset in enabled_datasets()
-                   for kind in ("fid", "memorisation")]
-    return [paths.result(paths.PLOTS, "auroc.png"), paths.result(paths.PLOTS, "auroc_gap.png"), *per_dataset]
+    """The figures of results/plots/ for the enabled datasets, and the report's table pages beside them."""
+    per_dataset = [paths.result(paths.PLOTS, name) for dataset in gan_datasets()
+                   for name in (f"fid_{dataset}.png", f"fid_{dataset}.html", f"memorisation_{dataset}.png")]
+    return [paths.result(paths.PLOTS, name) for name in ("auroc.png", "auroc_gap.png", "auroc.html")] + per_dataset
+
+
+def report_pages():
+    """The report's pages that are not figures: the resolved configuration and the summary tables."""
+    return [paths.result(paths.TOP, name) for name in ("config.html", "summary.html", "summary_mean.html")]
 
 
 def all_targets():
     """The final targets of the workflow, chosen by the config switches."""
-    return demo_targets() + arm_targets() + [paths.result(paths.TOP, "summary.csv")] + plot_targets()
+    return demo_targets() + arm_targets() + report_pages() + plot_targets()

@@ -6,10 +6,12 @@ rule summary:
     input:
         summary_inputs(),
     output:
-        table=report(paths.result(paths.TOP, "summary.csv"), caption="../../src/synthbench/report/summary.rst", category="Tables",
-                     labels={"table": "every number"}),
-        mean=report(paths.result(paths.TOP, "summary_mean.csv"), caption="../../src/synthbench/report/summary_mean.rst", category="Tables",
-                    labels={"table": "mean over seeds"}),
+        table=paths.result(paths.TOP, "summary.csv"),
+        mean=paths.result(paths.TOP, "summary_mean.csv"),
+        page=report(paths.result(paths.TOP, "summary.html"), caption="../../src/synthbench/report/summary.rst", category="Tables",
+                    labels={"table": "every number"}),
+        mean_page=report(paths.result(paths.TOP, "summary_mean.html"), caption="../../src/synthbench/report/summary_mean.rst",
+                         category="Tables", labels={"table": "mean over seeds"}),
     log:
         paths.log(paths.TOP, "summary.log"),
     benchmark:
@@ -20,7 +22,8 @@ rule summary:
     resources:
         mem_mb=2000,
     shell:
-        "python -m synthbench summary --inputs {input} --out {output.table} --mean-out {output.mean} > {log} 2>&1"
+        "python -m synthbench summary --inputs {input} --out {output.table} --mean-out {output.mean}"
+        " --page {output.page} --mean-page {output.mean_page} > {log} 2>&1"
 
 
 rule plot_auroc:
@@ -32,6 +35,8 @@ rule plot_auroc:
         gap=report(paths.result(paths.PLOTS, "auroc_gap.png"), caption="../../src/synthbench/report/auroc_gap.rst", category="Main results",
                    labels={"figure": "real - synthetic AUROC"}),
         table=paths.result(paths.PLOTS, "auroc.csv"),
+        table_page=report(paths.result(paths.PLOTS, "auroc.html"), caption="../../src/synthbench/report/auroc_table.rst",
+                          category="Main results", labels={"figure": "plotted numbers"}),
     log:
         paths.log(paths.PLOTS, "auroc.log"),
     benchmark:
@@ -43,7 +48,7 @@ rule plot_auroc:
         mem_mb=2000,
     shell:
         "python -m synthbench plots auroc --summary {input} --out {output.figure} --gap-out {output.gap}"
-        " --table {output.table} > {log} 2>&1"
+        " --table {output.table} --table-page {output.table_page} > {log} 2>&1"
 
 
 rule plot_fid:
@@ -52,8 +57,9 @@ rule plot_fid:
     output:
         figure=report(paths.result(paths.PLOTS, "fid_{dataset}.png"), caption="../../src/synthbench/report/fid.rst", category="GANs",
                       labels={"dataset": "{dataset}", "figure": "FID curves"}),
-        table=report(paths.result(paths.PLOTS, "fid_{dataset}.csv"), caption="../../src/synthbench/report/fid_table.rst", category="GANs",
-                     labels={"dataset": "{dataset}", "figure": "where each run stopped"}),
+        table=paths.result(paths.PLOTS, "fid_{dataset}.csv"),
+        table_page=report(paths.result(paths.PLOTS, "fid_{dataset}.html"), caption="../../src/synthbench/report/fid_table.rst",
+                          category="GANs", labels={"dataset": "{dataset}", "figure": "where each run stopped"}),
     log:
         paths.log(paths.PLOTS, "fid_{dataset}.log"),
     benchmark:
@@ -65,7 +71,7 @@ rule plot_fid:
         mem_mb=2000,
     shell:
         "python -m synthbench plots fid --inputs {input} --dataset {wildcards.dataset} --out {output.figure}"
-        " --table {output.table} > {log} 2>&1"
+        " --table {output.table} --table-page {output.table_page} > {log} 2>&1"
 
 
 rule plot_memorisation:
@@ -102,7 +108,25 @@ rule plots:
         plot_targets(),
 
 
+rule resolved_config:
+    output:
+        config=paths.result(paths.TOP, "config.yaml"),
+        page=report(paths.result(paths.TOP, "config.html"), caption="../../src/synthbench/report/config.rst",
+                    category="Configuration", labels={"page": "every key"}),
+    log:
+        paths.log(paths.TOP, "config.log"),
+    params:
+        config=quoted_json(config),
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    shell:
+        "python -m synthbench report config --config-json {params.config} --yaml {output.config}"
+        " --page {output.page} > {log} 2>&1"
+
+
 rule report:
     input:
+        report_pages(),
         plot_targets(),
         arm_targets(),

@@ -22,6 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     memorisation = commands.add_parser("memorisation", help="nearest-distance histograms of a dataset")
     memorisation.add_argument("--inputs", type=Path, nargs="+", required=True, help="neighbours.npz files")
     job(memorisation, f"{JOBS}:memorisation")
+    for command in (auroc, fid):
+        command.add_argument("--table-page", type=Path, help="the same table as an HTML page for the report")
     for command in (fid, memorisation):
         command.add_argument("--dataset", required=True)
     for command in (auroc, fid, memorisation):

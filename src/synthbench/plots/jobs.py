@@ -4,11 +4,11 @@ import argparse
 
 import pandas as pd
 
-from synthbench.atomic import replacing
 from synthbench.figures import save_png
 from synthbench.plots.auroc import arm_figure, auroc_points, gap_points, order_sources
 from synthbench.plots.fid_curves import fid_figure, fid_runs, stop_points
 from synthbench.plots.memorisation import memorisation_figure, nearest_distances
+from synthbench.report.pages import write_table
 
 
 def auroc(args: argparse.Namespace) -> None:
@@ -21,15 +21,14 @@ def auroc(args: argparse.Namespace) -> None:
     gaps = order_sources(gap_points(summary))
     save_png(arm_figure(gaps, "real - synthetic mean AUROC", 0.0, "How much AUROC synthetic training data costs"),
              args.gap_out)
-    with replacing(args.table) as partial:
-        pd.concat([points.assign(figure="auroc"), gaps.assign(figure="gap")]).to_csv(partial, index=False)
+    write_table(pd.concat([points.assign(figure="auroc"), gaps.assign(figure="gap")]), args.table, args.table_page,
+                "Mean test AUROC and real - synthetic gap: the plotted points")
 
 
 def fid(args: argparse.Namespace) -> None:
     runs = fid_runs(args.inputs)
     save_png(fid_figure(runs, args.dataset), args.out)
-    with replacing(args.table) as partial:
-        stop_points(runs).to_csv(partial, index=False)
+    write_table(stop_points(runs), args.table, args.table_page, f"{args.dataset}: where each GAN run stopped")
 
 
 def memorisation(args: argparse.Namespace) -> None:

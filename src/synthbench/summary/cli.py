@@ -11,4 +11,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the per-run metrics.csv tables of every job that measures something")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--mean-out", type=Path, required=True)
+    parser.add_argument("--page", type=Path, help="the summary as an HTML page for the report")
+    parser.add_argument("--mean-page", type=Path, help="the mean over seeds as an HTML page for the report")
     job(parser, "synthbench.summary.jobs:summarise")

@@ -2,14 +2,12 @@
 
 import argparse
 
-from synthbench.atomic import replacing
+from synthbench.report.pages import write_table
 from synthbench.summary.collect import mean_over_seeds, summary_table
 
 
 def summarise(args: argparse.Namespace) -> None:
     table = summary_table(args.inputs)
-    with replacing(args.out) as partial:
-        table.to_csv(partial, index=False)
-    with replacing(args.mean_out) as partial:
-        mean_over_seeds(table).to_csv(partial, index=False)
+    write_table(table, args.out, args.page, "Every number of this run")
+    write_table(mean_over_seeds(table), args.mean_out, args.mean_page, "Every number, mean over seeds")
     print(f"{len(table)} numbers from {len(args.inputs)} files", flush=True)

@@ -1,0 +1,71 @@
+"""`synthbench headline --summary summary_mean.csv [--report report.html]`: the benchmark's answers in a few
+lines, printed where a run ends (`make demo`), so that a newcomer sees what the run found before opening the
+report: the mean test AUROC of every source on every arm value beside the real-data one, and the largest
+memorisation flag.
+
+Read from `summary_mean.csv` alone, the table the figures are drawn from, so the lines agree with them.
+"""
+
+import argparse
+from pathlib import Path
+
+from synthbench.names import REAL
+
+AUROC = "mean_auroc"
+FLAGGED = "nn_fraction_below_threshold"
+ROW = ["dataset", "arm", "value"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--summary", type=Path, required=True, help="results/summary_mean.csv")
+    parser.add_argument("--report", type=Path, help="the HTML report, named in the last line when it exists")
+    parser.set_defaults(job="synthbench.summary.headline:show")
+
+
+def auroc_lines(table) -> list[str]:
+    """One line per dataset, arm and value: each source's mean test AUROC on the real test split (± sd over
+    seeds where there are several), real first."""
+    import pandas as pd
+
+    rows = table[(table["metric"] == AUROC) & table["class"].isna()]
+    if rows.empty:
+        return ["no mean test AUROC in the summary yet"]
+    cells = rows.assign(cell=[f"{mean:.3f}" if pd.isna(sd) else f"{mean:.3f}±{sd:.3f}"
+                              for mean, sd in zip(rows["mean"], rows["sd"], strict=True)])
+    grid = cells.pivot_table(index=ROW, columns="source", values="cell", aggfunc="first")
+    sources = sorted(grid.columns, key=lambda source: (source != REAL, source))
+    grid = grid[sources].fillna("-").reset_index()
+    header = [*ROW, *sources]
+    body = [[str(value) for value in row] for row in grid.itertuples(index=False)]
+    widths = [max(len(line[column]) for line in [header, *body]) for column in range(len(header))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+            for line in [header, *body]]
+
+
+def memorisation_line(table) -> str:
+    """The generator run whose synthetic images were most often nearer a training image than held-out images are."""
+    rows = table[table["metric"] == FLAGGED]
+    if rows.empty:
+        return "memorisation: no nearest-neighbour search in the summary yet"
+    worst = rows.loc[rows["mean"].idxmax()]
+    if worst["mean"] == 0:
+        return (f"memorisation: no synthetic image of the {len(rows)} runs searched lies nearer a training image "
+                "than held-out images do")
+    return (f"memorisation: at most {100 * worst['mean']:.1f} % of a generator's synthetic images lie nearer a "
+            f"training image than held-out images do ({worst['source']} on {worst['dataset']} {worst['arm']} "
+            f"{worst['value']}; {len(rows)} runs searched)")
+
+
+def headline(table) -> str:
+    return "\n".join(["mean test AUROC on the real test images (classifier trained on each source):",
+                      *auroc_lines(table), memorisation_line(table)])
+
+
+def show(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    if not args.summary.exists():
+        raise FileNotFoundError(f"{args.summary}: no summary yet; the workflow's `summary` rule writes it")
+    print(headline(pd.read_csv(args.summary)))
+    if args.report is not None and args.report.exists():
+        print(f"every figure and table, with how to read them: {args.report} (open it in a browser)")
