@@ -5,12 +5,10 @@ import json
 
 import yaml
 
-from synthbench.atomic import replacing
-from synthbench.report.pages import config_page, write_page
+from synthbench.report.pages import config_page, write_text
 
 
 def config(args: argparse.Namespace) -> None:
     text = yaml.safe_dump(json.loads(args.config_json), sort_keys=False, default_flow_style=None, width=110)
-    with replacing(args.yaml) as partial:
-        partial.write_text(text, encoding="utf-8")
-    write_page(config_page(text), args.page)
+    write_text(text, args.yaml)
+    write_text(config_page(text), args.page)

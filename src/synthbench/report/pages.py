@@ -29,9 +29,10 @@ def table_page(frame, title: str, note: str = "") -> str:
     return page(title, body, note or f"{len(frame)} rows")
 
 
-def write_page(text: str, path: Path) -> None:
+def write_text(text: str, path: Path) -> None:
+    """A page (or any text output) written whole under its final name, or not at all."""
     with replacing(Path(path)) as partial:
-        Path(partial).write_text(text, encoding="utf-8")
+        partial.write_text(text, encoding="utf-8")
 
 
 def write_table(frame, csv_path: Path, page_path: Path | None, title: str) -> None:
@@ -39,7 +40,7 @@ def write_table(frame, csv_path: Path, page_path: Path | None, title: str) -> No
     with replacing(Path(csv_path)) as partial:
         frame.to_csv(partial, index=False)
     if page_path is not None:
-        write_page(table_page(frame, title), page_path)
+        write_text(table_page(frame, title), page_path)
 
 
 def config_page(config_yaml: str) -> str:
