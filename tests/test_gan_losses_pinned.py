@@ -2,7 +2,8 @@
 FID of a short run equal the values recorded on the earlier code (tests/data/gan_losses_reference.py).
 
 The script runs in its own process, as it did when it recorded the values: one CPU thread, seeded, op
-determinism on (settings a process can take only before TensorFlow starts)."""
+determinism on, oneDNN off (settings a process can take only before TensorFlow starts; why oneDNN is off: the
+script's docstring)."""
 
 import os
 import subprocess

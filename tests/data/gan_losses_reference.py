@@ -1,21 +1,31 @@
 """Pins how `prog` and `cpd` train: the D and G loss of every step and the FID history of a short run.
 
 `gan_losses_reference.npz` was written by this script on the code before the `synthbench` package and its
-family registry existed (commit e29c76e, where `families()` imported gan_prog / gan_cpd), so the test that
-replays it (tests/test_gan_losses_pinned.py) shows that the refactor left both families training exactly as they did:
+family registry existed (commit e29c76e, with the script as committed in 4b2d4df, where `families()` imported
+gan_prog / gan_cpd), so the test that replays it (tests/test_gan_losses_pinned.py) shows that the refactor left
+both families training exactly as they did. Recorded from a checkout of e29c76e:
 
-    PYTHONPATH=src python tests/data/gan_losses_reference.py tests/data/gan_losses_reference.npz
+    git show 4b2d4df:tests/data/gan_losses_reference.py > /tmp/pin.py
+    TF_ENABLE_ONEDNN_OPTS=0 PYTHONPATH=src python /tmp/pin.py tests/data/gan_losses_reference.npz
+
+oneDNN is off (this script switches it off for the replay too): its kernels pick their instructions at run time
+by CPU, and on a CPU other than the recording one cpd's losses drifted from the 18th step (0.4 % by the 24th),
+with the old and the new code still agreeing exactly with each other on both CPUs. TensorFlow's own kernels
+are fixed when the wheel is built, not chosen per CPU.
 
 The run is tiny (16 px, two classes, 8-image minibatches) but goes through growth and its fade-in (prog),
 EMA, FID evaluation and the phase changes of the shared loop, with a loss recorded after every step.
 """
 
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"  # before TensorFlow starts: see the docstring
 
 SIDE, LABELS, MINIBATCH = 16, ["left", "right"], 8
 SETTINGS = {"total_kimg": 0.32, "min_kimg": 0, "fid_every_kimg": 0.08, "patience": 50, "tick_kimg": 0.008,
