@@ -2,9 +2,12 @@
 
 import json
 
+import keras
 import numpy as np
+import pandas as pd
 import pytest
 
+from synthbench.classifier.model import FEATURES_LAYER
 from synthbench.cli import main as synthbench_main
 from synthbench.neighbours.memorisation import memorisation_report
 from synthbench.neighbours.search import block_shape, nearest, unit_rows
@@ -68,35 +71,44 @@ def test_planted_copies_are_their_own_nearest_neighbours_and_are_flagged():
     assert report["fraction_below_threshold"] == pytest.approx(flagged.mean())
 
 
-def features_file(path, ids, labels, features):
-    np.savez(path, image_id=np.asarray(ids), labels=np.asarray(labels, np.float32),
-             features=np.asarray(features, np.float32))
+def write_split(records_path, images, labels, ids):
+    """One split in the workflow's layout: TFRecords and the CSV that mirrors them."""
+    with RecordWriter(records_path) as writer:
+        writer.write(images, labels, ids)
+    table = pd.DataFrame(labels, columns=["a", "b"])
+    table.insert(0, "image_id", ids)
+    table.to_csv(records_path.with_suffix(".csv"), index=False)
+    return str(records_path)
 
 
-def test_neighbours_command_writes_ids_report_and_grid(tmp_path):
+def pixel_classifier(side):
+    """A classifier whose features are its input pixels: an exact copy of a train image is at distance 0."""
+    images = keras.Input((side, side, 1))
+    pixels = keras.layers.Flatten()(keras.layers.Rescaling(1 / 255)(images))
+    features = keras.layers.Identity(name=FEATURES_LAYER)(pixels)
+    return keras.Model(images, keras.layers.Dense(2, activation="sigmoid")(features))
+
+
+def test_neighbours_command_embeds_searches_and_writes_ids_report_and_grid(tmp_path):
     rng = np.random.default_rng(1)
     side, train_n = 8, 60
     train_images = rng.integers(0, 256, (train_n, side, side), dtype=np.uint8)
     labels = rng.integers(0, 2, (train_n, 2)).astype(np.float32)
-    train_features = rng.standard_normal((train_n, 16))
     synthetic_ids = -np.arange(1, 21)
-    synthetic_features = np.concatenate([rng.standard_normal((17, 16)), train_features[[4, 9, 30]]])
-    with RecordWriter(tmp_path / "train.tfrecord") as writer:
-        writer.write(train_images, labels, np.arange(100, 100 + train_n))
-    with RecordWriter(tmp_path / "synthetic.tfrecord") as writer:
-        writer.write(train_images[:20], labels[:20], synthetic_ids)
-    features_file(tmp_path / "train.npz", np.arange(100, 100 + train_n), labels, train_features)
-    features_file(tmp_path / "synthetic.npz", synthetic_ids, labels[:20], synthetic_features)
-    features_file(tmp_path / "heldout.npz", np.arange(15), labels[:15], rng.standard_normal((15, 16)))
+    synthetic_images = np.concatenate([rng.integers(0, 256, (17, side, side), dtype=np.uint8),
+                                       train_images[[4, 9, 30]]])
+    files = {"train": write_split(tmp_path / "train.tfrecord", train_images, labels, np.arange(100, 100 + train_n)),
+             "synthetic": write_split(tmp_path / "synthetic.tfrecord", synthetic_images, labels[:20], synthetic_ids),
+             "heldout": write_split(tmp_path / "test.tfrecord", rng.integers(0, 256, (15, side, side), dtype=np.uint8),
+                                    labels[:15], np.arange(15))}
     (tmp_path / "meta.json").write_text(json.dumps({"labels": ["a", "b"], "resolution": side}))
+    pixel_classifier(side).save(tmp_path / "model.keras")
     out = tmp_path / "nn"
-    files = {name: str(tmp_path / name) for name in ("synthetic.npz", "train.npz", "heldout.npz",
-                                                     "synthetic.tfrecord", "train.tfrecord", "meta.json")}
-    synthbench_main(["neighbours", "--synthetic", files["synthetic.npz"], "--train", files["train.npz"],
-                     "--heldout", files["heldout.npz"], "--synthetic-records", files["synthetic.tfrecord"],
-                     "--train-records", files["train.tfrecord"], "--meta", files["meta.json"],
+    synthbench_main(["neighbours", "--model", str(tmp_path / "model.keras"), "--synthetic-records",
+                     files["synthetic"], "--train-records", files["train"], "--heldout-records", files["heldout"],
+                     "--batch-size", "16", "--meta", str(tmp_path / "meta.json"),
                      "--settings-json", json.dumps({"k": 3, "memory_mb": None, "closest_pairs": 5}),
-                     "--threads", "1", "--out", str(out)])
+                     "--out", str(out)])  # no --threads: this process's TensorFlow already started (the model)
     with np.load(out / "neighbours.npz") as result:
         assert result["query_id"].tolist() == synthetic_ids.tolist(), "every synthetic train image is a query"
         assert result["neighbour_id"].shape == (20, 3) and result["neighbour_id"].min() >= 100
