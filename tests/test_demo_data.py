@@ -15,6 +15,7 @@ from sklearn.metrics import roc_auc_score
 
 from synthbench.demo_data.brain import write_rsna
 from synthbench.demo_data.chest import write_chexpert
+from synthbench.demo_data.difficulty import Conspicuity, LabelNoise
 from synthbench.raw_formats import (
     CHEXPERT_COLUMNS,
     CHEXPERT_FINDINGS,
@@ -162,7 +163,11 @@ def test_same_seed_gives_byte_identical_files(tmp_path):
     assert (other_brain / "stage_2_train.csv").read_bytes() != (b1 / "stage_2_train.csv").read_bytes()
 
 
-# --- Learnable structure ---
+# --- Learnable structure of graded difficulty ---
+# The demo must show the benchmark's point: real-data classifiers well below a perfect score, plain findings
+# easier than subtle ones. Checked with a linear probe on 32 px pixels, trained and tested on different patients.
+MEAN_AUROC_BAND = (0.75, 0.95)
+
 
 def held_out_auroc(features: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> float:
     """AUROC of a linear model on 32 px pixels, trained and tested on different patients."""
@@ -171,7 +176,7 @@ def held_out_auroc(features: np.ndarray, labels: np.ndarray, groups: np.ndarray)
     return roc_auc_score(labels[test], model.decision_function(features[test]))
 
 
-def test_every_chest_finding_is_learnable(chest):
+def test_chest_findings_are_learnable_but_not_trivially_and_plain_ones_more_easily(chest):
     train = pd.read_csv(chest / "train.csv")
     frontal = train[train["Frontal/Lateral"] == "Frontal"]
     pixels = np.stack([np.asarray(Image.open(chest.parent / p).resize((32, 32), Image.LANCZOS), dtype=float)
@@ -183,10 +188,13 @@ def test_every_chest_finding_is_learnable(chest):
         if labels[:, column].sum() >= 15:
             scores[name] = held_out_auroc(pixels.reshape(len(pixels), -1), labels[:, column], patients)
     assert set(scores) == set(CHEXPERT_FINDINGS), "every finding has enough positives to be checked"
-    assert min(scores.values()) > 0.9, scores
+    assert MEAN_AUROC_BAND[0] < np.mean(list(scores.values())) < MEAN_AUROC_BAND[1], scores
+    plain = [scores[name] for name in ("Support Devices", "Pleural Effusion", "Cardiomegaly")]
+    subtle = [scores[name] for name in ("Lung Opacity", "Edema", "Consolidation", "Atelectasis")]
+    assert min(plain) > 0.88 > max(subtle) and min(subtle) > 0.65, scores
 
 
-def test_every_haemorrhage_subtype_is_learnable(brain):
+def test_haemorrhage_subtypes_are_learnable_but_not_trivially_and_dense_ones_more_easily(brain):
     table = pd.read_csv(brain / "stage_2_train.csv")
     sops = table["ID"].str[:12].to_numpy()[::6]
     labels = table["Label"].to_numpy().reshape(-1, 6)[:, :5].astype(bool)
@@ -200,4 +208,21 @@ def test_every_haemorrhage_subtype_is_learnable(brain):
     scores = {name: held_out_auroc(features, labels[:, i], np.array(patients))
               for i, name in enumerate(RSNA_HAEMORRHAGES) if labels[:, i].sum() >= 15}
     assert set(scores) == set(RSNA_HAEMORRHAGES)
-    assert min(scores.values()) > 0.9, scores
+    assert MEAN_AUROC_BAND[0] < np.mean(list(scores.values())) < MEAN_AUROC_BAND[1], scores
+    dense = [scores[name] for name in ("intraparenchymal", "intraventricular")]
+    thin = [scores[name] for name in ("subarachnoid", "subdural")]
+    assert min(dense) > 0.89 > max(thin) and min(thin) > 0.75, scores
+
+
+def test_label_noise_and_conspicuity_draws():
+    """Labelled findings go missing and unlabelled ones appear at their configured rates; strengths stay in
+    their ranges."""
+    rng = np.random.default_rng(0)
+    noise = LabelNoise(missed=0.1, incidental=0.2)
+    shown = [noise.shown(("a", "b"), ("a", "b", "c", "d"), rng) for _ in range(20_000)]
+    kept_a = np.mean(["a" in s for s in shown])
+    assert kept_a == pytest.approx(0.9, abs=0.01)
+    assert np.mean(["c" in s for s in shown]) == pytest.approx(0.2 / 4, abs=0.006), "c or d, one in four each"
+    assert all(s.count("a") <= 1 for s in shown), "an incidental finding is never one already labelled"
+    strengths = [Conspicuity(0.2, 0.5).draw(rng) for _ in range(1000)]
+    assert 0.2 <= min(strengths) < 0.22 and 0.48 < max(strengths) <= 0.5

@@ -4,7 +4,10 @@ Slices are real CT DICOM files written with pydicom: patient, study and series i
 signed 16-bit stored values that become Hounsfield units through RescaleSlope / RescaleIntercept (two
 conventions, as in the real data: intercept -1024 with -2000 padding outside the field of view, and
 intercept 0), and WindowCenter / WindowWidth. Each haemorrhage subtype paints blood (~70 HU) in its own
-place, so it shows in the brain window (centre 40, width 80).
+place, so it shows in the brain window (centre 40, width 80). How clearly varies: each subtype has its own
+range of blood density (a thin or subacute bleed is nearly as dense as brain), a bleed thins out towards
+the ends of the slices it spans, scanner noise and beam-hardening shading hide small changes, and a few
+slice labels disagree with the image (`synthbench.demo_data.difficulty`).
 """
 
 import csv
@@ -17,6 +20,7 @@ from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
 
 from synthbench.demo_data.canvas import Canvas
 from synthbench.demo_data.combinations import draw_combination
+from synthbench.demo_data.difficulty import Conspicuity, LabelNoise, clutter
 from synthbench.progress import Progress
 from synthbench.raw_formats import (
     RSNA_CSV_COLUMNS,
@@ -40,6 +44,16 @@ COMMON_COMBINATIONS: tuple[tuple[tuple[str, ...], float], ...] = (
 )
 AIR_HU, BONE_HU, BLOOD_HU, CSF_HU = -1000.0, 1200.0, 72.0, 5.0
 PADDING_STORED = -2000  # stored value outside the scanner's circular field of view (intercept -1024 files)
+NOISE_HU = 8.0  # scanner noise, standard deviation inside the head
+LABEL_NOISE = LabelNoise(missed=0.04, incidental=0.03)
+# How far blood stands out from brain: 1 is fully dense blood, lower values are thinner or older bleeds.
+CONSPICUITY: dict[str, Conspicuity] = {
+    "epidural": Conspicuity(0.35, 1.0),
+    "intraparenchymal": Conspicuity(0.3, 1.0),
+    "intraventricular": Conspicuity(0.25, 1.0),
+    "subarachnoid": Conspicuity(0.15, 0.9),
+    "subdural": Conspicuity(0.15, 0.9),
+}
 
 
 @dataclass(frozen=True)
@@ -57,8 +71,11 @@ class Head:
 
 
 def render_hu(size: int, head: Head, level: float, subtypes: tuple[str, ...],
-              rng: np.random.Generator) -> np.ndarray:
-    """Hounsfield units of one axial slice; `level` in [0, 1] runs from the skull base to the vertex."""
+              rng: np.random.Generator, extent: float = 1.0) -> np.ndarray:
+    """Hounsfield units of one axial slice; `level` in [0, 1] runs from the skull base to the vertex.
+
+    Each subtype's blood is blended into the tissue by a strength drawn from its conspicuity range times
+    `extent` (how much of the bleed this slice cuts through, 1 in its middle)."""
     c = Canvas(size, size, fill=AIR_HU)
     cy, cx = 0.5 + head.shift_y, 0.5 + head.shift_x
     shrink = 1.0 - 0.35 * abs(level - 0.45)  # the head is widest a little below its middle
@@ -70,25 +87,28 @@ def render_hu(size: int, head: Head, level: float, subtypes: tuple[str, ...],
     c.paint(brain, 38.0)  # grey matter
     c.paint(c.ellipse(cy, cx, 0.6 * brain_ry, 0.6 * brain_rx), 27.0)  # white matter
     c.paint(c.segment(cy - brain_ry, cx, cy - 0.25 * brain_ry, cx, 0.01), 45.0)  # falx
+    clutter(c, rng, brain, blobs=6, amplitude=6.0, sigma=(0.06, 0.15))  # beam-hardening shading
+    strength = {name: CONSPICUITY[name].draw(rng) * extent for name in subtypes}
     ventricles = np.maximum(c.ellipse(cy - 0.02, cx - 0.05, 0.09, 0.035), c.ellipse(cy - 0.02, cx + 0.05, 0.09, 0.035))
-    blood_in_ventricles = "intraventricular" in subtypes
-    c.paint(ventricles, BLOOD_HU - 5 if blood_in_ventricles else CSF_HU)
+    c.paint(ventricles, CSF_HU)
+    if "intraventricular" in subtypes:
+        c.paint(ventricles * strength["intraventricular"], BLOOD_HU - 5)
 
     jitter = rng.uniform(-0.015, 0.015, 2)
     if "epidural" in subtypes:  # biconvex lens against the skull on the image's right
         lens = c.ellipse(cy - 0.05 + jitter[0], cx + brain_rx - 0.03, 0.14, 0.07)
-        c.paint(lens * brain, BLOOD_HU + 5)
+        c.paint(lens * brain * strength["epidural"], BLOOD_HU + 5)
     if "subdural" in subtypes:  # thin crescent along the skull on the image's left
         crescent = brain * (1.0 - c.ellipse(cy, cx + 0.035, brain_ry - 0.01, brain_rx - 0.02))
-        c.paint(crescent * (c.xx < cx - 0.05), BLOOD_HU)
+        c.paint(crescent * (c.xx < cx - 0.05) * strength["subdural"], BLOOD_HU)
     if "subarachnoid" in subtypes:  # blood in the interhemispheric and sylvian fissures
         for y1, x1 in ((cy - brain_ry + 0.04, cx), (cy - 0.12, cx - 0.2), (cy - 0.12, cx + 0.2)):
-            c.paint(c.segment(cy - 0.08 + jitter[0], cx, y1, x1, 0.028), BLOOD_HU)
+            c.paint(c.segment(cy - 0.08 + jitter[0], cx, y1, x1, 0.028) * strength["subarachnoid"], BLOOD_HU)
     if "intraparenchymal" in subtypes:  # round clot with a dark rim of oedema
         y, x = cy + 0.14 + jitter[0], cx + 0.13 + jitter[1]
-        c.paint(c.ellipse(y, x, 0.095, 0.095), 18.0)
-        c.paint(c.ellipse(y, x, 0.07, 0.07), BLOOD_HU + 3)
-    return c.pixels + rng.normal(0.0, 5.0, c.pixels.shape) * (c.pixels > -500)
+        c.paint(c.ellipse(y, x, 0.095, 0.095) * strength["intraparenchymal"], 18.0)
+        c.paint(c.ellipse(y, x, 0.07, 0.07) * strength["intraparenchymal"], BLOOD_HU + 3)
+    return c.pixels + rng.normal(0.0, NOISE_HU, c.pixels.shape) * (c.pixels > -500)
 
 
 @dataclass(frozen=True)
@@ -158,23 +178,26 @@ def _patient_slices(out_dir: Path, patient: int, seed: int, slices: tuple[int, i
     study_uid, series_uid = (generate_uid(entropy_srcs=[f"synthbench-demo-{seed}-{patient}-{kind}"])
                              for kind in ("study", "series"))
     count = int(rng.integers(slices[0], slices[1] + 1))
-    bleeding = np.zeros(count, dtype=bool)
+    # How much of the bleed each slice cuts through: thickest in the middle of its run of slices, thinning
+    # out towards the run's ends; 0 outside it.
+    extent = np.zeros(count)
     subtypes: tuple[str, ...] = ()
     if rng.random() < haemorrhage_fraction:  # blood on a contiguous run of slices
         subtypes = draw_combination(rng, COMMON_COMBINATIONS, RSNA_HAEMORRHAGES)
         run = max(1, int(round(count * rng.uniform(0.5, 0.8))))
         start = int(rng.integers(0, count - run + 1))
-        bleeding[start:start + run] = True
+        extent[start:start + run] = np.sin(np.pi * (np.arange(run) + 0.5) / run) ** 0.5
     written = []
     for index in range(count):
         sop_id = f"{_hex_id(rng, 9)}"
-        shown = subtypes if bleeding[index] else ()
-        hu = render_hu(size, head, (index + 0.5) / count, shown, rng)
+        labelled = subtypes if extent[index] > 0 else ()
+        shown = LABEL_NOISE.shown(labelled, RSNA_HAEMORRHAGES, rng)
+        hu = render_hu(size, head, (index + 0.5) / count, shown, rng, extent=extent[index] if labelled else 1.0)
         sop_uid = generate_uid(entropy_srcs=[f"synthbench-demo-{seed}-{patient}-{index}"])
         ds = ct_dataset(to_stored(hu, convention), convention, patient_id, study_uid, series_uid, sop_uid,
                         instance=index + 1, z=5.0 * index)
         ds.save_as(out_dir / rsna_image_file(sop_id), enforce_file_format=True)
-        written.append((sop_id, shown))
+        written.append((sop_id, labelled))
     return written
 
 

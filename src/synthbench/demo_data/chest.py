@@ -3,7 +3,10 @@
 Layout and value conventions follow the real download: `Path` is relative to the folder that holds
 CheXpert-v1.0-small/, label cells are 1.0 / 0.0 / -1.0 (uncertain) / blank in train.csv and 1.0 / 0.0 in
 valid.csv, each study has a frontal view and sometimes a lateral one, and images are portrait, not square.
-Every finding paints its own pattern in a fixed region, so overlapping findings overlap visibly.
+Every finding paints its own pattern in a fixed region, so overlapping findings overlap visibly. How visible
+a finding is varies from image to image within the finding's own range (support devices are plain to see, an
+early oedema is not), lung texture hides small changes, and labels disagree with the image now and then as
+report-mined labels do (`synthbench.demo_data.difficulty`).
 """
 
 import csv
@@ -16,6 +19,7 @@ from PIL import Image
 
 from synthbench.demo_data.canvas import Canvas
 from synthbench.demo_data.combinations import draw_combination
+from synthbench.demo_data.difficulty import Conspicuity, LabelNoise, clutter
 from synthbench.progress import Progress
 from synthbench.raw_formats import (
     CHEXPERT_COLUMNS,
@@ -42,6 +46,25 @@ PATHOLOGIES = tuple(name for name in CHEXPERT_FINDINGS if name != "No Finding")
 REPEAT_PREVIOUS_STUDY = 0.5  # follow-up studies often show the same findings
 UNCERTAIN_FRACTION = 0.1  # a drawn finding written as -1.0 (the U-Ones policy maps it back to 1)
 BLANK_NEGATIVE_FRACTION = 0.75  # a negative finding left blank ("not mentioned") instead of 0.0
+LABEL_NOISE = LabelNoise(missed=0.08, incidental=0.06)
+# Graded from plain to subtle: devices, effusions and fractures are usually clear; the parenchymal findings
+# (opacity, oedema, consolidation, pneumonia, atelectasis) are often barely visible.
+CONSPICUITY: dict[str, Conspicuity] = {
+    "No Finding": Conspicuity(0.0, 0.0),
+    "Support Devices": Conspicuity(0.3, 1.1),
+    "Pleural Effusion": Conspicuity(0.25, 1.0),
+    "Fracture": Conspicuity(0.3, 1.0),
+    "Pneumothorax": Conspicuity(0.25, 1.0),
+    "Cardiomegaly": Conspicuity(0.15, 0.8),
+    "Enlarged Cardiomediastinum": Conspicuity(0.15, 0.8),
+    "Lung Lesion": Conspicuity(0.2, 0.9),
+    "Pleural Other": Conspicuity(0.2, 0.9),
+    "Lung Opacity": Conspicuity(0.05, 0.5),
+    "Edema": Conspicuity(0.05, 0.5),
+    "Consolidation": Conspicuity(0.05, 0.5),
+    "Pneumonia": Conspicuity(0.05, 0.5),
+    "Atelectasis": Conspicuity(0.05, 0.5),
+}
 
 
 @dataclass(frozen=True)
@@ -65,8 +88,9 @@ class Anatomy:
 
 def _frontal_anatomy(c: Canvas, a: Anatomy, rng: np.random.Generator) -> None:
     c.add(c.ellipse(*a.at(0.56, 0.5), 0.52 * a.scale_y, 0.45 * a.scale_x), 0.40)  # body
-    for x in (0.30, 0.70):
-        c.add(c.ellipse(*a.at(0.45, x), 0.29 * a.scale_y, 0.15 * a.scale_x), -0.24)  # lungs
+    lungs = np.maximum(*(c.ellipse(*a.at(0.45, x), 0.29 * a.scale_y, 0.15 * a.scale_x) for x in (0.30, 0.70)))
+    c.add(lungs, -0.24)
+    clutter(c, rng, lungs, blobs=10, amplitude=0.06, sigma=(0.03, 0.08))  # vessels and overlying soft tissue
     c.add(c.box(*a.at(0.42, 0.5), 0.32, 0.055), 0.14)  # mediastinum and spine
     c.add(c.ellipse(*a.at(0.63, 0.55), 0.11, 0.12), 0.12)  # heart
     ribs = (np.sin(2 * np.pi * (7.0 * c.yy + 1.5 * np.abs(c.xx - 0.5) + rng.uniform())) > 0.7)
@@ -81,7 +105,8 @@ def _lateral_anatomy(c: Canvas, a: Anatomy, rng: np.random.Generator) -> None:
 
 
 def _findings(a: Anatomy) -> dict[str, Callable[[Canvas, float, float, float], None]]:
-    """Painter per finding: `paint(canvas, dy, dx, strength)` with a small jitter and strength near 1."""
+    """Painter per finding: `paint(canvas, dy, dx, strength)` with a small jitter; strength 1 is the fully
+    developed pattern."""
     def at(y: float, x: float, dy: float, dx: float) -> tuple[float, float]:
         return a.at(y + dy, x + dx)
 
@@ -94,11 +119,12 @@ def _findings(a: Anatomy) -> dict[str, Callable[[Canvas, float, float, float], N
         "Edema": lambda c, dy, dx, s: [c.add(c.gaussian(*at(0.46, x, dy, dx), 0.12, 0.05), 0.20 * s)
                                        for x in (0.38, 0.62)],
         "Consolidation": lambda c, dy, dx, s: c.add(c.ellipse(*at(0.62, 0.73, dy, dx), 0.08, 0.09), 0.36 * s),
-        "Pneumonia": lambda c, dy, dx, s: c.add(
+        "Pneumonia": lambda c, dy, dx, s: c.add(  # a patchy opacity: denser in a checkered pattern
             c.gaussian(*at(0.62, 0.27, dy, dx), 0.08, 0.07)
-            * (np.sin(60 * c.yy) * np.sin(60 * c.xx) > 0), 0.40 * s),
+            * (0.5 + 0.5 * (np.sin(60 * c.yy) * np.sin(60 * c.xx) > 0)), 0.40 * s),
         "Atelectasis": lambda c, dy, dx, s: c.add(c.ellipse(*at(0.47, 0.70, dy, dx), 0.03, 0.13), 0.32 * s),
-        "Pneumothorax": lambda c, dy, dx, s: c.paint(c.ellipse(*at(0.27, 0.21, dy, dx), 0.13, 0.07), 0.02),
+        "Pneumothorax": lambda c, dy, dx, s: c.paint(min(s, 1.0) * c.ellipse(*at(0.27, 0.21, dy, dx), 0.13, 0.07),
+                                                     0.02),
         "Pleural Effusion": lambda c, dy, dx, s: [
             c.add(c.ellipse(*at(0.45, x, 0, 0), 0.29, 0.15) * (c.yy > 0.62 + dy + 0.05 * np.abs(c.xx - x) / 0.15),
                   0.30 * s) for x in (0.30, 0.70)],
@@ -114,13 +140,14 @@ def _findings(a: Anatomy) -> dict[str, Callable[[Canvas, float, float, float], N
 
 def render(height: int, width: int, anatomy: Anatomy, findings: tuple[str, ...], frontal: bool,
            rng: np.random.Generator) -> np.ndarray:
-    """A uint8 radiograph of the given size showing the anatomy and each finding's pattern."""
+    """A uint8 radiograph of the given size showing the anatomy and each finding's pattern, each at a strength
+    drawn from its conspicuity range."""
     canvas = Canvas(height, width, fill=0.04)
     (_frontal_anatomy if frontal else _lateral_anatomy)(canvas, anatomy, rng)
     painters = _findings(anatomy)
     for name in findings:
         dy, dx = rng.uniform(-0.02, 0.02, 2)
-        painters[name](canvas, dy, dx, rng.uniform(0.85, 1.15))
+        painters[name](canvas, dy, dx, CONSPICUITY[name].draw(rng))
     canvas.pixels = canvas.pixels * anatomy.gain + rng.normal(0.0, 0.03, canvas.pixels.shape)
     return np.clip(np.round(canvas.pixels * 255.0), 0, 255).astype(np.uint8)
 
@@ -151,11 +178,12 @@ def _patient_rows(root_parent: Path, split: str, patient: int, seed: int, max_st
         if findings is None or rng.random() >= REPEAT_PREVIOUS_STUDY:
             findings = draw_combination(rng, COMMON_COMBINATIONS, PATHOLOGIES)
         cells = _label_cells(findings, rng, allow_uncertain=split == "train")
+        shown = LABEL_NOISE.shown(findings, PATHOLOGIES, rng)
         views = [True] + ([False] if rng.random() < lateral_fraction else [])
         for view, frontal in enumerate(views, start=1):
             relative = chexpert_image_path(split, patient, study, view, frontal)
             height = int(rng.integers(heights[0], heights[1] + 1))
-            pixels = render(height, width if frontal else height, anatomy, findings, frontal, rng)
+            pixels = render(height, width if frontal else height, anatomy, shown, frontal, rng)
             (root_parent / relative).parent.mkdir(parents=True, exist_ok=True)
             Image.fromarray(pixels, mode="L").save(root_parent / relative, quality=90)
             projection = rng.choice(["AP", "PA"], p=[0.75, 0.25]) if frontal else ""
