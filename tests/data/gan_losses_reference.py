@@ -1,17 +1,15 @@
-"""Pins how `prog` and `cpd` train: the D and G loss of every step and the FID history of a short run.
+"""Records how `prog` and `cpd` train on today's code: the D and G loss of every step and the FID history of a
+short run, written to the .npz file named on the command line.
 
-`gan_losses_reference.npz` was written by this script on the code before the `synthbench` package and its
-family registry existed (commit e29c76e, with the script as committed in 4b2d4df, where `families()` imported
-gan_prog / gan_cpd), so the test that replays it (tests/test_gan_losses_pinned.py) shows that the refactor left
-both families training exactly as they did. Recorded from a checkout of e29c76e:
+tests/test_gan_losses_pinned.py runs it beside the script as committed for the code before the `synthbench`
+package and its family registry (4b2d4df's version, on commit e29c76e), on the same machine, and requires the
+same numbers: the refactor and everything since left both families training exactly as they did. By hand:
 
-    git show 4b2d4df:tests/data/gan_losses_reference.py > /tmp/pin.py
-    TF_ENABLE_ONEDNN_OPTS=0 PYTHONPATH=src python /tmp/pin.py tests/data/gan_losses_reference.npz
+    TF_ENABLE_ONEDNN_OPTS=0 PYTHONPATH=src python tests/data/gan_losses_reference.py /tmp/today.npz
 
-oneDNN is off (this script switches it off for the replay too): its kernels pick their instructions at run time
-by CPU, and on a CPU other than the recording one cpd's losses drifted from the 18th step (0.4 % by the 24th),
-with the old and the new code still agreeing exactly with each other on both CPUs. TensorFlow's own kernels
-are fixed when the wheel is built, not chosen per CPU.
+oneDNN is off (this script switches it off itself): its kernels pick their instructions at run time by CPU.
+Even without it, values differ between CPUs of different makes after about 20 cpd steps, which is why both
+sides are recorded on the machine that compares them.
 
 The run is tiny (16 px, two classes, 8-image minibatches) but goes through growth and its fade-in (prog),
 EMA, FID evaluation and the phase changes of the shared loop, with a loss recorded after every step.
@@ -33,9 +31,10 @@ SETTINGS = {"total_kimg": 0.32, "min_kimg": 0, "fid_every_kimg": 0.08, "patience
             "minibatch_per_resolution": {}, "lrate": 0.002, "lrate_per_resolution": {},
             "growth": {"initial_resolution": 8, "training_kimg": 0.08, "transition_kimg": 0.08},
             "networks": {"latent_size": 8, "fmap_base": 64, "fmap_max": 16, "mbstd_group": 4},
-            # Keys added since (by the family registry; `monitor` by the metric registry), at the values the code
-            # before them had built in (which ignored them here).
-            "adam": {"beta1": 0.0, "beta2": 0.99, "epsilon": 1e-8}, "d_lrate": None, "monitor": "fid"}
+            # Keys added since (by the family registry; `monitor` by the metric registry; `snapshot_ticks` with the
+            # progress grids), at the values the code before them had built in (which ignored them here).
+            "adam": {"beta1": 0.0, "beta2": 0.99, "epsilon": 1e-8}, "d_lrate": None, "monitor": "fid",
+            "snapshot_ticks": 0}
 FAMILY_KEYS = {"prog": {"label_weight": 1.0}}  # the auxiliary-classifier weight prog had built in
 FAMILIES = ("prog", "cpd")
 
