@@ -9,12 +9,13 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import write_tiny_arm
+from conftest import REPO, write_tiny_arm
 from synthbench import records
 from synthbench.config import gan_section
 from synthbench.fid.extractors import make_extractor
@@ -133,3 +134,73 @@ def test_training_writes_one_fake_per_real_row_with_its_labels_and_infer_writes_
         np.testing.assert_array_equal(again[0], images, err_msg="inference is seeded: the same fakes again")
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / f"synthetic/{split}.csv"), fake)
     assert images.std() > 0, "fakes are images, not a constant"
+
+
+@pytest.mark.e2e
+def test_tensorboard_scalars_every_tick_and_progress_grids_every_snapshot(arm, uninterrupted):
+    """TensorBoard's own loader reads the run's events: losses, speed, lod and minibatch every tick, FID at every
+    evaluation (the values of fid.csv), at steps counted in real images shown; grids of fixed-noise fakes, one
+    row per class, every `snapshot_ticks` (default 4) ticks and at the end."""
+    import tensorflow as tf
+    from PIL import Image
+    from tensorboard.backend.event_processing.plugin_event_accumulator import EventAccumulator
+
+    _family, uninterrupted = uninterrupted
+    events = EventAccumulator(str(uninterrupted / "tensorboard"), size_guidance={"tensors": 0})
+    events.Reload()
+
+    def series(tag):
+        return {event.step: float(tf.make_ndarray(event.tensor_proto)) for event in events.Tensors(tag)}
+
+    ticks = [200, 400, 600, 800, 1000, 1200]  # tick_kimg 0.2 up to 1.2 kimg
+    for tag in ("loss/D", "loss/G", "progress/kimg_per_second", "progress/lod", "progress/minibatch"):
+        assert sorted(series(tag)) == ticks, tag
+    assert all(np.isfinite(value) for value in series("loss/D").values())
+    assert all(value > 0 for value in series("progress/kimg_per_second").values())
+    assert set(series("progress/minibatch").values()) == {8.0}
+    history = pd.read_csv(uninterrupted / "fid.csv")
+    fid = series("fid/random")
+    assert sorted(fid) == [round(kimg * 1000) for kimg in history["kimg"]]
+    np.testing.assert_allclose([fid[round(kimg * 1000)] for kimg in history["kimg"]], history["fid"], rtol=1e-6)
+
+    grids = sorted(path.name for path in (uninterrupted / "progress").glob("*.png"))
+    assert grids == ["fakes_kimg00000.800.png", "fakes_kimg00001.200.png"]
+    assert [event.step for event in events.Tensors("fakes")] == [800, 1200]
+    classes = len(pd.read_csv(arm / "train.csv")[LABELS].drop_duplicates())
+    with Image.open(uninterrupted / "progress" / grids[-1]) as image:
+        grid = np.asarray(image)
+    assert grid.shape == (classes * (SIDE + 1) - 1, 8 * (SIDE + 1) - 1)
+    first_row = grid[:SIDE]
+    assert first_row.std() > 0, "fakes, not a blank grid"
+
+
+@pytest.mark.e2e
+def test_readme_tensorboard_command_serves_the_runs_scalars(uninterrupted):
+    """The README's TensorBoard command, pointed at a run folder on a free local port, serves its scalars."""
+    import socket
+    import urllib.request
+
+    command = next(line.split("#")[0].split() for line in (REPO / "README.md").read_text().splitlines()
+                   if line.startswith(".venv/bin/tensorboard "))
+    assert command[:2] == [".venv/bin/tensorboard", "--logdir"] and command[3] == "--port"
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        port = probe.getsockname()[1]
+    _family, run = uninterrupted
+    tensorboard = str(Path(sys.executable).with_name("tensorboard"))
+    server = subprocess.Popen([tensorboard, "--logdir", str(run), "--port", str(port), *command[5:]],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, tags = time.time() + 120, None
+        while time.time() < deadline and tags is None:
+            try:
+                with urllib.request.urlopen(f"http://localhost:{port}/data/plugin/scalars/tags", timeout=5) as answer:
+                    tags = json.loads(answer.read())
+            except OSError:
+                assert server.poll() is None, "tensorboard exited"
+                time.sleep(1)
+        assert tags is not None, "tensorboard did not answer"
+        assert {"loss/D", "loss/G", "fid/random"} <= set(tags["tensorboard"])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,5 +1,6 @@
 """The training loop shared by every GAN: progress in kimg, ticks, EMA generator, FID early stopping,
-checkpoints every tick, and the run's outputs (network_final.keras, fid.csv, training.json, samples.png).
+checkpoints every tick, TensorBoard scalars and progress grids (`progress_log`), and the run's outputs
+(network_final.keras, fid.csv, training.json, samples.png).
 
 Everything that decides what happens next (kimg, lod, minibatch, FID history, noise state, data position) is
 restored from the checkpoint, so a killed run that is started again follows the same schedule to the same end
@@ -28,6 +29,7 @@ from synthbench.gans.family import Family
 from synthbench.gans.grids import save_sample_grid
 from synthbench.gans.layers import set_lod
 from synthbench.gans.losses import Objective
+from synthbench.gans.progress_log import ProgressLog
 from synthbench.gans.reals import blend_reals, to_float
 from synthbench.gans.sampler import CARD, NetworkSampler
 from synthbench.gans.schedule import Schedule
@@ -47,6 +49,7 @@ class Settings:
     fid_every_kimg: float
     patience: int
     tick_kimg: float
+    snapshot_ticks: int  # ticks between progress grids (0: none)
     ema_kimg: float
     adam: dict  # beta1, beta2, epsilon
     objective: Objective
@@ -65,7 +68,8 @@ class Settings:
             lrate_per_resolution={int(k): v for k, v in section.get("lrate_per_resolution", {}).items()})
         return cls(total_kimg=section["total_kimg"], min_kimg=section["min_kimg"], monitor=section["monitor"],
                    fid_every_kimg=section["fid_every_kimg"], patience=section["patience"],
-                   tick_kimg=section["tick_kimg"], ema_kimg=section["ema_kimg"],
+                   tick_kimg=section["tick_kimg"], snapshot_ticks=section["snapshot_ticks"],
+                   ema_kimg=section["ema_kimg"],
                    adam=section["adam"],
                    objective=family.objective(section), latent_size=section["networks"]["latent_size"],
                    networks=section["networks"], schedule=schedule)
@@ -135,6 +139,7 @@ class Trainer:
                                       max(settings.min_kimg, settings.schedule.grown_kimg))
         self.best_weights: list[np.ndarray] | None = None
         self.step = self._make_step()
+        self.progress_log = ProgressLog(files.out, images.csv, label_names, seed, settings.snapshot_ticks)
 
     # ----- one training step -------------------------------------------------------------------------------
     def _make_step(self):
@@ -215,6 +220,7 @@ class Trainer:
                                seed=seeds.fid_fakes(self.seed))
         entry = {"kimg": round(self.kimg, 3), self.monitor.name: value, "extractor": self.extractor.name,
                  "images": int(self.real.count), "seconds": round(time.perf_counter() - started, 2)}
+        self.progress_log.metric(self.nimg, self.monitor.name, self.extractor.name, value)
         if self.stopping.record(entry):
             self.best_weights = [np.asarray(w) for w in self.ema.weights]
         self.save_checkpoint()
@@ -253,7 +259,10 @@ class Trainer:
             if self.kimg >= next_tick - 1e-9 or self.nimg >= total_nimg or self.stopping.should_stop:
                 seconds = time.perf_counter() - tick_start
                 self.wall_seconds += seconds
-                self._progress(phase, seconds / max((self.nimg - tick_nimg) / 1000.0, 1e-9), losses, log)
+                seconds_per_kimg = seconds / max((self.nimg - tick_nimg) / 1000.0, 1e-9)
+                self._progress(phase, seconds_per_kimg, losses, log)
+                self.progress_log.tick(round(self.kimg / settings.tick_kimg), self.nimg, *losses,
+                                       1.0 / seconds_per_kimg, phase.lod, phase.minibatch, NetworkSampler(self.ema))
                 self.save_checkpoint()
                 next_tick = (math.floor(self.kimg / settings.tick_kimg + 1e-9) + 1) * settings.tick_kimg
                 tick_start, tick_nimg = time.perf_counter(), self.nimg
@@ -272,6 +281,8 @@ class Trainer:
         """Final FID if the last state was not evaluated, then the declared outputs from the best generator."""
         if not self.stopping.history or self.stopping.history[-1]["kimg"] < round(self.kimg, 3):
             self._evaluate()
+        self.progress_log.snapshot(self.nimg, NetworkSampler(self.ema))
+        self.progress_log.close()
         best = self.stopping.best
         stop_reason = f"{self.monitor.name}_patience" if self.stopping.should_stop else "total_kimg"
         final = self.ema
