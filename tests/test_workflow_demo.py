@@ -242,6 +242,25 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     assert printed.rstrip().endswith("results/report.html (open it in a browser)"), printed
 
 
+@pytest.mark.e2e
+def test_report_lists_the_figures_a_configuration_cannot_make(tmp_path, write_config):
+    """A dataset without generator runs has no FID curves or memorisation histograms: the plan leaves them
+    out, and the report's configuration page names each with the reason, instead of the report failing."""
+    brain_real_only = write_config({"datasets": {"brain": {"arms": {
+        arm: {"sources": []} for arm in ("resolution", "classes", "samples")}}}})
+    args = ["--cores", "1", "--configfile", str(REPO / "config/demo.yaml"), str(brain_real_only)]
+    plan = run_snakemake(tmp_path, "-n", "report", *args).stdout
+    assert "results/plots/fid_chest.png" in plan and "results/plots/fid_brain.png" not in plan
+    run_snakemake(tmp_path, "results/config.html", *args)
+    page = (tmp_path / "results/config.html").read_text()
+    left_out, configuration = page.split("<pre>")
+    assert "Left out of this report" in left_out
+    for name in ("fid_brain.png", "fid_brain.html", "memorisation_brain.png"):
+        assert f"<code>results/plots/{name}</code>: no generator runs on brain" in left_out
+    assert "chest" not in left_out
+    assert "sources: []" in configuration
+
+
 def embedded_pages(report: str) -> dict[str, str]:
     """The HTML results Snakemake's report embeds (shown in the report itself, not offered as downloads):
     path -> the page's text, decoded from its data URI."""

@@ -319,11 +319,24 @@ def gan_datasets():
                                                              for path in gan_targets(arm_runs(dataset)))]
 
 
+def generator_figures(dataset):
+    """The figures of results/plots/ that one dataset's generator runs make, with their table pages."""
+    return [paths.result(paths.PLOTS, name)
+            for name in (f"fid_{dataset}.png", f"fid_{dataset}.html", f"memorisation_{dataset}.png")]
+
+
 def plot_targets():
     """The figures of results/plots/ for the enabled datasets, and the report's table pages beside them."""
-    per_dataset = [paths.result(paths.PLOTS, name) for dataset in gan_datasets()
-                   for name in (f"fid_{dataset}.png", f"fid_{dataset}.html", f"memorisation_{dataset}.png")]
+    per_dataset = [path for dataset in gan_datasets() for path in generator_figures(dataset)]
     return [paths.result(paths.PLOTS, name) for name in ("auroc.png", "auroc_gap.png", "auroc.html")] + per_dataset
+
+
+def left_out_figures():
+    """The figures this configuration cannot make, each with the reason: the report lists them on its
+    configuration page, so a reader knows they are missing by design and not by failure."""
+    return {path: f"no generator runs on {dataset}: none of its enabled arms lists a generator in `sources`"
+            for dataset in enabled_datasets() if dataset not in gan_datasets()
+            for path in generator_figures(dataset)}
 
 
 def report_pages():

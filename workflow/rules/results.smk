@@ -117,12 +117,13 @@ rule resolved_config:
         paths.log(paths.TOP, "config.log"),
     params:
         config=quoted_json(config),
+        left_out=quoted_json(left_out_figures()),
     conda:
         "../../envs/data.yaml"
     threads: 1
     shell:
-        "python -m synthbench report config --config-json {params.config} --yaml {output.config}"
-        " --page {output.page} > {log} 2>&1"
+        "python -m synthbench report config --config-json {params.config} --left-out-json {params.left_out}"
+        " --yaml {output.config} --page {output.page} > {log} 2>&1"
 
 
 rule report:

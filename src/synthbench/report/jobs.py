@@ -11,4 +11,4 @@ from synthbench.report.pages import config_page, write_text
 def config(args: argparse.Namespace) -> None:
     text = yaml.safe_dump(json.loads(args.config_json), sort_keys=False, default_flow_style=None, width=110)
     write_text(text, args.yaml)
-    write_text(config_page(text), args.page)
+    write_text(config_page(text, json.loads(args.left_out_json)), args.page)

@@ -11,7 +11,7 @@ from pathlib import Path
 from synthbench.atomic import replacing
 
 STYLE = """body{font:13px/1.4 system-ui,sans-serif;margin:12px;color:#222}
-h1{font-size:15px;margin:0 0 4px} p{margin:0 0 10px;color:#555}
+h1{font-size:15px;margin:0 0 4px} h2{font-size:13px;margin:10px 0 4px} p{margin:0 0 10px;color:#555}
 table{border-collapse:collapse} th,td{border:1px solid #ddd;padding:2px 8px;text-align:right}
 th{background:#f3f3f3;position:sticky;top:0} td:nth-child(-n+4){text-align:left}
 pre{background:#f7f7f7;padding:10px;border:1px solid #ddd}"""
@@ -43,7 +43,13 @@ def write_table(frame, csv_path: Path, page_path: Path | None, title: str) -> No
         write_text(table_page(frame, title), page_path)
 
 
-def config_page(config_yaml: str) -> str:
-    return page("Configuration of this run", f"<pre>{html.escape(config_yaml)}</pre>",
+def config_page(config_yaml: str, left_out: dict[str, str]) -> str:
+    """The resolved configuration, after the list of figures it leaves out of the report (path: reason)."""
+    missing = ""
+    if left_out:
+        items = "".join(f"<li><code>{html.escape(path)}</code>: {html.escape(reason)}</li>"
+                        for path, reason in sorted(left_out.items()))
+        missing = f"<h2>Left out of this report</h2><ul>{items}</ul>\n"
+    return page("Configuration of this run", f"{missing}<pre>{html.escape(config_yaml)}</pre>",
                 "Every key after validation, defaults filled in (results/config.yaml; rerun it with "
                 "`snakemake --configfile results/config.yaml`).")
