@@ -6,15 +6,16 @@ included; unlike ru_maxrss it is not inherited from the forking parent) is that 
 product's 8 GB output is why the search works in tiles.
 """
 
-import re
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
+from bench.isolated import measure, print_measurement
+
 QUERIES, REFERENCE, DIM, K = 10_000, 200_000, 1024, 5
+
+MODULE = "bench.neighbours_speed"
 
 
 def _features(rows: int, seed: int) -> np.ndarray:
@@ -30,21 +31,12 @@ def _measure(kind: str) -> None:
         nearest(queries, reference, K)
     else:
         np.matmul(queries, reference.T)
-    seconds = time.perf_counter() - start
-    status = Path("/proc/self/status").read_text()
-    print(seconds, int(re.search(r"VmHWM:\s+(\d+) kB", status)[1]) / 1024)
-
-
-def _child(kind: str) -> tuple[float, float]:
-    result = subprocess.run([sys.executable, "-m", "bench.neighbours_speed", kind], capture_output=True, text=True,
-                            check=True)
-    seconds, peak_mb = map(float, result.stdout.split())
-    return seconds, peak_mb
+    print_measurement(time.perf_counter() - start)
 
 
 def run() -> list[dict]:
-    product, _ = _child("product")
-    search, peak_mb = _child("search")
+    product, _ = measure(MODULE, "product")
+    search, peak_mb = measure(MODULE, "search")
     size = f"{QUERIES:,} x {REFERENCE:,} x {DIM}-d"
     return [
         {"name": f"exact top-{K} cosine NN, {size}", "figure": round(search, 1), "unit": "s",

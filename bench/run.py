@@ -6,9 +6,18 @@ import platform
 import sys
 from pathlib import Path
 
-from bench import classifier_pipeline, dataset_throughput, demo_rules, fid_speed, gan_throughput, neighbours_speed
+from bench import (
+    classifier_pipeline,
+    dataset_throughput,
+    demo_rules,
+    feature_metrics_speed,
+    fid_speed,
+    gan_throughput,
+    neighbours_speed,
+)
 
-BENCHMARKS = [dataset_throughput, fid_speed, gan_throughput, classifier_pipeline, neighbours_speed, demo_rules]
+BENCHMARKS = [dataset_throughput, fid_speed, gan_throughput, classifier_pipeline, neighbours_speed,
+              feature_metrics_speed, demo_rules]
 
 
 def machine() -> str:

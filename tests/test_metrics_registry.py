@@ -78,8 +78,9 @@ def test_a_plugin_metric_with_an_evaluate_function_becomes_a_monitor_choice(tmp_
     monkeypatch.syspath_prepend(str(tmp_path))
     (tmp_path / "my_metrics.py").write_text(
         "from synthbench.metrics.registry import Metric, register\n"
-        "register(Metric('kid', 'KID', 'features', 'lower', 0.0, evaluate='my_metrics:generator_kid'))\n"
-        "def generator_kid(sampler, real, real_labels, extractor, seed):\n"
+        "register(Metric('swd', 'sliced Wasserstein distance', 'features', 'lower', 0.0, "
+        "evaluate='my_metrics:generator_swd'))\n"
+        "def generator_swd(sampler, real, real_labels, extractor, seed):\n"
         "    return 0.5\n")
     from conftest import load_config
     from synthbench.config import ConfigError, validate_config
@@ -87,8 +88,8 @@ def test_a_plugin_metric_with_an_evaluate_function_becomes_a_monitor_choice(tmp_
     def with_monitor(monitor):
         return {**load_config("config.yaml"), "plugins": ["my_metrics"], "gans": {"dcgan": {"monitor": monitor}}}
 
-    config = validate_config(with_monitor("kid"))
-    assert config["gans"]["dcgan"]["monitor"] == "kid" and config["gans"]["prog"]["monitor"] == "fid"
-    assert registry.entry("kid").evaluator()(None, None, None, None, 0) == 0.5
+    config = validate_config(with_monitor("swd"))
+    assert config["gans"]["dcgan"]["monitor"] == "swd" and config["gans"]["prog"]["monitor"] == "fid"
+    assert registry.entry("swd").evaluator()(None, None, None, None, 0) == 0.5
     with pytest.raises(ConfigError, match="'gans.dcgan.monitor': 'auroc' is not one of"):
         validate_config(with_monitor("auroc"))

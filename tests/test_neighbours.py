@@ -10,8 +10,9 @@ import pytest
 from synthbench.classifier.model import FEATURES_LAYER
 from synthbench.cli import main as synthbench_main
 from synthbench.neighbours.memorisation import memorisation_report
-from synthbench.neighbours.search import block_shape, nearest, unit_rows
+from synthbench.neighbours.search import BYTES_PER_TILE_ENTRY, nearest, unit_rows
 from synthbench.records import RecordWriter
+from synthbench.tiles import block_shape
 
 
 def brute_force(queries, reference, k):
@@ -33,8 +34,8 @@ def test_blocked_search_equals_brute_force(memory_mb, k):
 
 
 def test_tiny_memory_gives_tiles_smaller_than_the_data():
-    assert block_shape(10_000, 200_000, memory_mb=1) == (64, 1024)
-    assert block_shape(10, 200, memory_mb=1000) == (10, 200)
+    assert block_shape(10_000, 200_000, memory_mb=1, bytes_per_entry=BYTES_PER_TILE_ENTRY) == (64, 1024)
+    assert block_shape(10, 200, memory_mb=1000, bytes_per_entry=BYTES_PER_TILE_ENTRY) == (10, 200)
 
 
 def test_ties_go_to_the_lower_reference_index_and_k_is_capped_by_the_reference():

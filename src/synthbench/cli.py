@@ -28,6 +28,7 @@ STAGES = (
     ("summary", "synthbench.summary.cli", "one tidy table of every job's numbers"),
     ("plots", "synthbench.plots.cli", "the benchmark's figures from results files"),
     ("report", "synthbench.report.cli", "pages of the HTML report that are not figures"),
+    ("metrics", "synthbench.metrics.cli", "the benchmark's metrics on your own feature arrays"),
     ("headline", "synthbench.summary.headline", "the benchmark's answers in a few lines, from the summary"),
 )
 

@@ -101,6 +101,13 @@ def monitorable() -> tuple[str, ...]:
 
 # Generators, in an extractor's feature space.
 register(Metric("fid", "FID", "features", "lower", 0.0, evaluate="synthbench.gans.evaluation:generator_fid"))
+# KID's unbiased estimate can fall below 0 when the sets are alike.
+register(Metric("kid", "KID", "features", "lower"))
+register(Metric("kid_std", "KID, sd over subsets", "features", "none", 0.0))
+register(Metric("precision", "precision (Naeem et al.)", "features", "higher", 0.0, 1.0))
+register(Metric("recall", "recall (Naeem et al.)", "features", "higher", 0.0, 1.0))
+register(Metric("density", "density (Naeem et al.)", "features", "higher", 0.0))
+register(Metric("coverage", "coverage (Naeem et al.)", "features", "higher", 0.0, 1.0))
 # Generator runs.
 register(Metric("best_kimg", "kimg of the selected generator", "run", "none", 0.0))
 register(Metric("kimg", "kimg trained", "run", "none", 0.0))

@@ -7,10 +7,11 @@ similarity in a later tile beats it, so only those few entries are merged. The r
 search (ties go to the lower reference index).
 """
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
+
+from synthbench.tiles import block_shape, default_memory_mb
 
 BYTES_PER_TILE_ENTRY = 16  # float32 similarity, its partitioned copy and two bool masks, with slack
 
@@ -30,14 +31,6 @@ def unit_rows(features: np.ndarray) -> np.ndarray:
     return features / np.maximum(norms, np.finfo(np.float32).tiny)
 
 
-def block_shape(num_queries: int, num_reference: int, memory_mb: float) -> tuple[int, int]:
-    """(query rows, reference rows) of a tile that fits `memory_mb`; tall tiles keep the product efficient."""
-    entries = max(int(memory_mb * 2 ** 20 // BYTES_PER_TILE_ENTRY), 1)
-    query_rows = max(min(num_queries, entries // 1024), 1)
-    reference_rows = max(min(num_reference, entries // query_rows), 1)
-    return query_rows, reference_rows
-
-
 def nearest(queries: np.ndarray, reference: np.ndarray, k: int, memory_mb: float | None = None) -> Neighbours:
     """The `k` reference rows nearest to each query row by cosine distance (1 - cosine similarity).
 
@@ -48,7 +41,8 @@ def nearest(queries: np.ndarray, reference: np.ndarray, k: int, memory_mb: float
     if len(reference) == 0:
         raise ValueError("the reference set is empty")
     k = min(k, len(reference))
-    query_rows, reference_rows = block_shape(len(queries), len(reference), memory_mb or default_memory_mb())
+    query_rows, reference_rows = block_shape(len(queries), len(reference), memory_mb or default_memory_mb(),
+                                             BYTES_PER_TILE_ENTRY)
     queries = unit_rows(queries)
     similarity = np.full((len(queries), k), -np.inf, np.float32)
     indices = np.full((len(queries), k), -1, np.int64)
@@ -88,10 +82,3 @@ def _merge(tile: np.ndarray, offset: int, similarity: np.ndarray, indices: np.nd
     keep = (first[:, None] + np.arange(k)).ravel()
     similarity[touched] = all_values[keep].reshape(-1, k)
     indices[touched] = all_indices[keep].reshape(-1, k)
-
-
-def default_memory_mb() -> float:
-    """A quarter of the memory available now, at most 512 MiB: tiles of that size already keep the product
-    efficient, and more would only crowd other jobs."""
-    available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
-    return min(available / 4, 512.0)

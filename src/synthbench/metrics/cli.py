@@ -1,0 +1,40 @@
+"""`synthbench metrics`: the benchmark's metrics on anyone's data (arguments only; jobs in `jobs`).
+
+    synthbench metrics features --real R.npy --fake F.npy --metrics fid,kid,prdc --out result.json
+"""
+
+import argparse
+from pathlib import Path
+
+from synthbench.cli import job
+
+FEATURE_METRICS = ("fid", "kid", "prdc")
+
+
+def _names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(FEATURE_METRICS))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown metric(s) {', '.join(unknown) or '(none given)'}; "
+                                         f"choose from {', '.join(FEATURE_METRICS)}")
+    return names
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    commands = parser.add_subparsers(dest="command", required=True, metavar="<command>")
+    features = commands.add_parser(
+        "features", help="FID, KID and precision / recall / density / coverage of two feature arrays",
+        description="Compares synthetic with real feature vectors ([N, D] .npy arrays of one extractor).")
+    features.add_argument("--real", type=Path, required=True, help="real features, an [N, D] .npy array")
+    features.add_argument("--fake", type=Path, required=True, help="synthetic features, an [M, D] .npy array")
+    features.add_argument("--metrics", type=_names, default=list(FEATURE_METRICS),
+                          help=f"comma-separated, from {', '.join(FEATURE_METRICS)} (default: all)")
+    features.add_argument("--kid-subsets", type=int, default=100, help="KID: random subsets (default 100)")
+    features.add_argument("--kid-subset-size", type=int, default=1000,
+                          help="KID: rows per subset (default 1000; capped at the smaller set, with a note)")
+    features.add_argument("--seed", type=int, default=0, help="KID: seed of the subset draws (default 0)")
+    features.add_argument("--k", type=int, default=5, help="PRDC: the k-th nearest neighbour radius (default 5)")
+    features.add_argument("--memory-mb", type=float, help="PRDC: memory bound of a distance tile (default: a "
+                          "quarter of free memory, at most 512 MiB)")
+    features.add_argument("--out", type=Path, required=True, help="the result, JSON")
+    job(features, "synthbench.metrics.jobs:features")

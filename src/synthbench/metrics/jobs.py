@@ -1,0 +1,72 @@
+"""`synthbench metrics ...` jobs (arguments in `cli`): each value written with its name, label, direction, range,
+parameters and sample sizes, so a result file says how to read it without this package."""
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from synthbench.atomic import replacing
+from synthbench.fid.frechet import Statistics, frechet_distance
+from synthbench.metrics import registry
+from synthbench.metrics.feature_sets import checked_pair
+from synthbench.metrics.kid import kid
+from synthbench.metrics.prdc import prdc
+
+FEATURES = "features"  # the extractor name statistics carry when the caller's extractor is unknown
+
+
+def described(name: str, value: float, parameters: dict, n: dict) -> dict:
+    """One value as the result file holds it; infinite range bounds are written as null."""
+    metric = registry.entry(name)
+    return {"name": name, "label": metric.label, "value": value, "direction": metric.direction,
+            "range": [_finite_or_none(metric.low), _finite_or_none(metric.high)], "parameters": parameters, "n": n}
+
+
+def _finite_or_none(bound: float) -> float | None:
+    return None if math.isinf(bound) else bound
+
+
+def _load(path: Path) -> np.ndarray:
+    try:
+        return np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{path}: not a readable .npy array ({error})") from None
+
+
+def feature_metrics(real: np.ndarray, fake: np.ndarray, names: list[str], kid_subsets: int, kid_subset_size: int,
+                    seed: int, k: int, memory_mb: float | None, log=sys.stderr) -> list[dict]:
+    real, fake = checked_pair(real, fake)
+    n = {"real": len(real), "fake": len(fake)}
+    values = []
+    if "fid" in names:
+        distance = frechet_distance(Statistics.from_features(real, FEATURES), Statistics.from_features(fake, FEATURES))
+        values.append(described("fid", distance, {}, n))
+    if "kid" in names:
+        result = kid(real, fake, kid_subsets, kid_subset_size, seed)
+        if result.capped:
+            print(result.note(), file=log)
+        parameters = {"kernel": "(x.y / d + 1)^3", "subsets": result.subsets, "subset_size": result.subset_size,
+                      "requested_subset_size": result.requested_subset_size, "seed": seed, "std_ddof": 0}
+        values += [described("kid", result.mean, parameters, n), described("kid_std", result.std, parameters, n)]
+    if "prdc" in names:
+        result = prdc(real, fake, k, memory_mb)
+        values += [described(name, value, {"k": k, "distance": "euclidean"}, n)
+                   for name, value in result.values().items()]
+    return values
+
+
+def features(args: argparse.Namespace) -> None:
+    real, fake = checked_pair(_load(args.real), _load(args.fake), str(args.real), str(args.fake))
+    values = feature_metrics(real, fake, args.metrics, args.kid_subsets, args.kid_subset_size, args.seed, args.k,
+                             args.memory_mb)
+    result = {"real": {"path": str(args.real), "shape": list(real.shape)},
+              "fake": {"path": str(args.fake), "shape": list(fake.shape)}, "metrics": values}
+    with replacing(args.out) as partial:
+        partial.write_text(json.dumps(result, indent=2) + "\n")
+    for value in values:
+        better = f"  ({value['direction']} is better)" if value["direction"] != "none" else ""
+        print(f"{value['name']:>10} {value['value']:.6g}{better}")

@@ -1,0 +1,136 @@
+"""KID and precision / recall / density / coverage agree with the reference packages (torch-fidelity, prdc) on
+stored feature sets, their tiles change nothing, and bad input stops with a message naming it; the `synthbench
+metrics features` command writes every value with its direction, range and parameters."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from synthbench.cli import main as synthbench_main
+from synthbench.fid.frechet import Statistics, frechet_distance
+from synthbench.metrics.kid import kid
+from synthbench.metrics.prdc import kth_neighbour_radii, prdc
+
+REFERENCE = np.load(Path(__file__).parent / "data/feature_metrics_reference.npz")
+CASES = sorted({key.rsplit("_", 1)[0] for key in REFERENCE.files})
+
+
+def case(name):
+    subsets, subset_size, seed, k = (int(v) for v in REFERENCE[f"{name}_parameters"])
+    return REFERENCE[f"{name}_real"], REFERENCE[f"{name}_fake"], subsets, subset_size, seed, k
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_kid_equals_torch_fidelity(name):
+    real, fake, subsets, subset_size, seed, _k = case(name)
+    result = kid(real, fake, subsets, subset_size, seed)
+    np.testing.assert_allclose([result.mean, result.std], REFERENCE[f"{name}_kid"], rtol=1e-6)
+    assert result.subset_size == min(subset_size, len(real), len(fake))
+    assert result.capped == (subset_size > min(len(real), len(fake)))
+    assert ("capped" in result.note()) == result.capped
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_prdc_equals_the_authors_package_and_tiles_change_nothing(name):
+    real, fake, *_, k = case(name)
+    expected = REFERENCE[f"{name}_prdc"]
+    whole = prdc(real, fake, k)
+    np.testing.assert_allclose(list(whole.values().values()), expected, rtol=1e-6)
+    tiny_tiles = prdc(real, fake, k, memory_mb=0.01)  # tiles of a few rows and columns
+    assert tiny_tiles == whole
+
+
+def test_reference_cases_span_what_the_metrics_tell_apart():
+    """The stored cases are not all alike: copies score high precision and density, a narrow mode at the centre
+    of the real cloud no recall but a density far above 1 (density is unbounded), and the copied set's KID is
+    far below the shifted one's."""
+    prdc_of = {name: REFERENCE[f"{name}_prdc"] for name in CASES}
+    assert prdc_of["copies"][0] > 0.9 and prdc_of["copies"][2] > prdc_of["shifted"][2]
+    assert prdc_of["narrow"][1] < 0.2 and prdc_of["narrow"][2] > 10
+    assert REFERENCE["copies_kid"][0] < REFERENCE["shifted_kid"][0]
+
+
+def test_kth_neighbour_radius_counts_other_samples_only():
+    points = np.array([[0.0], [1.0], [3.0], [6.0]])
+    np.testing.assert_array_equal(kth_neighbour_radii(points, 1), np.array([1.0, 1.0, 4.0, 9.0]))
+    np.testing.assert_array_equal(kth_neighbour_radii(points, 2), np.array([9.0, 4.0, 9.0, 25.0]))
+
+
+def test_identical_sets_and_disjoint_sets():
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=(60, 8))
+    same = prdc(real, real.copy(), k=3)
+    assert same.precision == same.recall == same.coverage == 1.0
+    far = prdc(real, real + 100.0, k=3)
+    assert far.precision == far.recall == far.density == far.coverage == 0.0
+    same_distribution = rng.normal(size=(60, 8))
+    alike, apart = (kid(real, other, subsets=5, subset_size=60).mean for other in (same_distribution, real + 1.0))
+    assert abs(alike) < apart / 20
+
+
+@pytest.mark.parametrize(("real", "fake", "message"), [
+    (np.zeros((10, 4)), np.zeros((10, 5)), r"real features are 4-d \(\(10, 4\)\), fake features 5-d"),
+    (np.zeros((10, 4)), np.zeros((4, 4)), r"fake: 4 feature vectors, at least 6 needed for PRDC with k = 5"),
+    (np.zeros((10, 4)), np.full((10, 4), np.nan), r"fake: 10 of 10 feature vectors hold NaN or infinity"),
+    (np.zeros(10), np.zeros((10, 4)), r"real: feature array of shape \(10,\), expected \[N, D\]"),
+])
+def test_bad_feature_sets_name_the_input_and_sizes(real, fake, message):
+    with pytest.raises(ValueError, match=message):
+        prdc(real, fake, k=5)
+
+
+def test_metrics_features_command_writes_values_with_direction_range_and_parameters(tmp_path, capsys):
+    real, fake, subsets, subset_size, seed, k = case("narrow")
+    np.save(tmp_path / "real.npy", real)
+    np.save(tmp_path / "fake.npy", fake)
+    synthbench_main(["metrics", "features", "--real", str(tmp_path / "real.npy"), "--fake", str(tmp_path / "fake.npy"),
+                     "--metrics", "fid,kid,prdc", "--kid-subsets", str(subsets), "--kid-subset-size", str(subset_size),
+                     "--seed", str(seed), "--k", str(k), "--out", str(tmp_path / "result.json")])
+    result = json.loads((tmp_path / "result.json").read_text())
+    values = {entry["name"]: entry for entry in result["metrics"]}
+    assert list(values) == ["fid", "kid", "kid_std", "precision", "recall", "density", "coverage"]
+    np.testing.assert_allclose([values["kid"]["value"], values["kid_std"]["value"]], REFERENCE["narrow_kid"], rtol=1e-6)
+    np.testing.assert_allclose([values[n]["value"] for n in ("precision", "recall", "density", "coverage")],
+                               REFERENCE["narrow_prdc"], rtol=1e-6)
+    expected_fid = frechet_distance(Statistics.from_features(real, "x"), Statistics.from_features(fake, "x"))
+    assert values["fid"]["value"] == pytest.approx(expected_fid, rel=1e-12)
+    assert values["kid"]["direction"] == "lower" and values["kid"]["range"] == [None, None]
+    assert values["precision"]["direction"] == "higher" and values["precision"]["range"] == [0.0, 1.0]
+    parameters = values["kid"]["parameters"]
+    assert parameters["subset_size"] == 200 and parameters["requested_subset_size"] == 500
+    assert values["coverage"]["parameters"] == {"k": k, "distance": "euclidean"}
+    assert values["fid"]["n"] == {"real": len(real), "fake": len(fake)}
+    assert result["fake"]["shape"] == list(fake.shape)
+    captured = capsys.readouterr()
+    assert "KID subset size capped at 200 (the smaller set's size) from the requested 500" in captured.err
+    assert "precision" in captured.out and "(higher is better)" in captured.out
+
+
+def test_metrics_features_command_refuses_unknown_metrics_and_unreadable_files(tmp_path):
+    with pytest.raises(SystemExit):
+        synthbench_main(["metrics", "features", "--real", "r.npy", "--fake", "f.npy", "--metrics", "fid,ssim",
+                         "--out", str(tmp_path / "x.json")])
+    (tmp_path / "real.npy").write_text("not an array")
+    np.save(tmp_path / "fake.npy", np.zeros((10, 4)))
+    with pytest.raises(SystemExit, match=r"real.npy: not a readable .npy array"):
+        synthbench_main(["metrics", "features", "--real", str(tmp_path / "real.npy"), "--fake",
+                         str(tmp_path / "fake.npy"), "--out", str(tmp_path / "x.json")])
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_readme_metrics_command_runs_as_written(tmp_path):
+    import subprocess
+
+    repo = Path(__file__).resolve().parents[1]
+    command = next(line for line in (repo / "README.md").read_text().splitlines()
+                   if line.startswith("PYTHONPATH=src python -m synthbench metrics features "))
+    real, fake, *_ = case("shifted")
+    np.save(tmp_path / "real.npy", real)
+    np.save(tmp_path / "fake.npy", fake)
+    (tmp_path / "src").symlink_to(repo / "src")
+    subprocess.run(command, shell=True, cwd=tmp_path, check=True, capture_output=True)
+    values = {entry["name"]: entry["value"] for entry in json.loads((tmp_path / "result.json").read_text())["metrics"]}
+    np.testing.assert_allclose([values[n] for n in ("precision", "recall", "density", "coverage")],
+                               REFERENCE["shifted_prdc"], rtol=1e-6)
