@@ -169,8 +169,8 @@ def test_snakemake_dry_run_of_the_demo_config(tmp_path):
     result = run_snakemake(tmp_path, "-n", "--cores", "1", "--configfile", str(REPO / "config/demo.yaml"))
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     assert jobs["demo_chest"] == jobs["demo_brain"] == "1" and jobs["arm_split"] == "12"
-    # prog and cpd on all 12 arm values; dcgan on chest's samples arm, sngan on brain's (2 values each)
-    assert jobs["train_gan"] == str(24 + 4) and jobs["evaluate_classifier"] == str(36 + 4)
+    # cpd on all 12 arm values, prog on both samples arms (2 values each): 16 runs, 12 + 16 classifiers
+    assert jobs["train_gan"] == str(12 + 4) and jobs["evaluate_classifier"] == str(12 + 16)
     assert jobs["plot_fid"] == jobs["plot_memorisation"] == "2" and jobs["summary"] == jobs["plot_auroc"] == "1"
 
 
@@ -180,7 +180,7 @@ def test_an_arm_target_plans_exactly_the_jobs_of_that_arm(tmp_path):
                            str(REPO / "config/demo.yaml"))
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     values = 2  # the demo's samples arm: 80 and 20 images per class
-    families = 3  # prog, cpd and (on chest's samples arm) dcgan
+    families = 2  # prog and cpd (the demo's sources on the samples arms)
     assert jobs == {"demo_chest": "1", "index_chest": "1",
                     "arm_split": str(values), "fid_real_stats": str(values),
                     "train_gan": str(families * values),
@@ -220,6 +220,7 @@ def test_jobs_get_only_the_settings_they_read(tmp_path):
     split = next(line for line in lines if "synthbench dataset split chest samples 80" in line)
     assert set(option_json(split, "--config-json")) == {"split", "arms"}
     assert list(option_json(split, "--config-json")["arms"]) == ["samples"], "another arm's settings would rerun it"
+    assert "sources" not in option_json(split, "--config-json")["arms"]["samples"], "the split does not read it"
     train = next(line for line in lines if "synthbench gan train --family dcgan" in line)
     settings = option_json(train, "--settings-json")
     assert "arms" not in settings and "enabled" not in settings and settings["networks"]["g_channels"] == 16
@@ -272,7 +273,7 @@ def test_slurm_profile_dry_run_requests_gpus_memory_and_runtime(tmp_path, write_
     by_rule = {}
     for job in jobs:
         by_rule.setdefault(job["rule"], []).append(job)
-    assert len(by_rule["train_gan"]) == 24 + 4 and len(by_rule["train_classifier"]) == 36 + 4  # demo families
+    assert len(by_rule["train_gan"]) == 12 + 4 and len(by_rule["train_classifier"]) == 12 + 16  # demo sources
     gpu_rules = {"fid_real_stats", "train_gan", "train_classifier", "evaluate_classifier",
                  "nearest_neighbours", "attribution_panel"}
     profile = yaml.safe_load((REPO / "profiles/slurm/config.yaml").read_text())

@@ -90,7 +90,7 @@ def test_readme_starts_with_the_two_commands():
     assert any("make test" in line for line in first_lines)
 
 
-FAMILIES = ("prog", "cpd", "dcgan")  # the demo's sources on chest's samples arm (brain's has sngan instead)
+FAMILIES = ("prog", "cpd", "dcgan")  # what these tests train on chest's samples arm (brain's has sngan instead)
 TINY_LOOP = {"total_kimg": 0.6, "min_kimg": 0, "fid_every_kimg": 0.2, "tick_kimg": 0.2, "minibatch": 8}
 TINY_GAN = {**TINY_LOOP, "networks": {"latent_size": 8, "fmap_base": 32, "fmap_max": 16}}
 TINY_DCGAN = {**TINY_LOOP, "networks": {"latent_size": 8, "g_channels": 4, "d_channels": 4}}
@@ -98,7 +98,11 @@ TINY = {"fid": {"extractor": "random", "num_images": 50},
         "gans": {"prog": {**TINY_GAN, "growth": {"training_kimg": 0.1, "transition_kimg": 0.1}}, "cpd": TINY_GAN,
                  "dcgan": TINY_DCGAN, "sngan": TINY_DCGAN},
         "classifier": {"batch_size": 16, "steps_per_epoch": 2, "max_epochs": 2},
-        "attribution": {"images": 3, "patch": 8}}
+        "attribution": {"images": 3, "patch": 8},
+        # Every family, on arms of both datasets (the demo itself runs fewer; `sources` does not touch the data).
+        "datasets": {"chest": {"arms": {"samples": {"sources": list(FAMILIES)}}},
+                     "brain": {"arms": {"classes": {"sources": ["prog", "cpd"]},
+                                        "samples": {"sources": ["prog", "cpd", "sngan"]}}}}}
 
 
 @pytest.mark.e2e

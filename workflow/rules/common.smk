@@ -129,9 +129,11 @@ def quoted_json(section):
 
 def arm_settings_json(wildcards):
     """What the split job of one arm reads of its dataset's section: the split fractions and that arm's
-    settings. A change to another arm leaves this arm's data, and everything trained on it, alone."""
+    settings but its `sources`. A change to another arm, or to which generators this arm benchmarks, leaves
+    this arm's data, and everything trained on it, alone."""
     section = dataset_config(wildcards.dataset)
-    return quoted_json({"split": section["split"], "arms": {wildcards.arm: section["arms"][wildcards.arm]}})
+    arm = {key: value for key, value in section["arms"][wildcards.arm].items() if key != "sources"}
+    return quoted_json({"split": section["split"], "arms": {wildcards.arm: arm}})
 
 
 def arm_values(dataset, arm):

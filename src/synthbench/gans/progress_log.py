@@ -48,6 +48,7 @@ class ProgressLog:
     def __init__(self, run: Path, train_csv: Path, label_names: list[str], seed: int, snapshot_ticks: int):
         self.folder = run / "progress"
         self.snapshot_ticks = snapshot_ticks
+        self.last_snapshot: int | None = None  # nimg of the latest grid (the end may fall on a snapshot tick)
         self.grid_labels = np.repeat(frequent_classes(train_csv, label_names, GRID_CLASSES), GRID_COLUMNS, axis=0)
         self.grid_seed = seeds.sample_grid(seed)  # samples.png's noise: the grids lead up to it
         self.writer = tf.summary.create_file_writer(str(run / "tensorboard"))
@@ -70,9 +71,13 @@ class ProgressLog:
         self.writer.flush()
 
     def snapshot(self, nimg: int, sampler) -> Path:
-        """Writes the fixed-noise grid of the generator as it is now (PNG and TensorBoard image)."""
-        grid = mosaic(sampler(self.grid_labels, self.grid_seed), GRID_COLUMNS)
+        """Writes the fixed-noise grid of the generator as it is now (PNG and TensorBoard image), once per
+        training state."""
         path = self.folder / f"fakes_kimg{nimg / 1000:09.3f}.png"
+        if self.last_snapshot == nimg:
+            return path
+        self.last_snapshot = nimg
+        grid = mosaic(sampler(self.grid_labels, self.grid_seed), GRID_COLUMNS)
         path.parent.mkdir(parents=True, exist_ok=True)
         with replacing(path) as partial:
             Image.fromarray(grid, mode="L").save(partial, format="png")
