@@ -11,7 +11,7 @@ import pytest
 from synthbench.cli import main as synthbench_main
 from synthbench.fid.frechet import Statistics, frechet_distance
 from synthbench.metrics.kid import kid
-from synthbench.metrics.prdc import kth_neighbour_radii, prdc
+from synthbench.metrics.prdc import SampleScores, bootstrap_intervals, kth_neighbour_radii, prdc, sample_scores
 
 REFERENCE = np.load(Path(__file__).parent / "data/feature_metrics_reference.npz")
 CASES = sorted({key.rsplit("_", 1)[0] for key in REFERENCE.files})
@@ -50,6 +50,24 @@ def test_reference_cases_span_what_the_metrics_tell_apart():
     assert prdc_of["copies"][0] > 0.9 and prdc_of["copies"][2] > prdc_of["shifted"][2]
     assert prdc_of["narrow"][1] < 0.2 and prdc_of["narrow"][2] > 10
     assert REFERENCE["copies_kid"][0] < REFERENCE["shifted_kid"][0]
+
+
+def test_prdc_intervals_are_seeded_contain_the_value_and_match_the_binomial_width():
+    real, fake, *_, k = case("shifted")
+    scores = sample_scores(real, fake, k)
+    intervals = bootstrap_intervals(scores, resamples=2000, seed=5)
+    assert intervals == bootstrap_intervals(scores, resamples=2000, seed=5)
+    assert intervals != bootstrap_intervals(scores, resamples=2000, seed=6)
+    for name, value in prdc(real, fake, k).values().items():
+        low, high = intervals[name]
+        assert low <= value <= high, name
+    # Precision is a mean of 0/1 scores: its 95 % interval is about 2 x 1.96 binomial standard errors wide.
+    p, n = float(np.mean(scores.in_real_balls)), len(fake)
+    expected_width = 2 * 1.96 * np.sqrt(p * (1 - p) / n)
+    assert intervals["precision"][1] - intervals["precision"][0] == pytest.approx(expected_width, rel=0.15)
+    certain = SampleScores(np.ones(50, bool), np.full(50, 2.0), np.ones(40, bool), np.zeros(40, bool))
+    assert bootstrap_intervals(certain, 100, 0) == {"precision": (1.0, 1.0), "recall": (1.0, 1.0),
+                                                    "density": (2.0, 2.0), "coverage": (0.0, 0.0)}
 
 
 def test_kth_neighbour_radius_counts_other_samples_only():
@@ -101,6 +119,10 @@ def test_metrics_features_command_writes_values_with_direction_range_and_paramet
     parameters = values["kid"]["parameters"]
     assert parameters["subset_size"] == 200 and parameters["requested_subset_size"] == 500
     assert values["coverage"]["parameters"] == {"k": k, "distance": "euclidean"}
+    for name in ("precision", "recall", "density", "coverage"):
+        ci = values[name]["ci"]
+        assert ci["low"] <= values[name]["value"] <= ci["high"] and ci["level"] == 0.95 and ci["resamples"] == 1000
+    assert values["precision"]["ci"]["over"] == "fake" and values["recall"]["ci"]["over"] == "real"
     assert values["fid"]["n"] == {"real": len(real), "fake": len(fake)}
     assert result["fake"]["shape"] == list(fake.shape)
     captured = capsys.readouterr()

@@ -32,8 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     features.add_argument("--kid-subsets", type=int, default=100, help="KID: random subsets (default 100)")
     features.add_argument("--kid-subset-size", type=int, default=1000,
                           help="KID: rows per subset (default 1000; capped at the smaller set, with a note)")
-    features.add_argument("--seed", type=int, default=0, help="KID: seed of the subset draws (default 0)")
+    features.add_argument("--seed", type=int, default=0,
+                          help="seed of KID's subset draws and of PRDC's bootstrap (default 0)")
     features.add_argument("--k", type=int, default=5, help="PRDC: the k-th nearest neighbour radius (default 5)")
+    features.add_argument("--bootstrap", type=int, default=1000,
+                          help="PRDC: bootstrap resamples of the per-sample scores for each value's CI (default 1000; "
+                          "0: none)")
+    features.add_argument("--ci-level", type=float, default=0.95, help="PRDC: CI level (default 0.95)")
     features.add_argument("--memory-mb", type=float, help="PRDC: memory bound of a distance tile (default: a "
                           "quarter of free memory, at most 512 MiB)")
     features.add_argument("--out", type=Path, required=True, help="the result, JSON")

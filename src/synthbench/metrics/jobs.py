@@ -14,7 +14,7 @@ from synthbench.fid.frechet import Statistics, frechet_distance
 from synthbench.metrics import registry
 from synthbench.metrics.feature_sets import checked_pair
 from synthbench.metrics.kid import kid
-from synthbench.metrics.prdc import prdc
+from synthbench.metrics.prdc import bootstrap_intervals, sample_scores
 
 FEATURES = "features"  # the extractor name statistics carry when the caller's extractor is unknown
 
@@ -38,7 +38,8 @@ def _load(path: Path) -> np.ndarray:
 
 
 def feature_metrics(real: np.ndarray, fake: np.ndarray, names: list[str], kid_subsets: int, kid_subset_size: int,
-                    seed: int, k: int, memory_mb: float | None, log=sys.stderr) -> list[dict]:
+                    seed: int, k: int, memory_mb: float | None, bootstrap: int = 1000, level: float = 0.95,
+                    log=sys.stderr) -> list[dict]:
     real, fake = checked_pair(real, fake)
     n = {"real": len(real), "fake": len(fake)}
     values = []
@@ -53,20 +54,27 @@ def feature_metrics(real: np.ndarray, fake: np.ndarray, names: list[str], kid_su
                       "requested_subset_size": result.requested_subset_size, "seed": seed, "std_ddof": 0}
         values += [described("kid", result.mean, parameters, n), described("kid_std", result.std, parameters, n)]
     if "prdc" in names:
-        result = prdc(real, fake, k, memory_mb)
-        values += [described(name, value, {"k": k, "distance": "euclidean"}, n)
-                   for name, value in result.values().items()]
+        scores = sample_scores(real, fake, k, memory_mb)
+        intervals = bootstrap_intervals(scores, bootstrap, seed, level) if bootstrap else {}
+        for name, per_sample in scores.per_metric().items():
+            entry = described(name, float(np.mean(per_sample)), {"k": k, "distance": "euclidean"}, n)
+            if intervals:
+                entry["ci"] = {"low": intervals[name][0], "high": intervals[name][1], "level": level,
+                               "method": "percentile bootstrap of the per-sample scores", "resamples": bootstrap,
+                               "over": "fake" if name in ("precision", "density") else "real"}
+            values.append(entry)
     return values
 
 
 def features(args: argparse.Namespace) -> None:
     real, fake = checked_pair(_load(args.real), _load(args.fake), str(args.real), str(args.fake))
     values = feature_metrics(real, fake, args.metrics, args.kid_subsets, args.kid_subset_size, args.seed, args.k,
-                             args.memory_mb)
+                             args.memory_mb, args.bootstrap, args.ci_level)
     result = {"real": {"path": str(args.real), "shape": list(real.shape)},
               "fake": {"path": str(args.fake), "shape": list(fake.shape)}, "metrics": values}
     with replacing(args.out) as partial:
         partial.write_text(json.dumps(result, indent=2) + "\n")
     for value in values:
         better = f"  ({value['direction']} is better)" if value["direction"] != "none" else ""
-        print(f"{value['name']:>10} {value['value']:.6g}{better}")
+        ci = f"  [{value['ci']['low']:.4g}, {value['ci']['high']:.4g}]" if "ci" in value else ""
+        print(f"{value['name']:>10} {value['value']:.6g}{ci}{better}")

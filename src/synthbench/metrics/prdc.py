@@ -9,6 +9,11 @@ Each sample's neighbourhood is the ball around it whose radius is the Euclidean 
 Exact, as the authors' `prdc` package computes them, but over tiles of the pairwise distances, so memory stays
 within a bound at any set size (`synthbench.tiles`). Distances are compared squared: the same order, one
 square root fewer.
+
+Each metric is a mean of a per-sample score (precision and density over synthetic samples, recall and coverage
+over real ones), so its uncertainty is that of a mean: a percentile bootstrap over those samples, the other
+set's balls held fixed. Resampling the sets themselves would not do: a drawn duplicate is its own nearest
+neighbour and shrinks the radii.
 """
 
 from dataclasses import dataclass
@@ -19,6 +24,20 @@ from synthbench.metrics.feature_sets import checked_pair
 from synthbench.tiles import block_shape, default_memory_mb
 
 BYTES_PER_TILE_ENTRY = 24  # float64 squared distance, its partitioned copy and a bool mask, with slack
+
+
+@dataclass(frozen=True)
+class SampleScores:
+    """What PRDC averages, per sample."""
+
+    in_real_balls: np.ndarray  # per synthetic sample: inside at least one real ball (precision)
+    real_balls_over_k: np.ndarray  # per synthetic sample: real balls containing it, over k (density)
+    in_fake_balls: np.ndarray  # per real sample: inside at least one synthetic ball (recall)
+    covered: np.ndarray  # per real sample: its nearest synthetic sample lies inside its own ball (coverage)
+
+    def per_metric(self) -> dict[str, np.ndarray]:
+        return {"precision": self.in_real_balls, "recall": self.in_fake_balls, "density": self.real_balls_over_k,
+                "coverage": self.covered}
 
 
 @dataclass(frozen=True)
@@ -74,6 +93,13 @@ def kth_neighbour_radii(features: np.ndarray, k: int, memory_mb: float | None = 
 
 def prdc(real: np.ndarray, fake: np.ndarray, k: int = 5, memory_mb: float | None = None) -> PRDC:
     """PRDC of `fake` against `real` features ([N, D] each, same D, at least k + 1 rows each)."""
+    scores = sample_scores(real, fake, k, memory_mb)
+    means = {name: float(np.mean(values)) for name, values in scores.per_metric().items()}
+    return PRDC(**means, k=k)
+
+
+def sample_scores(real: np.ndarray, fake: np.ndarray, k: int = 5, memory_mb: float | None = None) -> SampleScores:
+    """The per-sample scores PRDC averages (arguments as `prdc`)."""
     if k < 1:
         raise ValueError(f"PRDC needs k >= 1, got {k}")
     real, fake = checked_pair(real, fake, min_rows=k + 1, why=f" for PRDC with k = {k} (the k-th nearest other "
@@ -93,6 +119,25 @@ def prdc(real: np.ndarray, fake: np.ndarray, k: int = 5, memory_mb: float | None
             balls_per_fake[span] += np.count_nonzero(tile < real_radii[block, None], axis=0)
             real_in_fake_ball[block] |= (tile < fake_radii[None, span]).any(axis=1)
             np.minimum(nearest_fake[block], tile.min(axis=1), out=nearest_fake[block])
-    return PRDC(precision=float(np.mean(balls_per_fake > 0)), recall=float(np.mean(real_in_fake_ball)),
-                density=float(balls_per_fake.sum() / (k * len(fake))),
-                coverage=float(np.mean(nearest_fake < real_radii)), k=k)
+    return SampleScores(in_real_balls=balls_per_fake > 0, real_balls_over_k=balls_per_fake / k,
+                        in_fake_balls=real_in_fake_ball, covered=nearest_fake < real_radii)
+
+
+def bootstrap_intervals(scores: SampleScores, resamples: int, seed: int,
+                        level: float = 0.95) -> dict[str, tuple[float, float]]:
+    """Percentile bootstrap interval of each metric: its per-sample scores resampled with replacement
+    `resamples` times (seeded), the mean of each resample, the central `level` share of those means."""
+    if resamples < 1 or not 0 < level < 1:
+        raise ValueError(f"bootstrap needs resamples >= 1 and 0 < level < 1, got {resamples} and {level}")
+    rng = np.random.default_rng(seed)
+    tails = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
+    intervals = {}
+    for name, values in scores.per_metric().items():
+        values = np.asarray(values, np.float64)
+        means = np.empty(resamples)
+        for start in range(0, resamples, 100):  # index draws of at most 100 resamples at a time
+            count = min(100, resamples - start)
+            means[start:start + count] = values[rng.integers(0, len(values), (count, len(values)))].mean(axis=1)
+        low, high = np.percentile(means, tails)
+        intervals[name] = (float(low), float(high))
+    return intervals
