@@ -156,3 +156,64 @@ def test_readme_metrics_command_runs_as_written(tmp_path):
     values = {entry["name"]: entry["value"] for entry in json.loads((tmp_path / "result.json").read_text())["metrics"]}
     np.testing.assert_allclose([values[n] for n in ("precision", "recall", "density", "coverage")],
                                REFERENCE["shifted_prdc"], rtol=1e-6)
+
+
+def _png_folder(folder: Path, images: np.ndarray, mode: str = "L") -> Path:
+    from PIL import Image
+
+    folder.mkdir(parents=True)
+    for index, image in enumerate(images):
+        pixels = image if mode == "L" else np.repeat(image[:, :, None], 3, axis=2)
+        Image.fromarray(pixels, mode=mode).save(folder / f"{index:03d}.png")
+    return folder
+
+
+@pytest.mark.e2e
+def test_metrics_folders_command_embeds_both_folders_with_the_extractor(tmp_path):
+    """The folders command equals the features command on the same images' features (the random-init control
+    network here), and reads a grey image saved as RGB as grey."""
+    from synthbench.fid.extractors import make_extractor
+
+    rng = np.random.default_rng(0)
+    real_images = rng.integers(0, 256, (40, 16, 16), dtype=np.uint8)
+    fake_images = np.clip(real_images[:30].astype(int) + rng.integers(-20, 20, (30, 16, 16)), 0, 255).astype(np.uint8)
+    real_folder = _png_folder(tmp_path / "real", real_images)
+    fake_folder = _png_folder(tmp_path / "fake", fake_images, mode="RGB")
+    synthbench_main(["metrics", "folders", "--real", str(real_folder), "--fake", str(fake_folder), "--extractor",
+                     "random", "--kid-subset-size", "20", "--k", "3", "--out", str(tmp_path / "folders.json")])
+    result = json.loads((tmp_path / "folders.json").read_text())
+    assert result["extractor"] == "random" and result["real"]["images"] == 40 and result["fake"]["images"] == 30
+
+    extractor = make_extractor("random", seed=0)
+    np.save(tmp_path / "real.npy", extractor(real_images))
+    np.save(tmp_path / "fake.npy", extractor(fake_images))
+    synthbench_main(["metrics", "features", "--real", str(tmp_path / "real.npy"), "--fake", str(tmp_path / "fake.npy"),
+                     "--kid-subset-size", "20", "--k", "3", "--out", str(tmp_path / "features.json")])
+    expected = json.loads((tmp_path / "features.json").read_text())["metrics"]
+    assert [m["name"] for m in result["metrics"]] == [m["name"] for m in expected]
+    np.testing.assert_allclose([m["value"] for m in result["metrics"]], [m["value"] for m in expected], rtol=1e-9)
+
+
+def test_metrics_folders_refuse_mixed_sizes_colour_and_empty_folders(tmp_path):
+    from PIL import Image
+
+    from synthbench.metrics.folders import read_folder
+
+    folder = _png_folder(tmp_path / "mixed", np.zeros((2, 8, 8), np.uint8))
+    Image.fromarray(np.zeros((9, 8), np.uint8)).save(folder / "002.png")
+    with pytest.raises(ValueError, match=r"002.png: 8 x 9 px, but 000.png is 8 x 8 px"):
+        read_folder(folder)
+    colour = tmp_path / "colour"
+    colour.mkdir()
+    pixels = np.zeros((8, 8, 3), np.uint8)
+    pixels[..., 0] = 255
+    Image.fromarray(pixels, mode="RGB").save(colour / "red.png")
+    with pytest.raises(ValueError, match=r"red.png: a RGB image; expected a greyscale PNG"):
+        read_folder(colour)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match=r"empty: no .png images"):
+        read_folder(tmp_path / "empty")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken/x.png").write_bytes(b"not a png")
+    with pytest.raises(ValueError, match=r"x.png: not a readable PNG"):
+        read_folder(tmp_path / "broken")

@@ -1,12 +1,14 @@
 """`synthbench metrics`: the benchmark's metrics on anyone's data (arguments only; jobs in `jobs`).
 
     synthbench metrics features --real R.npy --fake F.npy --metrics fid,kid,prdc --out result.json
+    synthbench metrics folders --real DIR --fake DIR --extractor inception --extractor-weights W --out result.json
 """
 
 import argparse
 from pathlib import Path
 
 from synthbench.cli import job
+from synthbench.fid import options as extractor_options
 
 FEATURE_METRICS = ("fid", "kid", "prdc")
 
@@ -20,6 +22,23 @@ def _names(text: str) -> list[str]:
     return names
 
 
+def _add_metric_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--metrics", type=_names, default=list(FEATURE_METRICS),
+                        help=f"comma-separated, from {', '.join(FEATURE_METRICS)} (default: all)")
+    parser.add_argument("--kid-subsets", type=int, default=100, help="KID: random subsets (default 100)")
+    parser.add_argument("--kid-subset-size", type=int, default=1000,
+                        help="KID: rows per subset (default 1000; capped at the smaller set, with a note)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of KID's subset draws and of PRDC's bootstrap (default 0)")
+    parser.add_argument("--k", type=int, default=5, help="PRDC: the k-th nearest neighbour radius (default 5)")
+    parser.add_argument("--bootstrap", type=int, default=1000,
+                        help="PRDC: bootstrap resamples of the per-sample scores for each value's CI (default 1000; "
+                        "0: none)")
+    parser.add_argument("--ci-level", type=float, default=0.95, help="PRDC: CI level (default 0.95)")
+    parser.add_argument("--memory-mb", type=float, help="PRDC: memory bound of a distance tile (default: a "
+                        "quarter of free memory, at most 512 MiB)")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="command", required=True, metavar="<command>")
     features = commands.add_parser(
@@ -27,19 +46,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         description="Compares synthetic with real feature vectors ([N, D] .npy arrays of one extractor).")
     features.add_argument("--real", type=Path, required=True, help="real features, an [N, D] .npy array")
     features.add_argument("--fake", type=Path, required=True, help="synthetic features, an [M, D] .npy array")
-    features.add_argument("--metrics", type=_names, default=list(FEATURE_METRICS),
-                          help=f"comma-separated, from {', '.join(FEATURE_METRICS)} (default: all)")
-    features.add_argument("--kid-subsets", type=int, default=100, help="KID: random subsets (default 100)")
-    features.add_argument("--kid-subset-size", type=int, default=1000,
-                          help="KID: rows per subset (default 1000; capped at the smaller set, with a note)")
-    features.add_argument("--seed", type=int, default=0,
-                          help="seed of KID's subset draws and of PRDC's bootstrap (default 0)")
-    features.add_argument("--k", type=int, default=5, help="PRDC: the k-th nearest neighbour radius (default 5)")
-    features.add_argument("--bootstrap", type=int, default=1000,
-                          help="PRDC: bootstrap resamples of the per-sample scores for each value's CI (default 1000; "
-                          "0: none)")
-    features.add_argument("--ci-level", type=float, default=0.95, help="PRDC: CI level (default 0.95)")
-    features.add_argument("--memory-mb", type=float, help="PRDC: memory bound of a distance tile (default: a "
-                          "quarter of free memory, at most 512 MiB)")
+    _add_metric_options(features)
     features.add_argument("--out", type=Path, required=True, help="the result, JSON")
     job(features, "synthbench.metrics.jobs:features")
+    folders = commands.add_parser(
+        "folders", help="the same metrics of two folders of greyscale PNGs, in an extractor's feature space",
+        description="Embeds every PNG of both folders with the chosen extractor, then compares the feature sets.")
+    folders.add_argument("--real", type=Path, required=True, help="folder of real images (*.png, one size)")
+    folders.add_argument("--fake", type=Path, required=True, help="folder of synthetic images (*.png, that size)")
+    extractor_options.add_arguments(folders)
+    _add_metric_options(folders)
+    folders.add_argument("--out", type=Path, required=True, help="the result, JSON")
+    job(folders, "synthbench.metrics.jobs:folders")

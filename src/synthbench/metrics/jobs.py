@@ -13,6 +13,7 @@ from synthbench.atomic import replacing
 from synthbench.fid.frechet import Statistics, frechet_distance
 from synthbench.metrics import registry
 from synthbench.metrics.feature_sets import checked_pair
+from synthbench.metrics.folders import read_folder
 from synthbench.metrics.kid import kid
 from synthbench.metrics.prdc import bootstrap_intervals, sample_scores
 
@@ -66,15 +67,33 @@ def feature_metrics(real: np.ndarray, fake: np.ndarray, names: list[str], kid_su
     return values
 
 
-def features(args: argparse.Namespace) -> None:
-    real, fake = checked_pair(_load(args.real), _load(args.fake), str(args.real), str(args.fake))
+def _write(args: argparse.Namespace, real: np.ndarray, fake: np.ndarray, inputs: dict) -> None:
+    """Measures the two feature sets as the arguments ask and writes the result file (and prints the values)."""
     values = feature_metrics(real, fake, args.metrics, args.kid_subsets, args.kid_subset_size, args.seed, args.k,
                              args.memory_mb, args.bootstrap, args.ci_level)
-    result = {"real": {"path": str(args.real), "shape": list(real.shape)},
-              "fake": {"path": str(args.fake), "shape": list(fake.shape)}, "metrics": values}
     with replacing(args.out) as partial:
-        partial.write_text(json.dumps(result, indent=2) + "\n")
+        partial.write_text(json.dumps({**inputs, "metrics": values}, indent=2) + "\n")
     for value in values:
         better = f"  ({value['direction']} is better)" if value["direction"] != "none" else ""
         ci = f"  [{value['ci']['low']:.4g}, {value['ci']['high']:.4g}]" if "ci" in value else ""
         print(f"{value['name']:>10} {value['value']:.6g}{ci}{better}")
+
+
+def features(args: argparse.Namespace) -> None:
+    real, fake = checked_pair(_load(args.real), _load(args.fake), str(args.real), str(args.fake))
+    _write(args, real, fake, {"real": {"path": str(args.real), "shape": list(real.shape)},
+                              "fake": {"path": str(args.fake), "shape": list(fake.shape)}})
+
+
+def folders(args: argparse.Namespace) -> None:
+    from synthbench.fid import extractors  # TensorFlow: imported only by the command that embeds images
+
+    real_images, fake_images = read_folder(args.real), read_folder(args.fake)
+    if real_images.shape[1:] != fake_images.shape[1:]:
+        raise ValueError(f"{args.real} holds {real_images.shape[2]} x {real_images.shape[1]} px images, {args.fake} "
+                         f"{fake_images.shape[2]} x {fake_images.shape[1]} px: compare images of one size")
+    extractor = extractors.from_arguments(args, seed=args.seed)
+    real, fake = extractor(real_images), extractor(fake_images)
+    _write(args, real, fake, {"extractor": extractor.name,
+                              "real": {"path": str(args.real), "images": len(real_images), "shape": list(real.shape)},
+                              "fake": {"path": str(args.fake), "images": len(fake_images), "shape": list(fake.shape)}})
