@@ -13,11 +13,12 @@ from bench import (
     feature_metrics_speed,
     fid_speed,
     gan_throughput,
+    iqa_speed,
     neighbours_speed,
 )
 
 BENCHMARKS = [dataset_throughput, fid_speed, gan_throughput, classifier_pipeline, neighbours_speed,
-              feature_metrics_speed, demo_rules]
+              feature_metrics_speed, iqa_speed, demo_rules]
 
 
 def machine() -> str:

@@ -2,6 +2,7 @@
 
     synthbench metrics features --real R.npy --fake F.npy --metrics fid,kid,prdc --out result.json
     synthbench metrics folders --real DIR --fake DIR --extractor inception --extractor-weights W --out result.json
+    synthbench metrics pairs --reference A.npy --distorted B.npy --metrics psnr,ssim --out result.json
 """
 
 import argparse
@@ -11,19 +12,23 @@ from synthbench.cli import job
 from synthbench.fid import options as extractor_options
 
 FEATURE_METRICS = ("fid", "kid", "prdc")
+PAIR_METRICS = ("psnr", "ssim")
 
 
-def _names(text: str) -> list[str]:
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = sorted(set(names) - set(FEATURE_METRICS))
-    if unknown or not names:
-        raise argparse.ArgumentTypeError(f"unknown metric(s) {', '.join(unknown) or '(none given)'}; "
-                                         f"choose from {', '.join(FEATURE_METRICS)}")
+def _names_from(choices: tuple[str, ...]):
+    """A parser of comma-separated metric names, each one of `choices`."""
+    def names(text: str) -> list[str]:
+        chosen = [name.strip() for name in text.split(",") if name.strip()]
+        unknown = sorted(set(chosen) - set(choices))
+        if unknown or not chosen:
+            raise argparse.ArgumentTypeError(f"unknown metric(s) {', '.join(unknown) or '(none given)'}; "
+                                             f"choose from {', '.join(choices)}")
+        return chosen
     return names
 
 
 def _add_metric_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--metrics", type=_names, default=list(FEATURE_METRICS),
+    parser.add_argument("--metrics", type=_names_from(FEATURE_METRICS), default=list(FEATURE_METRICS),
                         help=f"comma-separated, from {', '.join(FEATURE_METRICS)} (default: all)")
     parser.add_argument("--kid-subsets", type=int, default=100, help="KID: random subsets (default 100)")
     parser.add_argument("--kid-subset-size", type=int, default=1000,
@@ -58,3 +63,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _add_metric_options(folders)
     folders.add_argument("--out", type=Path, required=True, help="the result, JSON")
     job(folders, "synthbench.metrics.jobs:folders")
+    pairs = commands.add_parser(
+        "pairs", help="PSNR and SSIM of image pairs that show the same thing, as distributions",
+        description="Compares each distorted image with its reference image (same row): per-pair values, their "
+        "quantiles and a bootstrap CI of the median.")
+    pairs.add_argument("--reference", type=Path, required=True,
+                       help="[N, H, W] .npy of greyscale images, uint8 or float in [0, 1]")
+    pairs.add_argument("--distorted", type=Path, required=True, help="[N, H, W] .npy, row i paired with reference i")
+    pairs.add_argument("--metrics", type=_names_from(PAIR_METRICS), default=list(PAIR_METRICS),
+                       help=f"comma-separated, from {', '.join(PAIR_METRICS)} (default: all)")
+    pairs.add_argument("--bootstrap", type=int, default=1000, help="resamples of the median's CI (default 1000)")
+    pairs.add_argument("--ci-level", type=float, default=0.95, help="CI level (default 0.95)")
+    pairs.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    pairs.add_argument("--out", type=Path, required=True, help="the result, JSON")
+    job(pairs, "synthbench.metrics.jobs:pairs")

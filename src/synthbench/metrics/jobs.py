@@ -14,6 +14,7 @@ from synthbench.fid.frechet import Statistics, frechet_distance
 from synthbench.metrics import registry
 from synthbench.metrics.feature_sets import checked_pair
 from synthbench.metrics.folders import read_folder
+from synthbench.metrics.iqa import as_unit_images, psnr, ssim
 from synthbench.metrics.kid import kid
 from synthbench.metrics.prdc import bootstrap_intervals, sample_scores
 
@@ -97,3 +98,38 @@ def folders(args: argparse.Namespace) -> None:
     _write(args, real, fake, {"extractor": extractor.name,
                               "real": {"path": str(args.real), "images": len(real_images), "shape": list(real.shape)},
                               "fake": {"path": str(args.fake), "images": len(fake_images), "shape": list(fake.shape)}})
+
+
+PAIR_FUNCTIONS = {"psnr": psnr, "ssim": ssim}
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def median_interval(values: np.ndarray, resamples: int, seed: int, level: float) -> tuple[float, float]:
+    """Percentile bootstrap interval of the median of `values`."""
+    rng = np.random.default_rng(seed)
+    medians = np.array([np.median(values[rng.integers(0, len(values), len(values))]) for _ in range(resamples)])
+    low, high = np.percentile(medians, [(1 - level) / 2 * 100, (1 + level) / 2 * 100])
+    return float(low), float(high)
+
+
+def pairs(args: argparse.Namespace) -> None:
+    reference = as_unit_images(_load(args.reference), str(args.reference))
+    distorted = as_unit_images(_load(args.distorted), str(args.distorted))
+    n = {"pairs": len(reference)}
+    values = []
+    for name in args.metrics:
+        per_pair = PAIR_FUNCTIONS[name](reference, distorted)
+        entry = described(name, float(np.median(per_pair)), {"statistic": "median over pairs"}, n)
+        low, high = median_interval(per_pair, args.bootstrap, args.seed, args.ci_level)
+        entry["ci"] = {"low": low, "high": high, "level": args.ci_level, "resamples": args.bootstrap,
+                       "method": "percentile bootstrap of the median over pairs"}
+        entry["quantiles"] = {str(q): float(np.quantile(per_pair, q)) for q in QUANTILES}
+        entry["per_pair"] = [float(v) for v in per_pair]
+        values.append(entry)
+    inputs = {"reference": {"path": str(args.reference), "shape": list(np.shape(reference))},
+              "distorted": {"path": str(args.distorted), "shape": list(np.shape(distorted))}}
+    with replacing(args.out) as partial:
+        partial.write_text(json.dumps({**inputs, "metrics": values}, indent=2) + "\n")
+    for value in values:
+        print(f"{value['name']:>10} median {value['value']:.6g}  [{value['ci']['low']:.4g}, {value['ci']['high']:.4g}]"
+              f"  ({value['direction']} is better)")

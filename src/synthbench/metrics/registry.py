@@ -108,6 +108,9 @@ register(Metric("precision", "precision (Naeem et al.)", "features", "higher", 0
 register(Metric("recall", "recall (Naeem et al.)", "features", "higher", 0.0, 1.0))
 register(Metric("density", "density (Naeem et al.)", "features", "higher", 0.0))
 register(Metric("coverage", "coverage (Naeem et al.)", "features", "higher", 0.0, 1.0))
+# One image against the image it should match (a synthetic image and its nearest real training image).
+register(Metric("psnr", "PSNR (dB)", "image_pairs", "higher", 0.0))
+register(Metric("ssim", "SSIM", "image_pairs", "higher", -1.0, 1.0))
 # Generator runs.
 register(Metric("best_kimg", "kimg of the selected generator", "run", "none", 0.0))
 register(Metric("kimg", "kimg trained", "run", "none", 0.0))

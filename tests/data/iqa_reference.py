@@ -1,0 +1,75 @@
+"""Makes the reference values of tests/test_iqa.py with piqa 1.3.2, independently of synthbench: PSNR and SSIM
+(11-tap Gaussian, sigma 1.5, valid region) of greyscale image pairs, in float64.
+
+Run in a throwaway environment (piqa is not a synthbench dependency), from the repository root:
+
+    python3.11 -m venv /tmp/ref && /tmp/ref/bin/pip install torch==2.13.0 piqa==1.3.2
+    /tmp/ref/bin/python tests/data/iqa_reference.py tests/data/iqa_reference.npz
+
+piqa's package __init__ imports LPIPS, which imports torchvision, and the torchvision wheel from PyPI does not
+load beside torch's CPU build (`operator torchvision::nms does not exist`); the metrics used here need neither,
+so their modules are imported with the package __init__ left out.
+
+The image pairs are made here from a fixed seed and stored with the values. Cases: unrelated noise, a smooth
+image against a noisy and a shifted copy, an odd-sized non-square pair and identical images.
+"""
+
+import importlib.util
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import torch
+
+
+def piqa_modules():
+    """piqa's psnr, ssim and functional modules, imported without the package's __init__ (and LPIPS)."""
+    package = types.ModuleType("piqa")
+    package.__path__ = [str(Path(importlib.util.find_spec("piqa").origin).parent)]
+    sys.modules["piqa"] = package
+    import piqa.psnr
+    import piqa.ssim
+    import piqa.utils.functional
+    return piqa.psnr, piqa.ssim, piqa.utils.functional
+
+
+def cases() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """name -> (reference, distorted), float64 [N, H, W] in [0, 1]."""
+    rng = np.random.default_rng(20261206)
+    yy, xx = np.mgrid[:32, :32] / 32.0
+    smooth = np.stack([0.5 + 0.3 * np.sin(2 * np.pi * (f * yy + g * xx)) for f, g in ((1, 2), (2, 1), (3, 3))])
+    noisy = np.clip(smooth + rng.normal(0, 0.05, smooth.shape), 0, 1)
+    shifted = np.roll(smooth, 2, axis=2)
+    odd = rng.uniform(0, 1, (2, 37, 45))
+    return {
+        "noise": (rng.uniform(0, 1, (4, 32, 32)), rng.uniform(0, 1, (4, 32, 32))),
+        "noisy": (smooth, noisy),
+        "shifted": (smooth, shifted),
+        "odd": (odd, np.clip(odd + rng.normal(0, 0.1, odd.shape), 0, 1)),
+        "identical": (smooth, smooth.copy()),
+    }
+
+
+def main(out: str) -> None:
+    psnr_module, ssim_module, functional = piqa_modules()
+    psnr, ssim = psnr_module.psnr, ssim_module.ssim
+    # piqa.utils.functional.gaussian_kernel builds the window in float32, whose rounded weights move SSIM by up
+    # to 2e-7; the same formula in float64 (checked against it to float32 precision) keeps the reference exact.
+    offsets = torch.arange(11, dtype=torch.float64) - 5
+    kernel = torch.exp(-offsets ** 2 / (2 * 1.5 ** 2))
+    kernel = kernel / kernel.sum()
+    assert torch.allclose(kernel.float(), functional.gaussian_kernel(11, 1.5), rtol=1e-6, atol=0)
+    kernel = kernel.repeat(1, 1, 1)
+    arrays = {}
+    for name, (reference, distorted) in cases().items():
+        x, y = (torch.from_numpy(images[:, None]) for images in (reference, distorted))
+        arrays[f"{name}_reference"], arrays[f"{name}_distorted"] = reference, distorted
+        arrays[f"{name}_psnr"] = psnr(x, y).numpy()
+        arrays[f"{name}_ssim"] = ssim(x, y, kernel)[0].numpy().ravel()
+        print(name, arrays[f"{name}_psnr"], arrays[f"{name}_ssim"])
+    np.savez_compressed(out, **arrays)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,63 @@
+"""PSNR and SSIM of image pairs equal piqa 1.3.2 on stored pairs (reference values made by
+tests/data/iqa_reference.py), bad pairs are refused with their sizes, and `synthbench metrics pairs` writes
+per-pair values, quantiles and the median's bootstrap CI."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from synthbench.cli import main as synthbench_main
+from synthbench.metrics.iqa import psnr, ssim
+
+REFERENCE = np.load(Path(__file__).parent / "data/iqa_reference.npz")
+CASES = sorted({key.split("_")[0] for key in REFERENCE.files})
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_psnr_and_ssim_equal_piqa(name):
+    reference, distorted = REFERENCE[f"{name}_reference"], REFERENCE[f"{name}_distorted"]
+    np.testing.assert_allclose(psnr(reference, distorted), REFERENCE[f"{name}_psnr"], rtol=1e-6)
+    np.testing.assert_allclose(ssim(reference, distorted), REFERENCE[f"{name}_ssim"], rtol=1e-6, atol=1e-9)
+
+
+def test_uint8_images_are_read_as_fractions_of_255():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (3, 16, 16), dtype=np.uint8)
+    other = rng.integers(0, 256, (3, 16, 16), dtype=np.uint8)
+    np.testing.assert_allclose(ssim(images, other), ssim(images / 255.0, other / 255.0))
+    np.testing.assert_allclose(psnr(images, images), 80.0)
+
+
+@pytest.mark.parametrize(("reference", "distorted", "message"), [
+    (np.zeros((2, 16, 16)), np.zeros((3, 16, 16)), r"reference images \(2, 16, 16\) and distorted images \(3,"),
+    (np.zeros((2, 16, 16)), np.full((2, 16, 16), 1.5), r"distorted: float images must lie in \[0, 1\] \(found 1.5"),
+    (np.zeros((2, 16)), np.zeros((2, 16)), r"reference: images of shape \(2, 16\), expected \[N, H, W\]"),
+    (np.zeros((2, 8, 8)), np.zeros((2, 8, 8)), r"8 x 8 px; this metric needs at least 11 px"),
+])
+def test_bad_pairs_are_refused_with_their_sizes(reference, distorted, message):
+    with pytest.raises(ValueError, match=message):
+        ssim(reference, distorted)
+
+
+def test_metrics_pairs_command_writes_distributions(tmp_path):
+    reference, distorted = REFERENCE["shifted_reference"], REFERENCE["shifted_distorted"]
+    np.save(tmp_path / "a.npy", (reference * 255).round().astype(np.uint8))
+    np.save(tmp_path / "b.npy", (distorted * 255).round().astype(np.uint8))
+    synthbench_main(["metrics", "pairs", "--reference", str(tmp_path / "a.npy"), "--distorted", str(tmp_path / "b.npy"),
+                     "--out", str(tmp_path / "result.json")])
+    result = json.loads((tmp_path / "result.json").read_text())
+    values = {entry["name"]: entry for entry in result["metrics"]}
+    assert list(values) == ["psnr", "ssim"]
+    ssim_values = np.array(values["ssim"]["per_pair"])
+    np.testing.assert_allclose(ssim_values, REFERENCE["shifted_ssim"], rtol=1e-2)  # after uint8 rounding
+    assert values["ssim"]["value"] == pytest.approx(np.median(ssim_values))
+    assert values["ssim"]["ci"]["low"] <= values["ssim"]["value"] <= values["ssim"]["ci"]["high"]
+    assert values["ssim"]["quantiles"]["0.5"] == pytest.approx(np.median(ssim_values))
+    assert values["ssim"]["direction"] == "higher" and values["ssim"]["range"] == [-1.0, 1.0]
+    assert values["psnr"]["n"] == {"pairs": 3}
+    np.save(tmp_path / "c.npy", np.full((3, 32, 32), 2.0))
+    with pytest.raises(SystemExit, match=r"c.npy: float images must lie in \[0, 1\]"):
+        synthbench_main(["metrics", "pairs", "--reference", str(tmp_path / "a.npy"), "--distorted",
+                         str(tmp_path / "c.npy"), "--out", str(tmp_path / "bad.json")])
