@@ -39,7 +39,7 @@ def _add_metric_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bootstrap", type=int, default=1000,
                         help="PRDC: bootstrap resamples of the per-sample scores for each value's CI (default 1000; "
                         "0: none)")
-    parser.add_argument("--ci-level", type=float, default=0.95, help="PRDC: CI level (default 0.95)")
+    parser.add_argument("--ci-level", type=float, default=0.95, help="CI level (default 0.95)")
     parser.add_argument("--memory-mb", type=float, help="PRDC: memory bound of a distance tile (default: a "
                         "quarter of free memory, at most 512 MiB)")
 

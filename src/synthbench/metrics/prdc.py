@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from synthbench.metrics import bootstrap
 from synthbench.metrics.feature_sets import checked_pair
 from synthbench.tiles import block_shape, default_memory_mb
 
@@ -127,10 +128,8 @@ def bootstrap_intervals(scores: SampleScores, resamples: int, seed: int,
                         level: float = 0.95) -> dict[str, tuple[float, float]]:
     """Percentile bootstrap interval of each metric: its per-sample scores resampled with replacement
     `resamples` times (seeded), the mean of each resample, the central `level` share of those means."""
-    if resamples < 1 or not 0 < level < 1:
-        raise ValueError(f"bootstrap needs resamples >= 1 and 0 < level < 1, got {resamples} and {level}")
+    bootstrap.check(resamples, level)
     rng = np.random.default_rng(seed)
-    tails = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
     intervals = {}
     for name, values in scores.per_metric().items():
         values = np.asarray(values, np.float64)
@@ -138,6 +137,5 @@ def bootstrap_intervals(scores: SampleScores, resamples: int, seed: int,
         for start in range(0, resamples, 100):  # index draws of at most 100 resamples at a time
             count = min(100, resamples - start)
             means[start:start + count] = values[rng.integers(0, len(values), (count, len(values)))].mean(axis=1)
-        low, high = np.percentile(means, tails)
-        intervals[name] = (float(low), float(high))
+        intervals[name] = bootstrap.percentile_interval(means, level)
     return intervals
