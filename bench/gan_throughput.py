@@ -1,6 +1,7 @@
 """GAN training throughput at 32 px: images per second through the shared training step (D step with
-gradient penalty, G step, EMA update) fed by the TFRecord stream, for both GANs at the demo and paper network
-sizes. Paper-size networks on a CPU run a few images a second; the figures say what a laptop can and cannot do.
+gradient penalty, G step, EMA update) fed by the TFRecord stream, for every registered family at the demo
+and paper network sizes. Paper-size networks on a CPU run a few images a second; the figures say what a laptop
+can and cannot do.
 """
 
 import json
@@ -71,7 +72,7 @@ def run() -> list[dict]:
             for name in registry.names():
                 section = _section(config_name, name, minibatch)
                 rate = _images_per_second(name, registry.entry(name).load(), section, images, Path(folder), steps)
-                networks = json.dumps({k: section["networks"][k] for k in ("latent_size", "fmap_base", "fmap_max")})
+                networks = json.dumps(section["networks"], sort_keys=True)  # each family names its own sizes
                 entries.append({"name": f"GAN {name} training at {SIDE} px, {size} networks, "
                                         f"minibatch {minibatch}", "unit": "images/s", "figure": round(rate, 1),
                                 "baseline": None, "baseline_name": f"none (networks {networks})", "ratio": None})
