@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from synthbench.gans.progress_log import ProgressLog, frequent_classes, mosaic
+from synthbench.gans.grids import frequent_classes
+from synthbench.gans.progress_log import ProgressLog, mosaic
 
 
 class CountingSampler:
@@ -28,10 +29,11 @@ def test_mosaic_lays_images_out_row_by_row_with_gaps():
     assert grid[2, 0] == 0 and grid[0, 3] == 0 and grid[6, 4] == 0, "gaps and the empty last tile stay black"
 
 
-def test_frequent_classes_most_frequent_first(tmp_path):
-    rows = [[1, 0]] * 5 + [[0, 1]] * 2 + [[1, 1]] * 3
-    pd.DataFrame(rows, columns=["a", "b"]).to_csv(tmp_path / "train.csv", index=False)
-    np.testing.assert_array_equal(frequent_classes(tmp_path / "train.csv", ["a", "b"], 2), [[1, 0], [1, 1]])
+def test_frequent_classes_most_frequent_first():
+    rows = np.array([[1, 0]] * 5 + [[0, 1]] * 2 + [[1, 1]] * 3, np.float32)
+    ranked = frequent_classes(rows, 2)
+    np.testing.assert_array_equal([vector for vector, _ in ranked], [[1, 0], [1, 1]])
+    np.testing.assert_array_equal(ranked[1][1], [7, 8, 9])
 
 
 def test_snapshots_every_few_ticks_once_per_state_from_fixed_noise(tmp_path):

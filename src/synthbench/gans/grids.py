@@ -16,6 +16,14 @@ from synthbench.figures import class_name, save_png, show_image
 MAX_CLASSES = 8
 
 
+def frequent_classes(labels: np.ndarray, max_classes: int = MAX_CLASSES) -> list[tuple[np.ndarray, np.ndarray]]:
+    """[(label vector, indices of its rows)] of the most frequent classes among `labels` [N, L], most frequent
+    first (ties in first-seen order of the sorted vectors)."""
+    classes, inverse, counts = np.unique(labels, axis=0, return_inverse=True, return_counts=True)
+    return [(classes[index], np.flatnonzero(inverse.ravel() == index))
+            for index in np.argsort(-counts, kind="stable")[:max_classes]]
+
+
 def real_examples(tfrecord: Path, csv: Path, label_names: list[str], side: int, per_class: int,
                   max_classes: int = MAX_CLASSES) -> list[tuple[np.ndarray, np.ndarray]]:
     """[(label vector, up to `per_class` real images)] for the most frequent classes, most frequent first.
@@ -23,12 +31,12 @@ def real_examples(tfrecord: Path, csv: Path, label_names: list[str], side: int, 
     Classes and rows are chosen from the CSV; the records are then streamed, so memory stays small at any size.
     """
     table = pd.read_csv(csv)
-    labels = table[label_names].to_numpy(np.float32)
-    classes, inverse, counts = np.unique(labels, axis=0, return_inverse=True, return_counts=True)
-    order = np.argsort(-counts, kind="stable")[:max_classes]
-    wanted = {index: table["image_id"].to_numpy()[inverse.ravel() == index][:per_class] for index in order}
-    picked = records.images_by_id(tfrecord, len(label_names), side, np.concatenate(list(wanted.values())))
-    return [(classes[index], np.stack([picked[int(i)] for i in wanted[index]])) for index in order]
+    ranked = frequent_classes(table[label_names].to_numpy(np.float32), max_classes)
+    ids = table["image_id"].to_numpy()
+    wanted = [ids[rows][:per_class] for _, rows in ranked]
+    picked = records.images_by_id(tfrecord, len(label_names), side, np.concatenate(wanted))
+    return [(vector, np.stack([picked[int(i)] for i in chosen]))
+            for (vector, _), chosen in zip(ranked, wanted, strict=True)]
 
 
 def save_sample_grid(sampler, images, label_names: list[str], seed: int, path: Path,

@@ -20,16 +20,10 @@ from PIL import Image
 
 from synthbench import seeds
 from synthbench.atomic import replacing
+from synthbench.gans.grids import frequent_classes
 
 GRID_CLASSES = 8
 GRID_COLUMNS = 8
-
-
-def frequent_classes(csv: Path, label_names: list[str], max_classes: int) -> np.ndarray:
-    """The label vectors of the split's most frequent classes (label combinations), most frequent first."""
-    labels = pd.read_csv(csv, usecols=label_names)[label_names].to_numpy(np.float32)
-    classes, counts = np.unique(labels, axis=0, return_counts=True)
-    return classes[np.argsort(-counts, kind="stable")[:max_classes]]
 
 
 def mosaic(images: np.ndarray, columns: int, gap: int = 1) -> np.ndarray:
@@ -49,7 +43,9 @@ class ProgressLog:
         self.folder = run / "progress"
         self.snapshot_ticks = snapshot_ticks
         self.last_snapshot: int | None = None  # nimg of the latest grid (the end may fall on a snapshot tick)
-        self.grid_labels = np.repeat(frequent_classes(train_csv, label_names, GRID_CLASSES), GRID_COLUMNS, axis=0)
+        labels = pd.read_csv(train_csv, usecols=label_names)[label_names].to_numpy(np.float32)
+        classes = np.stack([vector for vector, _ in frequent_classes(labels, GRID_CLASSES)])
+        self.grid_labels = np.repeat(classes, GRID_COLUMNS, axis=0)
         self.grid_seed = seeds.sample_grid(seed)  # samples.png's noise: the grids lead up to it
         self.writer = tf.summary.create_file_writer(str(run / "tensorboard"))
 

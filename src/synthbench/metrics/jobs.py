@@ -63,8 +63,10 @@ def fid_of(real: np.ndarray, fake: np.ndarray) -> float:
     return frechet_distance(Statistics.from_features(real, FEATURES), Statistics.from_features(fake, FEATURES))
 
 
-def feature_metrics(real: np.ndarray, fake: np.ndarray, options: FeatureOptions, log=sys.stderr) -> list[dict]:
-    real, fake = checked_pair(real, fake)
+def feature_metrics(real: np.ndarray, fake: np.ndarray, options: FeatureOptions,
+                    names: tuple[str, str] = ("real", "fake"), log=sys.stderr) -> list[dict]:
+    """Every value `options` asks for; `names` are what an error about the inputs calls them."""
+    real, fake = checked_pair(real, fake, *names)
     n = {"real": len(real), "fake": len(fake)}
     values = []
     if "fid" in options.names:
@@ -94,9 +96,10 @@ def feature_metrics(real: np.ndarray, fake: np.ndarray, options: FeatureOptions,
     return values
 
 
-def _write(args: argparse.Namespace, real: np.ndarray, fake: np.ndarray, inputs: dict) -> None:
+def _write(args: argparse.Namespace, real: np.ndarray, fake: np.ndarray, inputs: dict,
+           names: tuple[str, str] = ("real", "fake")) -> None:
     """Measures the two feature sets as the arguments ask and writes the result file (and prints the values)."""
-    values = feature_metrics(real, fake, FeatureOptions.from_arguments(args))
+    values = feature_metrics(real, fake, FeatureOptions.from_arguments(args), names)
     with replacing(args.out) as partial:
         partial.write_text(json.dumps({**inputs, "metrics": values}, indent=2) + "\n")
     for value in values:
@@ -106,9 +109,10 @@ def _write(args: argparse.Namespace, real: np.ndarray, fake: np.ndarray, inputs:
 
 
 def features(args: argparse.Namespace) -> None:
-    real, fake = checked_pair(_load(args.real), _load(args.fake), str(args.real), str(args.fake))
+    real, fake = _load(args.real), _load(args.fake)
     _write(args, real, fake, {"real": {"path": str(args.real), "shape": list(real.shape)},
-                              "fake": {"path": str(args.fake), "shape": list(fake.shape)}})
+                              "fake": {"path": str(args.fake), "shape": list(fake.shape)}},
+           names=(str(args.real), str(args.fake)))
 
 
 def folders(args: argparse.Namespace) -> None:
