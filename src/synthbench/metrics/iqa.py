@@ -29,7 +29,7 @@ def as_unit_images(images: np.ndarray, name: str) -> np.ndarray:
         return images.astype(np.float64) / 255.0
     if not np.issubdtype(images.dtype, np.floating):
         raise ValueError(f"{name}: images of dtype {images.dtype}, expected uint8 or float in [0, 1]")
-    images = images.astype(np.float64)
+    images = images.astype(np.float64, copy=False)  # already-converted images (the pairs command) are not copied again
     if not np.isfinite(images).all() or images.min() < 0.0 or images.max() > 1.0:
         raise ValueError(f"{name}: float images must lie in [0, 1] (found {np.nanmin(images):.4g} to "
                          f"{np.nanmax(images):.4g}{', and NaN or infinity' if not np.isfinite(images).all() else ''})")
