@@ -39,19 +39,24 @@ def test_registration_is_checked():
 
 def test_table_rows_round_trip_and_bad_rows_are_refused(tmp_path):
     path = tmp_path / metrics_table.FILE
-    rows = [metrics_table.row("fid", 12.5, extractor="inception", n=500),
+    rows = [metrics_table.row("precision", 0.5, extractor="inception", n=500, ci=(0.4, 0.625)),
             metrics_table.row("auroc", math.nan, class_name="Edema", n=40),
             metrics_table.row("kimg", 60)]
     metrics_table.write(path, rows)
     table = metrics_table.read(path)
-    assert table["metric"].tolist() == ["fid", "auroc", "kimg"] and table["class"].tolist() == ["", "Edema", ""]
+    assert table["metric"].tolist() == ["precision", "auroc", "kimg"] and table["class"].tolist() == ["", "Edema", ""]
     assert table["n"].tolist()[:2] == [500, 40] and pd.isna(table["n"].iloc[2]) and math.isnan(table["result"][1])
+    assert table[["result", "ci_low", "ci_high"]].iloc[0].tolist() == [0.5, 0.4, 0.625] and table["ci_low"].iloc[1:].isna().all()
+    with pytest.raises(ValueError, match=r"'precision': 1.5 is outside its range"):
+        metrics_table.row("precision", 0.5, ci=(0.4, 1.5))
+    with pytest.raises(ValueError, match=r"interval \[0.6, 0.4\] has its low end above its high end"):
+        metrics_table.row("precision", 0.5, ci=(0.6, 0.4))
     with pytest.raises(ValueError, match=r"'auroc' \(Edema\): 1.2 is outside its range \[0.0, 1.0\]"):
         metrics_table.row("auroc", 1.2, class_name="Edema")
     with pytest.raises(KeyError, match="unknown metric"):
         metrics_table.row("accuracy", 0.5)
-    path.write_text("source,metric,class,extractor,n,result\n,fid,,inception,5,-3\n")
-    with pytest.raises(ValueError, match="metrics.csv: fid = -3.0 is outside its range"):
+    path.write_text("source,metric,class,extractor,n,result,ci_low,ci_high\n,fid,,inception,5,3,-3,4\n")
+    with pytest.raises(ValueError, match="metrics.csv: fid ci_low = -3.0 is outside its range"):
         metrics_table.read(path)
     path.write_text("metric,result\nfid,3\n")
     with pytest.raises(ValueError, match="metrics.csv: columns"):

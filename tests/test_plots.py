@@ -14,14 +14,11 @@ def summary_rows():
         for source, base in (("real", 0.9), ("prog", 0.7)):
             for value in (16, 32):
                 mean = base + shift + value / 1000
-                rows += [("chest", "resolution", value, source, seed, metric, "", "", result)
-                         for metric, result in (("mean_auroc", mean), ("mean_auroc_ci_low", mean - 0.1),
-                                                ("mean_auroc_ci_high", mean + 0.1))]
-    rows.append(("chest", "classes", 2, "real", 0, "mean_auroc", "", "", 0.8))
-    rows.append(("chest", "classes", 2, "real", 0, "mean_auroc_ci_low", "", "", 0.7))
-    rows.append(("chest", "classes", 2, "real", 0, "mean_auroc_ci_high", "", "", 0.85))
+                rows.append(("chest", "resolution", value, source, seed, "mean_auroc", "", "", mean, mean - 0.1,
+                             mean + 0.1))
+    rows.append(("chest", "classes", 2, "real", 0, "mean_auroc", "", "", 0.8, 0.7, 0.85))
     return pd.DataFrame(rows, columns=["dataset", "arm", "value", "source", "seed", "metric", "class", "extractor",
-                                       "result"])
+                                       "result", "ci_low", "ci_high"])
 
 
 def test_points_are_seed_means_with_a_seed_band_or_the_bootstrap_band_for_one_seed():

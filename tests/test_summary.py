@@ -19,7 +19,7 @@ def write(root, relative, rows):
 
 
 def classifier_rows(mean, low, high, classes):
-    return [row("mean_auroc", mean, n=6), row("mean_auroc_ci_low", low, n=6), row("mean_auroc_ci_high", high, n=6),
+    return [row("mean_auroc", mean, n=6, ci=(low, high)),
             *(row("auroc", value, class_name=name, n=6) for name, value in classes.items())]
 
 
@@ -47,11 +47,13 @@ def test_summary_has_one_tidy_row_per_number_and_means_over_seeds(tmp_path):
             row("attribution_top_iou_mean", 0.1, source="random", n=6)]),
     ]
     table = summary_table(files)
-    assert len(table) == 2 * 5 + 4 + 2 + 3
+    assert len(table) == 2 * 3 + 4 + 2 + 3
     b = table[(table["metric"] == "auroc") & (table["class"] == "b") & (table["seed"] == 1)]
     assert b[["dataset", "arm", "value", "source", "direction"]].iloc[0].tolist() == [
         "chest", "samples", 20, "real", "higher"]
-    assert b["result"].item() == 0.8 and b["n"].item() == 6
+    assert b["result"].item() == 0.8 and b["n"].item() == 6 and np.isnan(b["ci_low"].item())
+    mean_auroc = table[(table["metric"] == "mean_auroc") & (table["seed"] == 1)]
+    assert mean_auroc[["result", "ci_low", "ci_high"]].iloc[0].tolist() == [0.7, 0.6, 0.8]
     fid = table[table["metric"] == "fid"].iloc[0]
     assert (fid["extractor"], fid["source"], fid["direction"], fid["n"]) == ("inception", "prog", "lower", 500)
     assert table.loc[table["metric"] == "kimg", "direction"].item() == "none"

@@ -89,11 +89,8 @@ def _test(model, test_records: Path, meta: dict, settings: dict, seed: int, out:
         predictions.to_csv(partial, index=False)
     with replacing(out / "roc.csv") as partial:
         roc_table(labels, scores, names).to_csv(partial, index=False)
-    low, high = report["mean_auroc_ci95"]
     metrics_table.write(out / metrics_table.FILE, [
-        metrics_table.row("mean_auroc", report["mean_auroc"], n=len(ids)),
-        metrics_table.row("mean_auroc_ci_low", low, n=len(ids)),
-        metrics_table.row("mean_auroc_ci_high", high, n=len(ids)),
+        metrics_table.row("mean_auroc", report["mean_auroc"], n=len(ids), ci=report["mean_auroc_ci95"]),
         *(metrics_table.row("auroc", result["auroc"], class_name=name, n=len(ids))
           for name, result in report["classes"].items())])
     with replacing(out / "test_metrics.json") as partial:

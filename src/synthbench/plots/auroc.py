@@ -26,16 +26,16 @@ def _seed_interval(values: pd.Series) -> tuple[float, float]:
 def auroc_points(summary: pd.DataFrame) -> pd.DataFrame:
     """dataset, arm, value, source, mean, low, high, n, band: one point of the main figure per row."""
     whole = summary[summary["class"].isna() | (summary["class"] == "")]
-    wide = whole.pivot_table(index=[*RUN, "seed"], columns="metric", values="result", aggfunc="first")
-    if "mean_auroc" not in wide:
+    means = whole[(whole["metric"] == "mean_auroc") & whole["result"].notna()]
+    if means.empty:
         return pd.DataFrame(columns=[*RUN, "mean", "low", "high", "n", "band"])
     points = []
-    for key, group in wide.dropna(subset=["mean_auroc"]).groupby(level=RUN):
-        values = group["mean_auroc"]
+    for key, group in means.groupby(RUN):
+        values = group["result"]
         if len(values) > 1:
             low, high, band = *_seed_interval(values), "95% CI over seeds"
         else:
-            low, high = group["mean_auroc_ci_low"].iloc[0], group["mean_auroc_ci_high"].iloc[0]
+            low, high = group["ci_low"].iloc[0], group["ci_high"].iloc[0]
             band = "bootstrap 95% CI"
         points.append(dict(zip(RUN, key, strict=True), mean=values.mean(), low=low, high=high, n=len(values),
                            band=band))

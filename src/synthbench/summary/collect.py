@@ -4,7 +4,8 @@ Each job that measures something writes `metrics.csv` (`synthbench.metrics.table
 run's wildcards, read from the file's path (a row's own `source` wins: attribution measures every explainer
 in one job), and each metric's direction from the registry. One row per number: dataset, arm, value (the arm's
 value), source, seed, metric, class (empty for whole-run metrics), extractor (for feature metrics), n (images
-behind the number), direction, result. `summary_mean.csv` is the mean, sd and n over seeds of that table.
+behind the number), direction, result, ci_low and ci_high (the number's own 95 % interval, where its job
+measured one). `summary_mean.csv` is the mean, sd and n over seeds of that table.
 """
 
 from pathlib import Path
@@ -16,7 +17,7 @@ from synthbench.metrics import table as metrics_table
 from synthbench.paths import run_of
 
 KEYS = ["dataset", "arm", "value", "source", "seed", "metric", "class", "extractor"]
-COLUMNS = [*KEYS, "n", "direction", "result"]
+COLUMNS = [*KEYS, "n", "direction", *metrics_table.NUMBERS]
 
 
 def rows_of(path: Path) -> pd.DataFrame:
@@ -36,7 +37,7 @@ def rows_of(path: Path) -> pd.DataFrame:
 def summary_table(paths: list[Path]) -> pd.DataFrame:
     tables = [rows_of(path) for path in paths]
     table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=COLUMNS)
-    table = table.astype({"value": int, "seed": int, "n": "Int64", "result": float})
+    table = table.astype({"value": int, "seed": int, "n": "Int64", **{column: float for column in metrics_table.NUMBERS}})
     return table.sort_values(KEYS, kind="stable").reset_index(drop=True)
 
 
