@@ -10,6 +10,7 @@ import pytest
 
 from synthbench.cli import main as synthbench_main
 from synthbench.fid.frechet import Statistics, frechet_distance
+from synthbench.metrics.fid_infinity import fid_infinity
 from synthbench.metrics.kid import kid
 from synthbench.metrics.prdc import SampleScores, bootstrap_intervals, kth_neighbour_radii, prdc, sample_scores
 
@@ -123,6 +124,10 @@ def test_metrics_features_command_writes_values_with_direction_range_and_paramet
         ci = values[name]["ci"]
         assert ci["low"] <= values[name]["value"] <= ci["high"] and ci["level"] == 0.95 and ci["resamples"] == 1000
     assert values["precision"]["ci"]["over"] == "fake" and values["recall"]["ci"]["over"] == "real"
+    subset_values = kid(real, fake, subsets, subset_size, seed).values
+    assert [values["kid"]["ci"]["low"], values["kid"]["ci"]["high"]] == pytest.approx(
+        np.percentile(subset_values, [2.5, 97.5]), rel=1e-12)
+    assert values["kid"]["ci"]["subsets"] == subsets and values["kid_std"].get("ci") is None
     assert values["fid"]["n"] == {"real": len(real), "fake": len(fake)}
     assert result["fake"]["shape"] == list(fake.shape)
     captured = capsys.readouterr()
@@ -184,7 +189,7 @@ def test_metrics_folders_command_embeds_both_folders_with_the_extractor(tmp_path
     result = json.loads((tmp_path / "folders.json").read_text())
     assert result["extractor"] == "random" and result["real"]["images"] == 40 and result["fake"]["images"] == 30
 
-    extractor = make_extractor("random", seed=0)
+    extractor = make_extractor("random")
     np.save(tmp_path / "real.npy", extractor(real_images))
     np.save(tmp_path / "fake.npy", extractor(fake_images))
     synthbench_main(["metrics", "features", "--real", str(tmp_path / "real.npy"), "--fake", str(tmp_path / "fake.npy"),
@@ -217,3 +222,50 @@ def test_metrics_folders_refuse_mixed_sizes_colour_and_empty_folders(tmp_path):
     (tmp_path / "broken/x.png").write_bytes(b"not a png")
     with pytest.raises(ValueError, match=r"x.png: not a readable PNG"):
         read_folder(tmp_path / "broken")
+
+
+def _feature_files(tmp_path, synthetic_extractor="classifier"):
+    from synthbench.metrics.feature_sets import save_features
+
+    real, fake, *_ = case("narrow")
+    save_features(tmp_path / "real.npz", "classifier", train=real[:150], heldout=real[150:])
+    save_features(tmp_path / "gan.npz", synthetic_extractor, synthetic=fake)
+    return real, fake
+
+
+def test_the_workflow_job_measures_a_run_and_the_real_ceiling_into_metrics_tables(tmp_path):
+    from synthbench.metrics import table as metrics_table
+
+    real, fake = _feature_files(tmp_path)
+    settings = json.dumps({"kid_subsets": 7, "kid_subset_size": 50, "k": 3, "bootstrap": 50, "memory_mb": None,
+                           "fid_infinity_points": 4})
+    common = ["--real-features", str(tmp_path / "real.npz"), "--settings-json", settings, "--seed", "4"]
+    synthbench_main(["metrics", "generator", *common, "--synthetic-features", str(tmp_path / "gan.npz"),
+                     "--out", str(tmp_path / "run")])
+    synthbench_main(["metrics", "generator", *common, "--out", str(tmp_path / "ceiling")])
+    run = metrics_table.read(tmp_path / "run" / metrics_table.FILE).set_index("metric")
+    assert list(run.index) == ["fid", "fid_infinity", "kid", "kid_std", "precision", "recall", "density", "coverage"]
+    assert set(run["extractor"]) == {"classifier"} and set(run["n"]) == {len(fake)}
+    expected = prdc(real[:150], fake, k=3).values()
+    assert run.loc[list(expected), "result"].tolist() == pytest.approx(list(expected.values()), rel=1e-12)
+    assert run.loc["kid", "result"] == pytest.approx(kid(real[:150], fake, 7, 50, 4).mean, rel=1e-12)
+    assert run.loc["fid_infinity", "result"] == pytest.approx(fid_infinity(real[:150], fake, 4, 4).value, rel=1e-12)
+    with_interval = ["fid_infinity", "kid", "precision", "recall", "density", "coverage"]
+    assert run.loc[with_interval, "ci_low"].notna().all() and run.loc[["fid", "kid_std"], "ci_low"].isna().all()
+    assert (run.loc[with_interval, "ci_low"] <= run.loc[with_interval, "result"]).all()
+    ceiling = metrics_table.read(tmp_path / "ceiling" / metrics_table.FILE).set_index("metric")
+    assert set(ceiling["n"]) == {len(real) - 150}, "the ceiling compares the held-out rows"
+    assert ceiling.loc["fid", "result"] == pytest.approx(frechet_distance(
+        Statistics.from_features(real[:150], "x"), Statistics.from_features(real[150:], "x")), rel=1e-12)
+    report = json.loads((tmp_path / "ceiling" / "metrics.json").read_text())
+    assert report["compared"]["set"] == "heldout" and report["extractor"] == "classifier"
+
+
+def test_the_workflow_job_refuses_features_of_another_extractor(tmp_path):
+    _feature_files(tmp_path, synthetic_extractor="inception")
+    settings = json.dumps({"kid_subsets": 2, "kid_subset_size": 50, "k": 3, "bootstrap": 5, "memory_mb": None,
+                           "fid_infinity_points": 3})
+    with pytest.raises(SystemExit, match=r"gan.npz: features of extractor 'inception', .*real.npz holds 'classifier'"):
+        synthbench_main(["metrics", "generator", "--real-features", str(tmp_path / "real.npz"), "--synthetic-features",
+                         str(tmp_path / "gan.npz"), "--settings-json", settings, "--seed", "0", "--out",
+                         str(tmp_path / "run")])

@@ -19,8 +19,9 @@ from conftest import REPO, write_tiny_arm
 from synthbench import records
 from synthbench.config import gan_section
 from synthbench.fid.extractors import make_extractor
-from synthbench.fid.real_stats import split_statistics
+from synthbench.fid.real_stats import split_rows, split_statistics
 from synthbench.gans import checkpoint
+from synthbench.metrics.feature_sets import load_features
 
 SIDE, LABELS = 32, ["left", "right"]
 LOOP = {"total_kimg": 1.2, "min_kimg": 0, "fid_every_kimg": 0.2, "patience": 50, "tick_kimg": 0.2, "ema_kimg": 0.1,
@@ -40,7 +41,7 @@ def arm(tmp_path_factory):
     data = write_tiny_arm(tmp_path_factory.mktemp("arm") / "data", SIDE, LABELS)
     stats, used = split_statistics(data / "train.tfrecord", data / "train.csv", LABELS, SIDE,
                                    make_extractor("random"), num_images=64, seed=0)
-    stats.save(data / "stats.npz", labels=used)
+    stats.save(data / "stats.npz", labels=used, rows=split_rows(data / "train.csv", 64, 0))
     return data
 
 
@@ -48,7 +49,7 @@ def _train_command(family, arm, out):
     return [sys.executable, "-m", "synthbench", "gan", "train", "--family", family, "--data", str(arm),
             "--real-stats", str(arm / "stats.npz"), "--extractor", "random",
             "--settings-json", json.dumps(SETTINGS[family]), "--seed", "3", "--threads", "1", "--out", str(out),
-            "--synthetic-out", str(out / "synthetic")]
+            "--synthetic-out", str(out / "synthetic"), "--features-out", str(out / "features.npz")]
 
 
 def _run(command, log):
@@ -134,6 +135,12 @@ def test_training_writes_one_fake_per_real_row_with_its_labels_and_infer_writes_
         np.testing.assert_array_equal(again[0], images, err_msg="inference is seeded: the same fakes again")
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / f"synthetic/{split}.csv"), fake)
     assert images.std() > 0, "fakes are images, not a constant"
+    train_images = records.read_records(uninterrupted / "synthetic/train.tfrecord", len(LABELS), SIDE)[0]
+    rows = split_rows(arm / "train.csv", 64, 0)
+    assert 0 < len(rows) < len(train_images), "a subset: the rows of the real statistics, not the whole split"
+    kept, extractor = load_features(uninterrupted / "features.npz", "synthetic")
+    assert extractor == "random"
+    np.testing.assert_allclose(kept, make_extractor("random")(train_images[rows]), rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.e2e

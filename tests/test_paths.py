@@ -24,6 +24,7 @@ def test_partly_filled_patterns_and_globs():
 
 def test_run_of_inverts_the_layout_of_every_run_folder():
     for folder, stage, source in ((paths.GAN, "gan", "sngan"), (paths.CLASSIFIER, "classifier", "prog"),
-                                  (paths.NEIGHBOURS, "nn", "sngan"), (paths.ATTRIBUTION, "attribution", None)):
+                                  (paths.NEIGHBOURS, "nn", "sngan"), (paths.ATTRIBUTION, "attribution", None),
+                                  (paths.GENERATOR_METRICS, "metrics", "prog")):
         run = paths.run_of(paths.result(folder, "metrics.csv").format(**RUN))
         assert run == {"dataset": "chest", "arm": "classes", "value": 4, "stage": stage, "source": source, "seed": 2}

@@ -56,3 +56,46 @@ def test_the_legend_names_every_source_even_one_drawn_in_a_later_panel_only():
     assert [text.get_text() for text in legend.get_texts()] == [
         "real", "dcgan (DCGAN)", "prog (progressive GAN)"]
     plt.close(figure)
+
+
+def generator_summary():
+    rows = []
+    for value, fid in ((16, 40.0), (32, 30.0)):
+        rows.append(("chest", "resolution", value, "real", 0, "fid", "", "classifier", fid / 10, None, None))
+        for seed, shift in ((0, 0.0), (1, 2.0)):
+            rows.append(("chest", "resolution", value, "cpd", seed, "fid", "", "classifier", fid + shift, None, None))
+            rows.append(("chest", "resolution", value, "cpd", seed, "precision", "", "classifier", 0.5, 0.4, 0.6))
+    rows.append(("chest", "resolution", 16, "prog", 0, "precision", "", "classifier", 0.3, 0.2, 0.45))
+    rows.append(("brain", "resolution", 16, "prog", 0, "precision", "", "classifier", 0.9, 0.8, 0.95))
+    rows.append(("chest", "resolution", 16, "real", 0, "mean_auroc", "", "", 0.9, 0.8, 0.95))
+    return pd.DataFrame(rows, columns=["dataset", "arm", "value", "source", "seed", "metric", "class", "extractor",
+                                       "result", "ci_low", "ci_high"])
+
+
+def test_generator_metric_points_average_seeds_keep_a_single_runs_interval_and_the_ceiling():
+    from synthbench.plots.generator_metrics import generator_points
+
+    points = generator_points(generator_summary(), "chest").set_index(["metric", "source", "value"])
+    assert len(points) == 2 + 2 + 2 + 1, "fid: real and cpd at 2 values; precision: cpd at 2, prog at 1"
+    assert points.loc[("fid", "cpd", 16), ["mean", "n", "band"]].tolist() == [41.0, 2, "95% CI over seeds"]
+    assert points.loc[("precision", "prog", 16), ["low", "high", "band"]].tolist() == [0.2, 0.45,
+                                                                                       "the run's 95% CI"]
+    assert points.loc[("fid", "real", 32), "band"] == "none" and points.loc[("fid", "real", 32), "mean"] == 3.0
+    assert points.reset_index()["source"].iloc[0] == "real"
+    with pytest.raises(ValueError, match="no generator metrics .* for dataset 'other'"):
+        generator_points(generator_summary(), "other")
+
+
+def test_the_generator_metrics_figure_draws_each_metric_and_the_dashed_ceiling():
+    from synthbench.plots.generator_metrics import generator_figure, generator_points
+
+    figure = generator_figure(generator_points(generator_summary(), "chest"), "chest")
+    titles = [axis.get_title() for axis in figure.axes]
+    assert titles == ["resolution: FID, classifier\n(lower is better)",
+                      "resolution: precision (Naeem et al.), classifier\n(higher is better)"]
+    fid_axis = figure.axes[0]
+    lines = {line.get_label(): line for line in fid_axis.get_lines()}
+    ceiling = lines["real held-out vs real train (ceiling)"]
+    assert ceiling.get_linestyle() == "--" and list(ceiling.get_ydata()) == [4.0, 3.0]
+    assert list(lines["cpd (no-growth GAN)"].get_ydata()) == [41.0, 31.0]
+    plt.close(figure)

@@ -21,6 +21,8 @@ GAN = ARM + "/gan/{gan}/seed{seed}"  # network_final.keras, card.json, fid.csv, 
 SYNTHETIC = GAN + "/synthetic"  # {split}.tfrecord + .csv
 # model.keras, history.csv, test_metrics.json, metrics.csv, roc.csv, predictions.csv, maps.npz
 CLASSIFIER = ARM + "/classifier/{source}/seed{seed}"
+# metrics.json, metrics.csv: a generator's feature metrics ({source} a GAN), or the real-vs-real ceiling (real)
+GENERATOR_METRICS = ARM + "/metrics/{source}/seed{seed}"
 NEIGHBOURS = ARM + "/nn/{gan}/seed{seed}"  # neighbours.npz, memorisation.json, metrics.csv, grid.png
 ATTRIBUTION = ARM + "/attribution/seed{seed}"  # attribution.json, metrics.csv, panel.png
 TOP = ""  # summary.csv, summary_mean.csv, report.html

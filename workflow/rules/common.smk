@@ -201,6 +201,10 @@ def fid_real_stats(wildcards):
     return run_file(paths.FID_STATS, "train.npz", wildcards, extractor=FID["extractor"])
 
 
+def fid_real_features(wildcards):
+    return run_file(paths.FID_STATS, "features.npz", wildcards, extractor=FID["extractor"])
+
+
 def gan_targets(runs):
     """Per GAN run: its record, sample grid and synthetic train split (which implies valid and test)."""
     return [run_file(paths.GAN, name, dataset=dataset, arm=arm, value=value, gan=gan, seed=seed)
@@ -256,6 +260,23 @@ def classifier_targets(runs):
             for dataset, arm, value in runs for source in sources(dataset, arm) for seed in config["seeds"]]
 
 
+GENERATOR_METRICS = config["generator_metrics"]
+
+
+def generator_features(wildcards):
+    """Input function: the GAN run's synthetic train features; none for the real-vs-real ceiling."""
+    return [] if wildcards.source == REAL else [run_file(paths.GAN, "features.npz", wildcards, gan=wildcards.source)]
+
+
+def generator_metrics_targets(runs):
+    """Per arm dataset: every GAN run's feature metrics, and the real-vs-real ceiling once (first seed)."""
+    return [run_file(paths.GENERATOR_METRICS, "metrics.json", dataset=dataset, arm=arm, value=value, source=source,
+                     seed=seed)
+            for dataset, arm, value in runs if arm_gans(dataset, arm)
+            for source, seeds in [(REAL, config["seeds"][:1]), *((gan, config["seeds"]) for gan in arm_gans(dataset, arm))]
+            for seed in seeds]
+
+
 NEIGHBOURS = config["neighbours"]
 ATTRIBUTION = config["attribution"]
 
@@ -293,12 +314,13 @@ def arm_targets(dataset=None, arm=None):
     """Everything the DAG makes for the enabled arm datasets (or one dataset's arm): data, GANs, classifiers,
     analyses."""
     runs = arm_runs(dataset, arm)
-    return dataset_targets(runs) + gan_targets(runs) + classifier_targets(runs) + analysis_targets(runs)
+    return (dataset_targets(runs) + gan_targets(runs) + generator_metrics_targets(runs) + classifier_targets(runs)
+            + analysis_targets(runs))
 
 
 def summary_inputs():
     """The per-run metrics tables (metrics.csv beside each job's report) results/summary.csv is built from."""
-    reports = ("training.json", "test_metrics.json", "memorisation.json", "attribution.json")
+    reports = ("training.json", "metrics.json", "test_metrics.json", "memorisation.json", "attribution.json")
     return [str(Path(path).with_name("metrics.csv")) for path in arm_targets() if Path(path).name in reports]
 
 
@@ -324,7 +346,8 @@ def gan_datasets():
 def generator_figures(dataset):
     """The figures of results/plots/ that one dataset's generator runs make, with their table pages."""
     return [paths.result(paths.PLOTS, name)
-            for name in (f"fid_{dataset}.png", f"fid_{dataset}.html", f"memorisation_{dataset}.png")]
+            for name in (f"fid_{dataset}.png", f"fid_{dataset}.html", f"metrics_{dataset}.png", f"metrics_{dataset}.html",
+                         f"memorisation_{dataset}.png")]
 
 
 def plot_targets():

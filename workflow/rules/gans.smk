@@ -1,6 +1,7 @@
-# GANs: FID machinery (Inception weights, cached real statistics) -> one training job per
+# GANs: FID machinery (Inception weights, cached real statistics and feature sets) -> one training job per
 # (dataset, arm, value, gan, seed), resumable from checkpoints/, that ends by writing the synthetic splits
-# (one synthetic image per real row, with its labels) from the selected generator.
+# (one synthetic image per real row, with its labels) from the selected generator, and the features of the
+# synthetic twins of the real rows the statistics came from.
 
 
 # Downloads run where the workflow runs (a cluster's login node), not on compute nodes that are often offline.
@@ -30,10 +31,13 @@ rule fid_real_stats:
     input:
         records=paths.result(paths.DATA, "train.tfrecord"),
         csv=paths.result(paths.DATA, "train.csv"),
+        heldout_records=paths.result(paths.DATA, "test.tfrecord"),
+        heldout_csv=paths.result(paths.DATA, "test.csv"),
         meta=paths.result(paths.DATA, "meta.json"),
         weights=fid_weights,
     output:
-        paths.result(paths.FID_STATS, "train.npz"),
+        stats=paths.result(paths.FID_STATS, "train.npz"),
+        features=paths.result(paths.FID_STATS, "features.npz"),
     log:
         paths.log(paths.FID_STATS, "train.log"),
     benchmark:
@@ -53,7 +57,8 @@ rule fid_real_stats:
     shell:
         "python -m synthbench fid stats --records {input.records} --csv {input.csv} --meta {input.meta}"
         " {params.extractor} --num-images {params.num_images} --batch-size {params.batch_size} --seed {params.seed}"
-        " --threads {threads} --out {output} > {log} 2>&1"
+        " --threads {threads} --out {output.stats} --features-out {output.features}"
+        " --heldout-records {input.heldout_records} --heldout-csv {input.heldout_csv} > {log} 2>&1"
 
 
 rule train_gan:
@@ -69,6 +74,7 @@ rule train_gan:
         fid=paths.result(paths.GAN, "fid.csv"),
         record=paths.result(paths.GAN, "training.json"),
         metrics=paths.result(paths.GAN, "metrics.csv"),
+        features=paths.result(paths.GAN, "features.npz"),
         samples=report(
             paths.result(paths.GAN, "samples.png"),
             caption="../../src/synthbench/report/samples.rst",
@@ -106,4 +112,4 @@ rule train_gan:
         "python -m synthbench gan train --family {wildcards.gan} --data {params.data} --real-stats {input.stats}"
         " {params.extractor}"
         " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"
-        " --synthetic-out {params.synthetic} > {log} 2>&1"
+        " --synthetic-out {params.synthetic} --features-out {output.features} > {log} 2>&1"

@@ -74,6 +74,30 @@ rule plot_fid:
         " --table {output.table} --table-page {output.table_page} > {log} 2>&1"
 
 
+rule plot_generator_metrics:
+    input:
+        rules.summary.output.table,
+    output:
+        figure=report(paths.result(paths.PLOTS, "metrics_{dataset}.png"), caption="../../src/synthbench/report/generator_metrics.rst",
+                      category="GANs", labels={"dataset": "{dataset}", "figure": "generator metrics"}),
+        table=paths.result(paths.PLOTS, "metrics_{dataset}.csv"),
+        table_page=report(paths.result(paths.PLOTS, "metrics_{dataset}.html"),
+                          caption="../../src/synthbench/report/generator_metrics_table.rst", category="GANs",
+                          labels={"dataset": "{dataset}", "figure": "generator metrics table"}),
+    log:
+        paths.log(paths.PLOTS, "metrics_{dataset}.log"),
+    benchmark:
+        paths.benchmark(paths.PLOTS, "metrics_{dataset}.tsv")
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    shell:
+        "python -m synthbench plots generator-metrics --summary {input} --dataset {wildcards.dataset} --out {output.figure}"
+        " --table {output.table} --table-page {output.table_page} > {log} 2>&1"
+
+
 rule plot_memorisation:
     input:
         neighbour_files,

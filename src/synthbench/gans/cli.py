@@ -25,6 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     train.add_argument("--out", type=Path, required=True, help="the run's folder")
     train.add_argument("--synthetic-out", type=Path, required=True,
                        help="folder for the synthetic splits ({split}.tfrecord + .csv)")
+    train.add_argument("--features-out", type=Path,
+                       help="also keep the extractor's features of the synthetic train split's rows that the real "
+                       "statistics were computed from (.npz, for the generator metrics)")
     job(train, f"{JOBS}:train")
 
     infer = commands.add_parser("infer", help="write synthetic train/valid/test splits from a finished run again")

@@ -11,12 +11,13 @@ from synthbench import __version__
 from synthbench.config import section_hash
 from synthbench.digest import file_sha256
 from synthbench.fid import extractors
-from synthbench.fid.real_stats import load_real
+from synthbench.fid.real_stats import load_real, load_rows, split_features
 from synthbench.gans import registry
 from synthbench.gans.data import TrainImages
 from synthbench.gans.inference import write_synthetic_split
 from synthbench.gans.sampler import CARD, load_run
 from synthbench.gans.training import RunFiles, Settings, Trainer  # also registers the custom layers for loading
+from synthbench.metrics.feature_sets import save_features
 from synthbench.names import SPLITS
 from synthbench.runtime import configure
 
@@ -28,7 +29,7 @@ def train(args: argparse.Namespace) -> None:
     section = json.loads(args.settings_json)
     settings = Settings.from_config(section, meta["resolution"], family)
     real, real_labels = load_real(args.real_stats)
-    extractor = extractors.from_arguments(args, seed=args.seed)
+    extractor = extractors.from_arguments(args)
     if extractor.name != real.extractor:
         raise ValueError(f"{args.real_stats}: statistics from extractor {real.extractor!r}, "
                          f"this run uses {extractor.name!r}")
@@ -48,6 +49,12 @@ def train(args: argparse.Namespace) -> None:
                       RunFiles(args.out), args.seed, run_config, card=card)
     trainer.train()
     write_synthetic_splits(args.out, args.data, args.seed, args.synthetic_out)
+    if args.features_out:
+        # Here, not in a job of its own: the extractor is loaded already, and a process costs more than this.
+        features = split_features(args.synthetic_out / "train.tfrecord", args.synthetic_out / "train.csv",
+                                  meta["labels"], meta["resolution"], extractor, load_rows(args.real_stats))[0]
+        save_features(args.features_out, extractor.name, synthetic=features)
+        print(f"wrote {args.features_out}: {len(features)} synthetic train feature vectors", flush=True)
 
 
 def write_synthetic_splits(run: Path, data: Path, seed: int, out: Path) -> None:

@@ -304,10 +304,11 @@ class Trainer:
                                            "extractor": self.extractor.name, "kimg": best["kimg"]}]}
             with replacing(self.files.card) as partial:
                 partial.write_text(json.dumps(card, indent=2) + "\n")
-        metrics_table.write(self.files.metrics, [
-            metrics_table.row(self.monitor.name, best[self.monitor.name], extractor=self.extractor.name,
-                              n=best["images"]),
-            *(metrics_table.row(name, record[name]) for name in ("best_kimg", "kimg", "wall_seconds"))])
+        # The monitored value that chose the generator is in training.json, not in the summary: as the best of
+        # noisy evaluations it is biased in the generator's favour. The generator metrics job measures the
+        # selected generator afresh, on its synthetic train split.
+        metrics_table.write(self.files.metrics, [metrics_table.row(name, record[name])
+                                                 for name in ("best_kimg", "kimg", "wall_seconds")])
         with replacing(self.files.training_json) as partial:
             partial.write_text(json.dumps(record, indent=2) + "\n")
         print(f"stopped at kimg {self.kimg:.2f} ({stop_reason}); best {self.monitor.label} "

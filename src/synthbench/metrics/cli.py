@@ -3,6 +3,7 @@
     synthbench metrics features --real R.npy --fake F.npy --metrics fid,kid,prdc --out result.json
     synthbench metrics folders --real DIR --fake DIR --extractor inception --extractor-weights W --out result.json
     synthbench metrics pairs --reference A.npy --distorted B.npy --metrics psnr,ssim --out result.json
+    synthbench metrics generator --real-features F.npz --synthetic-features S.npz --settings-json J --seed 0 --out DIR
 """
 
 import argparse
@@ -11,7 +12,7 @@ from pathlib import Path
 from synthbench.cli import job
 from synthbench.fid import options as extractor_options
 
-FEATURE_METRICS = ("fid", "kid", "prdc")
+FEATURE_METRICS = ("fid", "fid_infinity", "kid", "prdc")
 PAIR_METRICS = ("psnr", "ssim")
 
 
@@ -30,11 +31,13 @@ def _names_from(choices: tuple[str, ...]):
 def _add_metric_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--metrics", type=_names_from(FEATURE_METRICS), default=list(FEATURE_METRICS),
                         help=f"comma-separated, from {', '.join(FEATURE_METRICS)} (default: all)")
+    parser.add_argument("--fid-infinity-points", type=int, default=15,
+                        help="FID∞: subset sizes the line is fitted to (default 15)")
     parser.add_argument("--kid-subsets", type=int, default=100, help="KID: random subsets (default 100)")
     parser.add_argument("--kid-subset-size", type=int, default=1000,
                         help="KID: rows per subset (default 1000; capped at the smaller set, with a note)")
     parser.add_argument("--seed", type=int, default=0,
-                        help="seed of KID's subset draws and of PRDC's bootstrap (default 0)")
+                        help="seed of KID's and FID∞'s subset draws and of PRDC's bootstrap (default 0)")
     parser.add_argument("--k", type=int, default=5, help="PRDC: the k-th nearest neighbour radius (default 5)")
     parser.add_argument("--bootstrap", type=int, default=1000,
                         help="PRDC: bootstrap resamples of the per-sample scores for each value's CI (default 1000; "
@@ -47,7 +50,7 @@ def _add_metric_options(parser: argparse.ArgumentParser) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="command", required=True, metavar="<command>")
     features = commands.add_parser(
-        "features", help="FID, KID and precision / recall / density / coverage of two feature arrays",
+        "features", help="FID, FID∞, KID and precision / recall / density / coverage of two feature arrays",
         description="Compares synthetic with real feature vectors ([N, D] .npy arrays of one extractor).")
     features.add_argument("--real", type=Path, required=True, help="real features, an [N, D] .npy array")
     features.add_argument("--fake", type=Path, required=True, help="synthetic features, an [M, D] .npy array")
@@ -77,3 +80,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     pairs.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
     pairs.add_argument("--out", type=Path, required=True, help="the result, JSON")
     job(pairs, "synthbench.metrics.jobs:pairs")
+    generator = commands.add_parser(
+        "generator", help="the workflow's job: FID, FID∞, KID and PRDC of one generator run, or the real-vs-real "
+        "ceiling",
+        description="Compares a run's synthetic train features with the real train features they are twins of "
+        "(without --synthetic-features: the real held-out features, the ceiling); writes metrics.json and "
+        "metrics.csv in --out.")
+    generator.add_argument("--real-features", type=Path, required=True,
+                           help="the FID statistics job's features.npz (sets `train` and `heldout`)")
+    generator.add_argument("--synthetic-features", type=Path, help="the GAN job's features.npz (set `synthetic`)")
+    generator.add_argument("--settings-json", required=True, help="the config's generator_metrics section as JSON")
+    generator.add_argument("--seed", type=int, required=True, help="seed of KID's subsets and the bootstraps")
+    generator.add_argument("--threads", type=int, help="BLAS threads of the distance and kernel products "
+                           "(default: all)")
+    generator.add_argument("--out", type=Path, required=True, help="the run's metrics folder")
+    job(generator, "synthbench.metrics.jobs:generator")

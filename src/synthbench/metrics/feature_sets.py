@@ -3,9 +3,16 @@
 A metric of two sets is only meaningful when both are finite [N, D] arrays of one width: anything else is a
 mistake upstream (another extractor, a truncated file, a diverged network), so it stops with an error that
 names both inputs and their shapes instead of producing a number.
+
+The workflow's jobs hand feature sets on as one .npz per extractor (`save_features`, `load_features`): the
+FID statistics job keeps the real train and held-out sets, the GAN job its synthetic train set.
 """
 
+from pathlib import Path
+
 import numpy as np
+
+from synthbench.atomic import replacing
 
 
 def checked(features: np.ndarray, name: str, min_rows: int = 2, why: str = "") -> np.ndarray:
@@ -34,3 +41,17 @@ def checked_pair(real: np.ndarray, fake: np.ndarray, real_name: str = "real", fa
         raise ValueError(f"{real_name} features are {real.shape[1]}-d ({real.shape}), {fake_name} features "
                          f"{fake.shape[1]}-d ({fake.shape}): both sets must come from the same extractor")
     return real, fake
+
+
+def save_features(path: Path, extractor: str, **sets: np.ndarray) -> None:
+    """Feature sets of one extractor (e.g. train=..., test=...) as one .npz, written atomically."""
+    with replacing(path) as partial, open(partial, "wb") as handle:
+        np.savez(handle, extractor=extractor, **sets)
+
+
+def load_features(path: Path, name: str) -> tuple[np.ndarray, str]:
+    """(the feature set `name`, its extractor) from a file of `save_features`."""
+    with np.load(path) as data:
+        if name not in data:
+            raise ValueError(f"{path}: no feature set {name!r} (holds {', '.join(sorted(data.files))})")
+        return data[name], str(data["extractor"])

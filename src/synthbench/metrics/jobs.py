@@ -9,11 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from synthbench.atomic import replacing
-from synthbench.fid.frechet import Statistics, frechet_distance
+from synthbench.fid.frechet import Statistics
 from synthbench.metrics import bootstrap, registry
-from synthbench.metrics.feature_sets import checked_pair
+from synthbench.metrics import table as metrics_table
+from synthbench.metrics.cli import FEATURE_METRICS
+from synthbench.metrics.feature_sets import checked_pair, load_features
+from synthbench.metrics.fid_infinity import fid_infinity, frechet_to_features
 from synthbench.metrics.folders import read_folder
 from synthbench.metrics.iqa import as_unit_images, psnr, ssim
 from synthbench.metrics.kid import kid
@@ -52,15 +56,16 @@ class FeatureOptions:
     memory_mb: float | None = None
     bootstrap: int = 1000  # PRDC resamples (0: no CI)
     level: float = 0.95
+    fid_points: int = 15  # FID∞'s subset sizes
 
     @classmethod
     def from_arguments(cls, args: argparse.Namespace) -> "FeatureOptions":
         return cls(args.metrics, args.kid_subsets, args.kid_subset_size, args.seed, args.k, args.memory_mb,
-                   args.bootstrap, args.ci_level)
+                   args.bootstrap, args.ci_level, args.fid_infinity_points)
 
 
 def fid_of(real: np.ndarray, fake: np.ndarray) -> float:
-    return frechet_distance(Statistics.from_features(real, FEATURES), Statistics.from_features(fake, FEATURES))
+    return frechet_to_features(Statistics.from_features(real, FEATURES), fake)
 
 
 def feature_metrics(real: np.ndarray, fake: np.ndarray, options: FeatureOptions,
@@ -74,13 +79,26 @@ def feature_metrics(real: np.ndarray, fake: np.ndarray, options: FeatureOptions,
         # percentile bootstrap can lie wholly above the estimate (16.2 against [22.9, 26.2] for 300 x 240 rows
         # of 64-d features); FID's uncertainty needs another method.
         values.append(described("fid", fid_of(real, fake), {}, n))
+    if "fid_infinity" in options.names:
+        result = fid_infinity(real, fake, options.fid_points, options.seed, options.level)
+        parameters = {"subset_sizes": result.sizes.tolist(), "subset_fids": result.fids.tolist(),
+                      "slope": result.slope, "seed": options.seed,
+                      "fit": "least squares of FID against 1 / subset size (Chong & Forsyth 2020)"}
+        values.append({**described("fid_infinity", result.value, parameters, n),
+                       "ci": {"low": result.low, "high": result.high, "level": options.level,
+                              "method": "t interval of the fitted intercept"}})
     if "kid" in options.names:
         result = kid(real, fake, options.kid_subsets, options.kid_subset_size, options.seed)
         if result.capped:
             print(result.note(), file=log)
         parameters = {"kernel": "(x.y / d + 1)^3", "subsets": result.subsets, "subset_size": result.subset_size,
                       "requested_subset_size": result.requested_subset_size, "seed": options.seed, "std_ddof": 0}
-        values += [described("kid", result.mean, parameters, n), described("kid_std", result.std, parameters, n)]
+        low, high = bootstrap.percentile_interval(result.values, options.level)
+        values += [{**described("kid", result.mean, parameters, n),
+                    "ci": {"low": low, "high": high, "level": options.level, "subsets": result.subsets,
+                           "method": "percentiles of the subset estimates: the spread of a KID measured on "
+                           f"{result.subset_size} images per set"}},
+                   described("kid_std", result.std, parameters, n)]
     if "prdc" in options.names:
         scores = sample_scores(real, fake, options.k, options.memory_mb)
         intervals = bootstrap_intervals(scores, options.bootstrap, options.seed, options.level) \
@@ -102,6 +120,10 @@ def _write(args: argparse.Namespace, real: np.ndarray, fake: np.ndarray, inputs:
     values = feature_metrics(real, fake, FeatureOptions.from_arguments(args), names)
     with replacing(args.out) as partial:
         partial.write_text(json.dumps({**inputs, "metrics": values}, indent=2) + "\n")
+    _print(values)
+
+
+def _print(values: list[dict]) -> None:
     for value in values:
         better = f"  ({value['direction']} is better)" if value["direction"] != "none" else ""
         ci = f"  [{value['ci']['low']:.4g}, {value['ci']['high']:.4g}]" if "ci" in value else ""
@@ -115,6 +137,39 @@ def features(args: argparse.Namespace) -> None:
            names=(str(args.real), str(args.fake)))
 
 
+def generator(args: argparse.Namespace) -> None:
+    """metrics.json and metrics.csv of one generator run: its synthetic train rows against the real train rows
+    they are twins of; without --synthetic-features, the real held-out rows against them instead (the
+    real-vs-real ceiling each generator's values are read against)."""
+    real, extractor = load_features(args.real_features, "train")
+    if args.synthetic_features:
+        fake, fake_extractor = load_features(args.synthetic_features, "synthetic")
+        if fake_extractor != extractor:
+            raise ValueError(f"{args.synthetic_features}: features of extractor {fake_extractor!r}, "
+                             f"{args.real_features} holds {extractor!r}")
+        names = (f"{args.real_features} (train)", f"{args.synthetic_features} (synthetic)")
+    else:
+        fake, _ = load_features(args.real_features, "heldout")
+        names = (f"{args.real_features} (train)", f"{args.real_features} (heldout)")
+    settings = json.loads(args.settings_json)
+    options = FeatureOptions(list(FEATURE_METRICS), settings["kid_subsets"], settings["kid_subset_size"], args.seed,
+                             settings["k"], settings["memory_mb"], settings["bootstrap"], metrics_table.CI_LEVEL,
+                             settings["fid_infinity_points"])
+    with threadpool_limits(args.threads):
+        values = feature_metrics(real, fake, options, names)
+    args.out.mkdir(parents=True, exist_ok=True)
+    inputs = {"extractor": extractor, "real": {"path": str(args.real_features), "set": "train", "rows": len(real)},
+              "compared": {"path": str(args.synthetic_features or args.real_features),
+                           "set": "synthetic" if args.synthetic_features else "heldout", "rows": len(fake)}}
+    with replacing(args.out / "metrics.json") as partial:
+        partial.write_text(json.dumps({**inputs, "metrics": values}, indent=2) + "\n")
+    metrics_table.write(args.out / metrics_table.FILE, [
+        metrics_table.row(value["name"], value["value"], extractor=extractor, n=value["n"]["fake"],
+                          ci=(value["ci"]["low"], value["ci"]["high"]) if "ci" in value else None)
+        for value in values])
+    _print(values)
+
+
 def folders(args: argparse.Namespace) -> None:
     from synthbench.fid import extractors  # TensorFlow: imported only by the command that embeds images
 
@@ -122,7 +177,7 @@ def folders(args: argparse.Namespace) -> None:
     if real_images.shape[1:] != fake_images.shape[1:]:
         raise ValueError(f"{args.real} holds {real_images.shape[2]} x {real_images.shape[1]} px images, {args.fake} "
                          f"{fake_images.shape[2]} x {fake_images.shape[1]} px: compare images of one size")
-    extractor = extractors.from_arguments(args, seed=args.seed)
+    extractor = extractors.from_arguments(args)
     real, fake = extractor(real_images), extractor(fake_images)
     _write(args, real, fake, {"extractor": extractor.name,
                               "real": {"path": str(args.real), "images": len(real_images), "shape": list(real.shape)},

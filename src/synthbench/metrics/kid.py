@@ -8,7 +8,7 @@ without replacement), mean and standard deviation (ddof 0) over the subsets. A s
 set is capped to it, and the result says so.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,6 +24,7 @@ class KID:
     subsets: int
     subset_size: int  # after the cap
     requested_subset_size: int
+    values: np.ndarray = field(repr=False, compare=False)  # the estimate of each subset
 
     @property
     def capped(self) -> bool:
@@ -61,4 +62,4 @@ def kid(real: np.ndarray, fake: np.ndarray, subsets: int = 100, subset_size: int
         fake_rows = rng.choice(len(fake), size, replace=False)
         real_rows = rng.choice(len(real), size, replace=False)
         values[index] = polynomial_mmd2(fake[fake_rows], real[real_rows])
-    return KID(float(values.mean()), float(values.std()), subsets, size, subset_size)
+    return KID(float(values.mean()), float(values.std()), subsets, size, subset_size, values)

@@ -27,6 +27,9 @@ from synthbench.tiles import block_shape, default_memory_mb
 BYTES_PER_TILE_ENTRY = 24  # float64 squared distance, its partitioned copy and a bool mask, with slack
 
 
+NAMES = ("precision", "recall", "density", "coverage")
+
+
 @dataclass(frozen=True)
 class SampleScores:
     """What PRDC averages, per sample."""

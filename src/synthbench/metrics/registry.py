@@ -101,6 +101,8 @@ def monitorable() -> tuple[str, ...]:
 
 # Generators, in an extractor's feature space.
 register(Metric("fid", "FID", "features", "lower", 0.0, evaluate="synthbench.gans.evaluation:generator_fid"))
+# An extrapolation: it can fall below 0.
+register(Metric("fid_infinity", "FID∞ (extrapolated to infinitely many images)", "features", "lower"))
 # KID's unbiased estimate can fall below 0 when the sets are alike.
 register(Metric("kid", "KID", "features", "lower"))
 register(Metric("kid_std", "KID, sd over subsets", "features", "none", 0.0))

@@ -61,5 +61,6 @@ def read(path: Path) -> pd.DataFrame:
             raise ValueError(f"{path}: {error.args[0]}") from None
         for column, value in zip(NUMBERS, values, strict=True):
             if not entry.in_range(value):
-                raise ValueError(f"{path}: {metric} {column} = {value} is outside its range [{entry.low}, {entry.high}]")
+                raise ValueError(f"{path}: {metric} {column} = {value} is outside its range "
+                                 f"[{entry.low}, {entry.high}]")
     return table

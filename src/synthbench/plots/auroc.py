@@ -6,40 +6,16 @@ seeds when there are several seeds (t interval), otherwise the run's bootstrap C
 Gap figure: real minus synthetic mean AUROC, paired by seed (above 0: synthetic data falls short).
 """
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
 from synthbench.names import ARMS
+from synthbench.plots.points import RUN, metric_points, seed_interval
 from synthbench.plots.style import arm_x_axis, colour, panel_grid, source_label
-
-RUN = ["dataset", "arm", "value", "source"]
-
-
-def _seed_interval(values: pd.Series) -> tuple[float, float]:
-    if len(values) < 2:
-        return np.nan, np.nan
-    half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
-    return values.mean() - half, values.mean() + half
 
 
 def auroc_points(summary: pd.DataFrame) -> pd.DataFrame:
     """dataset, arm, value, source, mean, low, high, n, band: one point of the main figure per row."""
-    whole = summary[summary["class"].isna() | (summary["class"] == "")]
-    means = whole[(whole["metric"] == "mean_auroc") & whole["result"].notna()]
-    if means.empty:
-        return pd.DataFrame(columns=[*RUN, "mean", "low", "high", "n", "band"])
-    points = []
-    for key, group in means.groupby(RUN):
-        values = group["result"]
-        if len(values) > 1:
-            low, high, band = *_seed_interval(values), "95% CI over seeds"
-        else:
-            low, high = group["ci_low"].iloc[0], group["ci_high"].iloc[0]
-            band = "bootstrap 95% CI"
-        points.append(dict(zip(RUN, key, strict=True), mean=values.mean(), low=low, high=high, n=len(values),
-                           band=band))
-    return pd.DataFrame(points)
+    return metric_points(summary, "mean_auroc")
 
 
 def gap_points(summary: pd.DataFrame) -> pd.DataFrame:
@@ -52,7 +28,7 @@ def gap_points(summary: pd.DataFrame) -> pd.DataFrame:
     for gan in [column for column in means.columns if column != "real"]:
         gaps = (means["real"] - means[gan]).dropna()
         for key, values in gaps.groupby(level=["dataset", "arm", "value"]):
-            low, high = _seed_interval(values)
+            low, high = seed_interval(values)
             points.append(dict(zip(["dataset", "arm", "value"], key, strict=True), source=gan, mean=values.mean(),
                                low=low, high=high, n=len(values)))
     return pd.DataFrame(points)

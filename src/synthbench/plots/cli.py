@@ -1,4 +1,5 @@
-"""`synthbench plots auroc|fid|memorisation`: arguments only; the jobs are in `synthbench.plots.jobs`."""
+"""`synthbench plots auroc|fid|generator-metrics|memorisation`: arguments only; the jobs are in
+`synthbench.plots.jobs`."""
 
 import argparse
 from pathlib import Path
@@ -19,12 +20,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     fid.add_argument("--inputs", type=Path, nargs="+", required=True, help="fid.csv files (training.json beside)")
     fid.add_argument("--table", type=Path, required=True, help="CSV of where each run stopped")
     job(fid, f"{JOBS}:fid")
+    generator_metrics = commands.add_parser(
+        "generator-metrics", help="every generator metric against the arm value, with the real-vs-real ceiling")
+    generator_metrics.add_argument("--summary", type=Path, required=True, help="results/summary.csv")
+    generator_metrics.add_argument("--table", type=Path, required=True, help="CSV of the plotted points")
+    job(generator_metrics, f"{JOBS}:generator_metrics")
     memorisation = commands.add_parser("memorisation", help="nearest-distance histograms of a dataset")
     memorisation.add_argument("--inputs", type=Path, nargs="+", required=True, help="neighbours.npz files")
     job(memorisation, f"{JOBS}:memorisation")
-    for command in (auroc, fid):
+    for command in (auroc, fid, generator_metrics):
         command.add_argument("--table-page", type=Path, help="the same table as an HTML page for the report")
-    for command in (fid, memorisation):
+    for command in (fid, generator_metrics, memorisation):
         command.add_argument("--dataset", required=True)
-    for command in (auroc, fid, memorisation):
+    for command in (auroc, fid, generator_metrics, memorisation):
         command.add_argument("--out", type=Path, required=True, help="the PNG to write")

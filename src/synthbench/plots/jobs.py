@@ -1,4 +1,5 @@
-"""`synthbench plots auroc|fid|memorisation`: the benchmark's figures, from results files only (arguments in `cli`)."""
+"""`synthbench plots auroc|fid|generator-metrics|memorisation`: the benchmark's figures, from results files only
+(arguments in `cli`)."""
 
 import argparse
 
@@ -7,6 +8,7 @@ import pandas as pd
 from synthbench.figures import save_png
 from synthbench.plots.auroc import arm_figure, auroc_points, gap_points, order_sources
 from synthbench.plots.fid_curves import fid_figure, fid_runs, stop_points
+from synthbench.plots.generator_metrics import generator_figure, generator_points
 from synthbench.plots.memorisation import memorisation_figure, nearest_distances
 from synthbench.report.pages import write_table
 
@@ -29,6 +31,14 @@ def fid(args: argparse.Namespace) -> None:
     runs = fid_runs(args.inputs)
     save_png(fid_figure(runs, args.dataset), args.out)
     write_table(stop_points(runs), args.table, args.table_page, f"{args.dataset}: where each GAN run stopped")
+
+
+def generator_metrics(args: argparse.Namespace) -> None:
+    summary = pd.read_csv(args.summary, keep_default_na=False, na_values=[""])
+    points = generator_points(summary, args.dataset)
+    save_png(generator_figure(points, args.dataset), args.out)
+    write_table(points, args.table, args.table_page, f"{args.dataset}: every generator metric, mean over seeds, "
+                "with its interval and the real-vs-real ceiling (source real)")
 
 
 def memorisation(args: argparse.Namespace) -> None:

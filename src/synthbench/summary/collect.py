@@ -37,7 +37,8 @@ def rows_of(path: Path) -> pd.DataFrame:
 def summary_table(paths: list[Path]) -> pd.DataFrame:
     tables = [rows_of(path) for path in paths]
     table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=COLUMNS)
-    table = table.astype({"value": int, "seed": int, "n": "Int64", **{column: float for column in metrics_table.NUMBERS}})
+    numbers = {column: float for column in metrics_table.NUMBERS}
+    table = table.astype({"value": int, "seed": int, "n": "Int64", **numbers})
     return table.sort_values(KEYS, kind="stable").reset_index(drop=True)
 
 

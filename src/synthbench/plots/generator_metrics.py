@@ -1,0 +1,62 @@
+"""Every generator run's feature metrics against the arm's value, one figure per dataset: a row of panels per arm,
+a column per metric. A line per generator family (mean over seeds) with its interval band, and the real-vs-real
+ceiling dashed: real held-out images measured against the same real train images, the value a perfect
+generator would score at these sample sizes (FID and KID are not 0 there, precision and recall not 1).
+"""
+
+import pandas as pd
+
+from synthbench.metrics import registry
+from synthbench.metrics.prdc import NAMES as PRDC_NAMES
+from synthbench.names import ARMS, REAL
+from synthbench.plots.points import metric_points
+from synthbench.plots.style import arm_x_axis, colour, panel_grid, source_label
+
+PANELS = ("fid", "fid_infinity", "kid", *PRDC_NAMES)
+
+
+def generator_points(summary: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """metric, extractor, dataset, arm, value, source, mean, low, high, n, band: the figure's points."""
+    rows = summary[(summary["dataset"] == dataset) & summary["metric"].isin(PANELS)]
+    frames = [metric_points(group, metric).assign(metric=metric, extractor=extractor)
+              for (metric, extractor), group in rows.groupby(["metric", "extractor"])]
+    if not frames:
+        raise ValueError(f"summary has no generator metrics ({', '.join(PANELS)}) for dataset {dataset!r}")
+    points = pd.concat(frames, ignore_index=True)
+    order = points["source"].map(lambda source: (source != REAL, source))
+    return points.assign(_order=order).sort_values(["_order", "arm", "metric", "value"]).drop(columns="_order")
+
+
+def panel_label(metric: str, extractor: str) -> str:
+    entry = registry.entry(metric)
+    return f"{entry.label}, {extractor}\n({entry.direction} is better)"
+
+
+def generator_figure(points: pd.DataFrame, dataset: str):
+    arms = [arm for arm in ARMS if arm in set(points["arm"])]
+    metrics = [metric for metric in PANELS if metric in set(points["metric"])]
+    figure, axes = panel_grid(len(arms), len(metrics), width=2.9, height=2.4)
+    for row, arm in enumerate(arms):
+        for column, metric in enumerate(metrics):
+            axis = axes[row, column]
+            panel = points[(points["arm"] == arm) & (points["metric"] == metric)]
+            for source, line in panel.groupby("source", sort=False):
+                line = line.sort_values("value")
+                style = {"linestyle": "--", "marker": None} if source == REAL else {"marker": "o"}
+                label = f"{REAL} held-out vs real train (ceiling)" if source == REAL else source_label(source)
+                axis.plot(line["value"], line["mean"], color=colour(source), label=label, **style)
+                if line["low"].notna().any():
+                    axis.fill_between(line["value"], line["low"], line["high"], color=colour(source),
+                                      alpha=0.08 if source == REAL else 0.15, linewidth=0)
+            arm_x_axis(axis, arm, points.loc[points["arm"] == arm, "value"].unique())
+            extractors = sorted(panel["extractor"].unique())
+            axis.set_title(f"{arm}: {panel_label(metric, ', '.join(extractors))}", fontsize=7)
+            axis.grid(alpha=0.3)
+    lines = {label: handle for axis in axes.ravel()
+             for handle, label in zip(*axis.get_legend_handles_labels(), strict=True)}
+    figure.legend(list(lines.values()), list(lines), loc="lower center", fontsize=8, ncols=min(len(lines), 5),
+                  frameon=False)
+    figure.suptitle(f"{dataset}: generator metrics against the arm's value (band: 95 % interval)", fontsize=10,
+                    x=0.02, ha="left")
+    figure.tight_layout(rect=(0, 0.05, 1, 0.96))
+    return figure

@@ -1,0 +1,31 @@
+# Generator metrics: each GAN run's synthetic train features against the real train features they are twins of
+# (FID, KID, precision / recall / density / coverage, with intervals), and the real held-out features against
+# them once per arm dataset: the real-vs-real ceiling (source `real`). Light numpy jobs: the features come from
+# the FID statistics job and the GAN job, which have the extractor loaded already.
+
+
+rule generator_metrics:
+    input:
+        real=fid_real_features,
+        synthetic=generator_features,
+    output:
+        report=paths.result(paths.GENERATOR_METRICS, "metrics.json"),
+        metrics=paths.result(paths.GENERATOR_METRICS, "metrics.csv"),
+    log:
+        paths.log(paths.GENERATOR_METRICS, "metrics.log"),
+    benchmark:
+        paths.benchmark(paths.GENERATOR_METRICS, "metrics.tsv")
+    params:
+        settings=quoted_json(GENERATOR_METRICS),
+        synthetic=lambda wildcards, input: f"--synthetic-features {input.synthetic}" if input.synthetic else "",
+        out=lambda wildcards, output: Path(output.report).parent,
+    conda:
+        "../../envs/data.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=runtime_per_attempt(60),
+    shell:
+        "python -m synthbench metrics generator --real-features {input.real} {params.synthetic}"
+        " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"
+        " > {log} 2>&1"
