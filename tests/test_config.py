@@ -161,6 +161,7 @@ def test_snakemake_dry_run_plans_the_paper_dag(tmp_path):
     assert jobs["train_gan"] == str(families * arm_values), "every family, one seed (synthetic splits included)"
     assert jobs["train_classifier"] == jobs["evaluate_classifier"] == str((1 + families) * arm_values), "real + each"
     assert jobs["nearest_neighbours"] == str(families * arm_values), "one memorisation check per GAN run"
+    assert jobs["generator_metrics"] == str((families + 1) * arm_values), "each GAN run, and the real ceiling"
     assert jobs["attribution_panel"] == str(arm_values)
 
 
@@ -171,7 +172,8 @@ def test_snakemake_dry_run_of_the_demo_config(tmp_path):
     assert jobs["demo_chest"] == jobs["demo_brain"] == "1" and jobs["arm_split"] == "12"
     # cpd on all 12 arm values, prog on both samples arms (2 values each): 16 runs, 12 + 16 classifiers
     assert jobs["train_gan"] == str(12 + 4) and jobs["evaluate_classifier"] == str(12 + 16)
-    assert jobs["plot_fid"] == jobs["plot_memorisation"] == "2" and jobs["summary"] == jobs["plot_auroc"] == "1"
+    assert jobs["plot_fid"] == jobs["plot_memorisation"] == jobs["plot_generator_metrics"] == "2"
+    assert jobs["summary"] == jobs["plot_auroc"] == "1" and jobs["generator_metrics"] == str(16 + 12)
 
 
 @pytest.mark.e2e
@@ -187,7 +189,8 @@ def test_an_arm_target_plans_exactly_the_jobs_of_that_arm(tmp_path):
                     "train_classifier": str((1 + families) * values),
                     "evaluate_classifier": str((1 + families) * values),
                     "nearest_neighbours": str(families * values), "attribution_panel": str(values),
-                    "chest_samples": "1", "total": str(3 + (5 + 4 * families) * values)}
+                    "generator_metrics": str((1 + families) * values),
+                    "chest_samples": "1", "total": str(3 + (6 + 5 * families) * values)}
     assert "brain" not in result.stdout and "results/chest/classes" not in result.stdout
 
 

@@ -269,3 +269,30 @@ def test_the_workflow_job_refuses_features_of_another_extractor(tmp_path):
         synthbench_main(["metrics", "generator", "--real-features", str(tmp_path / "real.npz"), "--synthetic-features",
                          str(tmp_path / "gan.npz"), "--settings-json", settings, "--seed", "0", "--out",
                          str(tmp_path / "run")])
+
+
+def test_the_workflow_job_records_an_undefined_fid_infinity_and_a_kid_without_spread(tmp_path):
+    """The demo's smallest held-out sets (16 images) are too small for FID∞: the job records it as undefined
+    (NaN in the table, null with the reason in the JSON) instead of failing the workflow; and KID subsets that are
+    both whole sets have no spread, so no interval is claimed."""
+    from synthbench.metrics import table as metrics_table
+    from synthbench.metrics.feature_sets import save_features
+
+    rng = np.random.default_rng(3)
+    save_features(tmp_path / "real.npz", "classifier", train=rng.normal(size=(16, 4)),
+                  heldout=rng.normal(size=(16, 4)))
+    settings = json.dumps({"kid_subsets": 5, "kid_subset_size": 100, "k": 3, "bootstrap": 20, "memory_mb": None,
+                           "fid_infinity_points": 5})
+    synthbench_main(["metrics", "generator", "--real-features", str(tmp_path / "real.npz"), "--settings-json",
+                     settings, "--seed", "0", "--out", str(tmp_path / "ceiling")])
+    table = metrics_table.read(tmp_path / "ceiling" / metrics_table.FILE).set_index("metric")
+    assert np.isnan(table.loc["fid_infinity", "result"]) and np.isfinite(table.loc["fid", "result"])
+    assert np.isnan(table.loc["kid", "ci_low"]) and np.isfinite(table.loc["kid", "result"])
+    values = {entry["name"]: entry for entry in json.loads((tmp_path / "ceiling/metrics.json").read_text())["metrics"]}
+    assert values["fid_infinity"]["value"] is None
+    assert values["fid_infinity"]["undefined"] == "undefined: 16 images, FID∞ needs at least 20"
+    assert "no spread" in values["kid"]["no_ci"]
+    with pytest.raises(SystemExit, match="FID∞ needs at least 20 synthetic feature vectors"):
+        np.save(tmp_path / "r.npy", rng.normal(size=(16, 4)))
+        synthbench_main(["metrics", "features", "--real", str(tmp_path / "r.npy"), "--fake", str(tmp_path / "r.npy"),
+                         "--metrics", "fid_infinity", "--out", str(tmp_path / "x.json")])

@@ -126,6 +126,11 @@ def test_gan_rules_train_every_family_and_write_synthetic_splits(demo_datasets, 
         assert "kimg" in (demo_datasets / "logs" / run.removeprefix("results/") / "train.log").read_text()
     stats = demo_datasets / "results/chest/samples/20/fid/random/train.npz"
     assert stats.is_file(), "real statistics cached per split and extractor, shared by every family"
+    real_features = np.load(stats.with_name("features.npz"))
+    kept = np.load(demo_datasets / f"{runs[0]}/features.npz")
+    assert str(real_features["extractor"]) == str(kept["extractor"]) == "random"
+    assert kept["synthetic"].shape == real_features["train"].shape, "one synthetic twin per real row measured"
+    assert len(real_features["heldout"]) == len(pd.read_csv(stats.parents[2] / "data/test.csv"))
     rerun = run_snakemake(demo_datasets, "-n", *args)
     assert "Nothing to be done" in rerun.stdout + rerun.stderr
 
@@ -217,7 +222,16 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     plotted = pd.read_csv(results / "plots/auroc.csv")
     plotted = plotted[plotted["figure"] == "auroc"].set_index("source")["mean"]
     assert plotted.sort_index().tolist() == pytest.approx(means.sort_index().tolist())
-    for figure in ("auroc", "auroc_gap", "fid_chest", "memorisation_chest"):
+    generator = summary[summary["metric"].isin(["fid", "fid_infinity", "kid", "precision", "recall", "density",
+                                                 "coverage"])]
+    assert set(generator["source"]) == {"real", *FAMILIES} and set(generator["extractor"]) == {"random"}
+    assert len(generator) == 7 * (1 + len(FAMILIES)), "every generator metric for every run and the ceiling"
+    with_interval = generator[generator["metric"] != "fid"]
+    assert with_interval["ci_low"].notna().all() and (with_interval["ci_low"] <= with_interval["ci_high"]).all()
+    assert generator["direction"].isin(["lower", "higher"]).all()
+    plotted = pd.read_csv(results / "plots/metrics_chest.csv")
+    assert len(plotted) == len(generator), "one seed: every summary row is one plotted point"
+    for figure in ("auroc", "auroc_gap", "fid_chest", "metrics_chest", "memorisation_chest"):
         assert (results / f"plots/{figure}.png").stat().st_size > 10_000
     (results / "plots/auroc.png").unlink()
     replan = run_snakemake(demo_datasets, "-n", "plots", *args)
@@ -234,6 +248,7 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     table = pages["results/summary_mean.html"]
     assert table.count("<tr>") == len(pd.read_csv(results / "summary_mean.csv")) and "mean_auroc" in table
     assert "<table" in pages["results/plots/auroc.html"] and "<table" in pages["results/plots/fid_chest.html"]
+    assert "<table" in pages["results/plots/metrics_chest.html"] and "real-vs-real ceiling" in html
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?:", html), "self-contained: works offline"
     # `make demo`'s last step, as the README shows it, from a folder laid out like the checkout.
     command = next(line for line in (REPO / "README.md").read_text().splitlines()
@@ -259,7 +274,8 @@ def test_report_lists_the_figures_a_configuration_cannot_make(tmp_path, write_co
     page = (tmp_path / "results/config.html").read_text()
     left_out, configuration = page.split("<pre>")
     assert "Left out of this report" in left_out
-    for name in ("fid_brain.png", "fid_brain.html", "memorisation_brain.png"):
+    for name in ("fid_brain.png", "fid_brain.html", "metrics_brain.png", "metrics_brain.html",
+                 "memorisation_brain.png"):
         assert f"<code>results/plots/{name}</code>: no generator runs on brain" in left_out
     assert "chest" not in left_out
     assert "sources: []" in configuration

@@ -24,6 +24,7 @@ from synthbench.fid.frechet import Statistics, frechet_distance
 from synthbench.metrics.feature_sets import checked
 
 SMALLEST_SHARE = 0.1  # the smallest subset, as a share of the synthetic set (the authors' 5,000 of 50,000)
+MIN_IMAGES = 20  # so that the smallest subset holds the 2 images a FID needs
 
 
 def frechet_to_features(real: Statistics, features: np.ndarray) -> float:
@@ -57,10 +58,10 @@ def fid_infinity(real: np.ndarray, fake: np.ndarray, points: int = 15, seed: int
     if points < 3:
         raise ValueError(f"FID∞ needs at least 3 subset sizes to fit a line with an interval, got {points}")
     real, fake = checked(real, "real"), checked(fake, "fake")
+    if len(fake) < MIN_IMAGES:
+        raise ValueError(f"FID∞ needs at least {MIN_IMAGES} synthetic feature vectors (its smallest subset is a "
+                         f"tenth of them, and a FID needs 2), got {len(fake)}")
     smallest = int(SMALLEST_SHARE * len(fake))
-    if smallest < 2:
-        raise ValueError(f"FID∞ needs at least {int(np.ceil(2 / SMALLEST_SHARE))} synthetic feature vectors "
-                         f"(its smallest subset is a tenth of them, and a FID needs 2), got {len(fake)}")
     statistics = Statistics.from_features(real, "features")
     sizes = np.linspace(smallest, len(fake), points).astype(int)
     rng = np.random.default_rng(seed)

@@ -17,7 +17,7 @@ from synthbench.metrics import bootstrap, registry
 from synthbench.metrics import table as metrics_table
 from synthbench.metrics.cli import FEATURE_METRICS
 from synthbench.metrics.feature_sets import checked_pair, load_features
-from synthbench.metrics.fid_infinity import fid_infinity, frechet_to_features
+from synthbench.metrics.fid_infinity import MIN_IMAGES, fid_infinity, frechet_to_features
 from synthbench.metrics.folders import read_folder
 from synthbench.metrics.iqa import as_unit_images, psnr, ssim
 from synthbench.metrics.kid import kid
@@ -27,9 +27,11 @@ FEATURES = "features"  # the extractor name statistics carry when the caller's e
 
 
 def described(name: str, value: float, parameters: dict, n: dict) -> dict:
-    """One value as the result file holds it; infinite range bounds are written as null."""
+    """One value as the result file holds it; an undefined value (NaN) and infinite range bounds are written as
+    null (JSON has no NaN)."""
     metric = registry.entry(name)
-    return {"name": name, "label": metric.label, "value": value, "direction": metric.direction,
+    return {"name": name, "label": metric.label, "value": None if math.isnan(value) else value,
+            "direction": metric.direction,
             "range": [_finite_or_none(metric.low), _finite_or_none(metric.high)], "parameters": parameters, "n": n}
 
 
@@ -57,6 +59,7 @@ class FeatureOptions:
     bootstrap: int = 1000  # PRDC resamples (0: no CI)
     level: float = 0.95
     fid_points: int = 15  # FID∞'s subset sizes
+    undefined_as_nan: bool = False  # FID∞ of too few images: NaN with the reason (True) or an error
 
     @classmethod
     def from_arguments(cls, args: argparse.Namespace) -> "FeatureOptions":
@@ -69,8 +72,10 @@ def fid_of(real: np.ndarray, fake: np.ndarray) -> float:
 
 
 def feature_metrics(real: np.ndarray, fake: np.ndarray, options: FeatureOptions,
-                    names: tuple[str, str] = ("real", "fake"), log=sys.stderr) -> list[dict]:
-    """Every value `options` asks for; `names` are what an error about the inputs calls them."""
+                    names: tuple[str, str] = ("real", "fake"), log=None) -> list[dict]:
+    """Every value `options` asks for; `names` are what an error about the inputs calls them; notes go to `log`
+    (default: the standard error stream at the time of the call)."""
+    log = log or sys.stderr
     real, fake = checked_pair(real, fake, *names)
     n = {"real": len(real), "fake": len(fake)}
     values = []
@@ -80,25 +85,22 @@ def feature_metrics(real: np.ndarray, fake: np.ndarray, options: FeatureOptions,
         # of 64-d features); FID's uncertainty needs another method.
         values.append(described("fid", fid_of(real, fake), {}, n))
     if "fid_infinity" in options.names:
-        result = fid_infinity(real, fake, options.fid_points, options.seed, options.level)
-        parameters = {"subset_sizes": result.sizes.tolist(), "subset_fids": result.fids.tolist(),
-                      "slope": result.slope, "seed": options.seed,
-                      "fit": "least squares of FID against 1 / subset size (Chong & Forsyth 2020)"}
-        values.append({**described("fid_infinity", result.value, parameters, n),
-                       "ci": {"low": result.low, "high": result.high, "level": options.level,
-                              "method": "t interval of the fitted intercept"}})
+        values.append(_fid_infinity(real, fake, options, n, log))
     if "kid" in options.names:
         result = kid(real, fake, options.kid_subsets, options.kid_subset_size, options.seed)
         if result.capped:
             print(result.note(), file=log)
         parameters = {"kernel": "(x.y / d + 1)^3", "subsets": result.subsets, "subset_size": result.subset_size,
                       "requested_subset_size": result.requested_subset_size, "seed": options.seed, "std_ddof": 0}
-        low, high = bootstrap.percentile_interval(result.values, options.level)
-        values += [{**described("kid", result.mean, parameters, n),
-                    "ci": {"low": low, "high": high, "level": options.level, "subsets": result.subsets,
+        entry = described("kid", result.mean, parameters, n)
+        if result.subset_size < max(len(real), len(fake)):
+            low, high = bootstrap.percentile_interval(result.values, options.level)
+            entry["ci"] = {"low": low, "high": high, "level": options.level, "subsets": result.subsets,
                            "method": "percentiles of the subset estimates: the spread of a KID measured on "
-                           f"{result.subset_size} images per set"}},
-                   described("kid_std", result.std, parameters, n)]
+                           f"{result.subset_size} images per set"}
+        else:
+            entry["no_ci"] = "every subset is both whole sets, so the subsets have no spread to measure"
+        values += [entry, described("kid_std", result.std, parameters, n)]
     if "prdc" in options.names:
         scores = sample_scores(real, fake, options.k, options.memory_mb)
         intervals = bootstrap_intervals(scores, options.bootstrap, options.seed, options.level) \
@@ -114,6 +116,22 @@ def feature_metrics(real: np.ndarray, fake: np.ndarray, options: FeatureOptions,
     return values
 
 
+def _fid_infinity(real: np.ndarray, fake: np.ndarray, options: FeatureOptions, n: dict, log) -> dict:
+    """FID∞ with its interval; where the synthetic set is too small and `options.undefined_as_nan`, NaN with the
+    reason (the workflow's smallest held-out sets), instead of an error."""
+    if len(fake) < MIN_IMAGES and options.undefined_as_nan:
+        reason = f"undefined: {len(fake)} images, FID∞ needs at least {MIN_IMAGES}"
+        print(f"fid_infinity {reason}", file=log)
+        return {**described("fid_infinity", math.nan, {}, n), "undefined": reason}
+    result = fid_infinity(real, fake, options.fid_points, options.seed, options.level)
+    parameters = {"subset_sizes": result.sizes.tolist(), "subset_fids": result.fids.tolist(),
+                  "slope": result.slope, "seed": options.seed,
+                  "fit": "least squares of FID against 1 / subset size (Chong & Forsyth 2020)"}
+    return {**described("fid_infinity", result.value, parameters, n),
+            "ci": {"low": result.low, "high": result.high, "level": options.level,
+                   "method": "t interval of the fitted intercept"}}
+
+
 def _write(args: argparse.Namespace, real: np.ndarray, fake: np.ndarray, inputs: dict,
            names: tuple[str, str] = ("real", "fake")) -> None:
     """Measures the two feature sets as the arguments ask and writes the result file (and prints the values)."""
@@ -127,7 +145,8 @@ def _print(values: list[dict]) -> None:
     for value in values:
         better = f"  ({value['direction']} is better)" if value["direction"] != "none" else ""
         ci = f"  [{value['ci']['low']:.4g}, {value['ci']['high']:.4g}]" if "ci" in value else ""
-        print(f"{value['name']:>10} {value['value']:.6g}{ci}{better}")
+        shown = "undefined" if value["value"] is None else f"{value['value']:.6g}"
+        print(f"{value['name']:>10} {shown}{ci}{better}")
 
 
 def features(args: argparse.Namespace) -> None:
@@ -154,7 +173,7 @@ def generator(args: argparse.Namespace) -> None:
     settings = json.loads(args.settings_json)
     options = FeatureOptions(list(FEATURE_METRICS), settings["kid_subsets"], settings["kid_subset_size"], args.seed,
                              settings["k"], settings["memory_mb"], settings["bootstrap"], metrics_table.CI_LEVEL,
-                             settings["fid_infinity_points"])
+                             settings["fid_infinity_points"], undefined_as_nan=True)
     with threadpool_limits(args.threads):
         values = feature_metrics(real, fake, options, names)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -164,7 +183,8 @@ def generator(args: argparse.Namespace) -> None:
     with replacing(args.out / "metrics.json") as partial:
         partial.write_text(json.dumps({**inputs, "metrics": values}, indent=2) + "\n")
     metrics_table.write(args.out / metrics_table.FILE, [
-        metrics_table.row(value["name"], value["value"], extractor=extractor, n=value["n"]["fake"],
+        metrics_table.row(value["name"], math.nan if value["value"] is None else value["value"], extractor=extractor,
+                          n=value["n"]["fake"],
                           ci=(value["ci"]["low"], value["ci"]["high"]) if "ci" in value else None)
         for value in values])
     _print(values)
