@@ -1,4 +1,4 @@
-"""PSNR and SSIM of image pairs equal piqa 1.3.2 on stored pairs (reference values made by
+"""PSNR, SSIM, MS-GMSD and HaarPSI of image pairs equal piqa 1.3.2 on stored pairs (reference values made by
 tests/data/iqa_reference.py), bad pairs are refused with their sizes, and `synthbench metrics pairs` writes
 per-pair values, quantiles and the median's bootstrap CI."""
 
@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 from synthbench.cli import main as synthbench_main
-from synthbench.metrics.iqa import psnr, ssim
+from synthbench.metrics.iqa import haarpsi, ms_gmsd, psnr, ssim
 
 REFERENCE = np.load(Path(__file__).parent / "data/iqa_reference.npz")
 CASES = sorted({key.split("_")[0] for key in REFERENCE.files})
+GRADIENT_METRICS = {"ms_gmsd": ms_gmsd, "haarpsi": haarpsi}
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -20,6 +21,23 @@ def test_psnr_and_ssim_equal_piqa(name):
     reference, distorted = REFERENCE[f"{name}_reference"], REFERENCE[f"{name}_distorted"]
     np.testing.assert_allclose(psnr(reference, distorted), REFERENCE[f"{name}_psnr"], rtol=1e-6)
     np.testing.assert_allclose(ssim(reference, distorted), REFERENCE[f"{name}_ssim"], rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("metric", GRADIENT_METRICS)
+def test_ms_gmsd_and_haarpsi_equal_piqa(name, metric):
+    reference, distorted = REFERENCE[f"{name}_reference"], REFERENCE[f"{name}_distorted"]
+    np.testing.assert_allclose(GRADIENT_METRICS[metric](reference, distorted), REFERENCE[f"{name}_{metric}"],
+                               rtol=1e-6, atol=1e-12)
+
+
+def test_gradient_metrics_order_distortions_and_score_identical_images_perfectly():
+    smooth, noisy = REFERENCE["noisy_reference"], REFERENCE["noisy_distorted"]
+    assert ms_gmsd(smooth, smooth) == pytest.approx(np.zeros(len(smooth)), abs=1e-12)
+    assert haarpsi(smooth, smooth) == pytest.approx(np.ones(len(smooth)), rel=1e-12)
+    heavier = np.clip(smooth + np.random.default_rng(0).normal(0, 0.2, smooth.shape), 0, 1)
+    assert (ms_gmsd(smooth, heavier) > ms_gmsd(smooth, noisy)).all()
+    assert (haarpsi(smooth, heavier) < haarpsi(smooth, noisy)).all()
 
 
 def test_uint8_images_are_read_as_fractions_of_255():
@@ -49,7 +67,7 @@ def test_metrics_pairs_command_writes_distributions(tmp_path):
                      "--out", str(tmp_path / "result.json")])
     result = json.loads((tmp_path / "result.json").read_text())
     values = {entry["name"]: entry for entry in result["metrics"]}
-    assert list(values) == ["psnr", "ssim"]
+    assert list(values) == ["psnr", "ssim", "ms_gmsd", "haarpsi"]
     ssim_values = np.array(values["ssim"]["per_pair"])
     np.testing.assert_allclose(ssim_values, REFERENCE["shifted_ssim"], rtol=1e-2)  # after uint8 rounding
     assert values["ssim"]["value"] == pytest.approx(np.median(ssim_values))

@@ -9,6 +9,8 @@ import pytest
 
 from synthbench.classifier.model import FEATURES_LAYER
 from synthbench.cli import main as synthbench_main
+from synthbench.metrics import table as metrics_table
+from synthbench.metrics.iqa import psnr
 from synthbench.neighbours.memorisation import memorisation_report
 from synthbench.neighbours.search import BYTES_PER_TILE_ENTRY, nearest, unit_rows
 from synthbench.records import RecordWriter
@@ -92,7 +94,7 @@ def pixel_classifier(side):
 
 def test_neighbours_command_embeds_searches_and_writes_ids_report_and_grid(tmp_path):
     rng = np.random.default_rng(1)
-    side, train_n = 8, 60
+    side, train_n = 12, 60
     train_images = rng.integers(0, 256, (train_n, side, side), dtype=np.uint8)
     labels = rng.integers(0, 2, (train_n, 2)).astype(np.float32)
     synthetic_ids = -np.arange(1, 21)
@@ -108,7 +110,8 @@ def test_neighbours_command_embeds_searches_and_writes_ids_report_and_grid(tmp_p
     synthbench_main(["neighbours", "--model", str(tmp_path / "model.keras"), "--synthetic-records",
                      files["synthetic"], "--train-records", files["train"], "--heldout-records", files["heldout"],
                      "--batch-size", "16", "--meta", str(tmp_path / "meta.json"),
-                     "--settings-json", json.dumps({"k": 3, "memory_mb": None, "closest_pairs": 5}),
+                     "--settings-json", json.dumps({"k": 3, "memory_mb": None, "closest_pairs": 5,
+                                                    "pixel_pairs": 50, "pixel_bootstrap": 100}),
                      "--out", str(out)])  # no --threads: this process's TensorFlow already started (the model)
     with np.load(out / "neighbours.npz") as result:
         assert result["query_id"].tolist() == synthetic_ids.tolist(), "every synthetic train image is a query"
@@ -119,3 +122,29 @@ def test_neighbours_command_embeds_searches_and_writes_ids_report_and_grid(tmp_p
     assert {pair["train_id"] for pair in report["closest_pairs"][:3]} == {104, 109, 130}
     assert len(report["closest_pairs"]) == 5 and report["k"] == 3
     assert (out / "grid.png").stat().st_size > 0 and not list(out.glob("partial-*"))
+    with np.load(out / "neighbours.npz") as result:
+        nearest_train = train_images[result["neighbour_id"][:, 0] - 100]
+    expected = psnr(synthetic_images, nearest_train)
+    pixels = report["pixels"]["metrics"]
+    assert pixels["psnr"]["synthetic_to_train"]["median"] == pytest.approx(np.median(expected), rel=1e-12)
+    assert pixels["psnr"]["synthetic_to_train"]["quantiles"]["0.95"] == pytest.approx(80.0), "the planted copies"
+    assert pixels["ssim"]["heldout_to_train"]["pairs"] == 15 and not report["pixels"]["left_out"]
+    table = metrics_table.read(out / metrics_table.FILE).set_index("metric")
+    assert table.loc["nn_psnr_median", "result"] == pytest.approx(np.median(expected), rel=1e-12)
+    assert table.loc["nn_heldout_ssim_median", "n"] == 15
+    low, high = table.loc["nn_ssim_median", ["ci_low", "ci_high"]]
+    assert low <= table.loc["nn_ssim_median", "result"] <= high
+
+
+def test_pixel_report_leaves_out_what_the_image_size_cannot_measure_and_subsets_queries():
+    from synthbench.neighbours.pixels import chosen_queries, pixel_report
+
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (6, 8, 8), dtype=np.uint8)
+    report = pixel_report({"synthetic_to_train": (images, images), "heldout_to_train": (images, images[::-1])}, 8,
+                          10, 0)
+    assert list(report["metrics"]) == ["psnr", "haarpsi"] and list(report["left_out"]) == ["ssim", "ms_gmsd"]
+    assert "at least 11 px, these have 8" in report["left_out"]["ssim"]
+    assert report["metrics"]["psnr"]["synthetic_to_train"]["median"] == pytest.approx(80.0), "identical pairs"
+    rows = chosen_queries(100, 7, np.random.default_rng(1))
+    assert len(rows) == 7 and (np.diff(rows) > 0).all() and chosen_queries(5, 7, rng).tolist() == [0, 1, 2, 3, 4]

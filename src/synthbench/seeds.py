@@ -15,6 +15,7 @@ import numpy as np
 
 PATIENTS = 0  # stream id of the patient-level train / valid / test partition
 ARM_STREAMS = {"resolution": 1, "classes": 2, "samples": 3}  # stream id of each arm's image draws
+PIXEL_PAIRS = 4  # stream id of the memorisation queries compared pixel by pixel
 
 
 def patient_partition(seed: int) -> np.random.Generator:
@@ -45,6 +46,12 @@ def bootstrap(seed: int) -> np.random.Generator:
 def attribution_images(seed: int) -> np.random.Generator:
     """The real test images every classifier of an arm explains."""
     return np.random.default_rng(seed)
+
+
+def pixel_pairs(seed: int) -> np.random.Generator:
+    """Which synthetic and held-out queries of a memorisation search are compared with their nearest train image
+    pixel by pixel, and the bootstrap of those comparisons."""
+    return np.random.default_rng([seed, PIXEL_PAIRS])
 
 
 def fid_fakes(seed: int) -> int:

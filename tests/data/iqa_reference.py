@@ -1,5 +1,10 @@
-"""Makes the reference values of tests/test_iqa.py with piqa 1.3.2, independently of synthbench: PSNR and SSIM
-(11-tap Gaussian, sigma 1.5, valid region) of greyscale image pairs, in float64.
+"""Makes the reference values of tests/test_iqa.py with piqa 1.3.2, independently of synthbench: PSNR, SSIM
+(11-tap Gaussian, sigma 1.5, valid region), MS-GMSD and HaarPSI of greyscale image pairs, in float64.
+
+MS-GMSD and HaarPSI are piqa's functions on the one luminance channel, as its `MS_GMSD()` and
+`HaarPSI(chromatic=False)` modules compute them (a grey image's Y is the image itself); HaarPSI after the
+module's 2 x 2 average pooling (`avg_pool2d(2, ceil_mode=True)`). The modules themselves, on the grey images
+repeated to RGB in float32, are checked to agree to float32 precision.
 
 Run in a throwaway environment (piqa is not a synthbench dependency), from the repository root:
 
@@ -24,14 +29,17 @@ import torch
 
 
 def piqa_modules():
-    """piqa's psnr, ssim and functional modules, imported without the package's __init__ (and LPIPS)."""
+    """piqa's psnr, ssim, gmsd, haarpsi and functional modules, imported without the package's __init__ (and
+    LPIPS)."""
     package = types.ModuleType("piqa")
     package.__path__ = [str(Path(importlib.util.find_spec("piqa").origin).parent)]
     sys.modules["piqa"] = package
+    import piqa.gmsd
+    import piqa.haarpsi
     import piqa.psnr
     import piqa.ssim
     import piqa.utils.functional
-    return piqa.psnr, piqa.ssim, piqa.utils.functional
+    return piqa.psnr, piqa.ssim, piqa.gmsd, piqa.haarpsi, piqa.utils.functional
 
 
 def cases() -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -52,8 +60,16 @@ def cases() -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 def main(out: str) -> None:
-    psnr_module, ssim_module, functional = piqa_modules()
+    psnr_module, ssim_module, gmsd_module, haarpsi_module, functional = piqa_modules()
     psnr, ssim = psnr_module.psnr, ssim_module.ssim
+    prewitt = functional.gradient_kernel(functional.prewitt_kernel()).double()
+    weights = gmsd_module.MS_GMSD.WEIGHTS.double()
+    ms_gmsd_module, haarpsi_grey = gmsd_module.MS_GMSD(reduction="none"), haarpsi_module.HaarPSI(
+        chromatic=False, reduction="none")
+    # piqa's haarpsi builds its Haar kernels in float32, which conv2d refuses beside float64 images; the kernels
+    # (1 / 2, 1 / 4, 1 / 8 with signs) are exact in float32, so the float64 copies change no value.
+    float32_haar = functional.haar_kernel
+    haarpsi_module.haar_kernel = lambda size: float32_haar(size).double()
     # piqa.utils.functional.gaussian_kernel builds the window in float32, whose rounded weights move SSIM by up
     # to 2e-7; the same formula in float64 (checked against it to float32 precision) keeps the reference exact.
     offsets = torch.arange(11, dtype=torch.float64) - 5
@@ -67,7 +83,15 @@ def main(out: str) -> None:
         arrays[f"{name}_reference"], arrays[f"{name}_distorted"] = reference, distorted
         arrays[f"{name}_psnr"] = psnr(x, y).numpy()
         arrays[f"{name}_ssim"] = ssim(x, y, kernel)[0].numpy().ravel()
-        print(name, arrays[f"{name}_psnr"], arrays[f"{name}_ssim"])
+        arrays[f"{name}_ms_gmsd"] = gmsd_module.ms_gmsd(x, y, prewitt, weights).numpy()
+        pooled = [torch.nn.functional.avg_pool2d(images, 2, ceil_mode=True) for images in (x, y)]
+        arrays[f"{name}_haarpsi"] = haarpsi_module.haarpsi(*pooled).numpy()
+        rgb = [images.float().repeat(1, 3, 1, 1) for images in (x, y)]
+        np.testing.assert_allclose(ms_gmsd_module(*rgb).numpy(), arrays[f"{name}_ms_gmsd"], rtol=1e-4, atol=1e-6)
+        haarpsi_module.haar_kernel = float32_haar
+        np.testing.assert_allclose(haarpsi_grey(*rgb).numpy(), arrays[f"{name}_haarpsi"], rtol=1e-4, atol=1e-6)
+        haarpsi_module.haar_kernel = lambda size: float32_haar(size).double()
+        print(name, *(arrays[f"{name}_{metric}"] for metric in ("psnr", "ssim", "ms_gmsd", "haarpsi")))
     np.savez_compressed(out, **arrays)
 
 

@@ -44,7 +44,7 @@ rule nearest_neighbours:
         "python -m synthbench neighbours --model {input.model} --synthetic-records {input.synthetic_records}"
         " --train-records {input.train_records} --heldout-records {input.heldout_records}"
         " --batch-size {params.batch_size} --meta {input.meta} --settings-json {params.settings}"
-        " --title {params.title} --threads {threads} --out {params.out} > {log} 2>&1"
+        " --title {params.title} --seed {wildcards.seed} --threads {threads} --out {params.out} > {log} 2>&1"
 
 
 rule attribution_panel:
@@ -82,4 +82,4 @@ rule attribution_panel:
     shell:
         "python -m synthbench attribution compare --maps {input.maps} --untrained-from {input.model}"
         " --test {input.test} --meta {input.meta} --settings-json {params.settings} --seed {wildcards.seed}"
-        " --title {params.title} --threads {threads} --out {params.out} > {log} 2>&1"
+        " --title {params.title} --seed {wildcards.seed} --threads {threads} --out {params.out} > {log} 2>&1"

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from synthbench.cli import job
 from synthbench.fid import options as extractor_options
+from synthbench.metrics.iqa import PAIR_FUNCTIONS
 
 FEATURE_METRICS = ("fid", "fid_infinity", "kid", "prdc")
-PAIR_METRICS = ("psnr", "ssim")
+PAIR_METRICS = tuple(PAIR_FUNCTIONS)
 
 
 def _names_from(choices: tuple[str, ...]):
@@ -67,7 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     folders.add_argument("--out", type=Path, required=True, help="the result, JSON")
     job(folders, "synthbench.metrics.jobs:folders")
     pairs = commands.add_parser(
-        "pairs", help="PSNR and SSIM of image pairs that show the same thing, as distributions",
+        "pairs", help="PSNR, SSIM, MS-GMSD and HaarPSI of image pairs that show the same thing, as distributions",
         description="Compares each distorted image with its reference image (same row): per-pair values, their "
         "quantiles and a bootstrap CI of the median.")
     pairs.add_argument("--reference", type=Path, required=True,

@@ -1,23 +1,37 @@
-"""Full-reference image quality of image pairs that show the same thing: PSNR and SSIM, on greyscale.
+"""Full-reference image quality of image pairs that show the same thing, on greyscale: PSNR, SSIM, MS-GMSD and
+HaarPSI.
 
 These compare an image with its own reference, so the benchmark uses them where a pair means something: a
 synthetic image against its nearest real training image (how close a generator comes to copying), next to a
 held-out real image against its nearest training image. Between unrelated images they measure nothing.
 
-Definitions (Wang et al. 2004, 2003), on one-channel images with values in [0, 1] (uint8 input is divided by
-255), each value one pair's:
+Definitions, on one-channel images with values in [0, 1] (uint8 input is divided by 255), each value one pair's:
 - PSNR = 10 log10(1 / (MSE + 1e-8));
-- SSIM: 11-tap Gaussian window (sigma 1.5), C1 = 0.01², C2 = 0.03², the mean over the *valid* region (no
-  padding: an image must be at least 11 px).
-They agree with piqa 1.3.2 (`psnr`, `ssim`) to float64 precision (tests). MS-SSIM is not here yet: its five
-scales need 176 px images in the valid-region form, and zero-padded windows (piqa's `padding=True`) give two
-unrelated 32 px noise images an MS-SSIM of 0.69, since the padding is structure both share.
+- SSIM (Wang et al. 2004): 11-tap Gaussian window (sigma 1.5), C1 = 0.01², C2 = 0.03², the mean over the
+  *valid* region (no padding: an image must be at least 11 px);
+- MS-GMSD (Zhang et al. 2017, luminance only): Prewitt gradient magnitudes (zero-padded, same size) of both
+  images, their similarity ((2 - a) g1 g2 + c) / (g1² + g2² - a g1 g2 + c) with a = 0.5, c = 170 / 255², its
+  standard deviation over the image (ddof 1), at 4 scales (2 x 2 mean pooling between them) combined as
+  sqrt(sum w_s GMSD_s²) with w = (0.096, 0.596, 0.289, 0.019); 0 for identical images, lower is better;
+- HaarPSI (Reisenhofer et al. 2018, the greyscale form): both images 2 x 2 mean-pooled, horizontal and vertical
+  Haar wavelet responses at 2, 4 and 8 px, the local similarity (2 h1 h2 + c) / (h1² + h2² + c) (c = 30 / 255²)
+  of the two finer scales averaged, passed through a logistic (alpha = 4.2), pooled with the larger coarsest
+  response of the two images as weight, and mapped back by (logit(.) / alpha)²; 1 for identical images.
+They agree with piqa 1.3.2 (`psnr`, `ssim`, `ms_gmsd`, `haarpsi` after its 2 x 2 pooling, which are those
+definitions on one channel) to float64 precision (tests). MS-SSIM is not here: its five scales need 176 px
+images in the valid-region form, and zero-padded windows (piqa's `padding=True`) give two unrelated 32 px noise
+images an MS-SSIM of 0.69, since the padding is structure both share.
 """
 
 import numpy as np
 
+from synthbench.metrics import bootstrap
+
 WINDOW, SIGMA, K1, K2 = 11, 1.5, 0.01, 0.03
 PSNR_EPSILON = 1e-8
+GMSD_C, GMSD_ALPHA = 170 / 255 ** 2, 0.5
+MS_GMSD_WEIGHTS = (0.096, 0.596, 0.289, 0.019)
+HAARPSI_C, HAARPSI_ALPHA, HAAR_SCALES = 30 / 255 ** 2, 4.2, 3
 
 
 def as_unit_images(images: np.ndarray, name: str) -> np.ndarray:
@@ -83,3 +97,80 @@ def ssim(reference: np.ndarray, distorted: np.ndarray) -> np.ndarray:
     """SSIM of each pair over the valid region, [N]."""
     x, y = checked_pairs(reference, distorted, min_side=WINDOW)
     return _ssim(x, y)
+
+
+def _correlate(images: np.ndarray, column: np.ndarray, row: np.ndarray, padding: int) -> np.ndarray:
+    """Cross-correlation of [N, H, W] with the separable kernel outer(column, row), after `padding` zeros on
+    every side (as a zero-padded convolution layer computes it)."""
+    padded = np.pad(images, ((0, 0), (padding, padding), (padding, padding)))
+    rows = np.lib.stride_tricks.sliding_window_view(padded, len(column), axis=1) @ column
+    return np.lib.stride_tricks.sliding_window_view(rows, len(row), axis=2) @ row
+
+
+def _mean_pool(images: np.ndarray) -> np.ndarray:
+    """2 x 2 means; an odd last row or column is averaged over the pixels it has (pooling with ceil mode)."""
+    height, width = images.shape[1:]
+    padded = np.pad(images, ((0, 0), (0, height % 2), (0, width % 2)))
+    counts = np.pad(np.ones((height, width)), ((0, height % 2), (0, width % 2)))
+    def pooled(values):
+        return values.reshape(len(values), padded.shape[1] // 2, 2, padded.shape[2] // 2, 2).sum(axis=(2, 4))
+    return pooled(padded) / pooled(counts[None])
+
+
+def _gmsd(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """GMSD at one scale, [N]: the deviation of the gradient magnitude similarity."""
+    smooth, difference = np.full(3, 1 / 3), np.array([1.0, 0.0, -1.0])
+    def magnitude(images):
+        return np.hypot(_correlate(images, smooth, difference, 1), _correlate(images, difference, smooth, 1))
+    gx, gy = magnitude(x), magnitude(y)
+    similarity = (((2 - GMSD_ALPHA) * gx * gy + GMSD_C)
+                  / (gx ** 2 + gy ** 2 - GMSD_ALPHA * gx * gy + GMSD_C))
+    return similarity.reshape(len(x), -1).std(axis=1, ddof=1)
+
+
+def ms_gmsd(reference: np.ndarray, distorted: np.ndarray) -> np.ndarray:
+    """MS-GMSD of each pair, [N] (lower is better)."""
+    x, y = checked_pairs(reference, distorted, min_side=MIN_SIDES["ms_gmsd"])
+    total = np.zeros(len(x))
+    for scale, weight in enumerate(MS_GMSD_WEIGHTS):
+        if scale:
+            x, y = _mean_pool(x), _mean_pool(y)
+        total += weight * _gmsd(x, y) ** 2
+    return np.sqrt(total)
+
+
+def haarpsi(reference: np.ndarray, distorted: np.ndarray) -> np.ndarray:
+    """HaarPSI of each pair, [N] (higher is better, 1 for identical images)."""
+    x, y = (_mean_pool(images) for images in checked_pairs(reference, distorted, min_side=MIN_SIDES["haarpsi"]))
+    similarities, weights = [], None
+    for scale in range(1, HAAR_SCALES + 1):
+        size = 2 ** scale
+        average, step = np.full(size, 1 / size), np.repeat([1.0, -1.0], size // 2)
+        responses = [np.abs(_correlate(images, column, row, size // 2)[:, 1:, 1:])
+                     for images in (x, y) for column, row in ((average, step), (step, average))]
+        hx, vx, hy, vy = responses
+        if scale < HAAR_SCALES:
+            similarities.append([(2 * a * b + HAARPSI_C) / (a ** 2 + b ** 2 + HAARPSI_C)
+                                 for a, b in ((hx, hy), (vx, vy))])
+        else:
+            weights = [np.maximum(hx, hy), np.maximum(vx, vy)]
+    local = [np.mean([scale[direction] for scale in similarities], axis=0) for direction in range(2)]
+    logistic = [1 / (1 + np.exp(-HAARPSI_ALPHA * similarity)) for similarity in local]
+    pooled = (sum((value * weight).sum(axis=(1, 2)) for value, weight in zip(logistic, weights, strict=True))
+              / sum(w.sum(axis=(1, 2)) for w in weights))
+    return (np.log(pooled / (1 - pooled)) / HAARPSI_ALPHA) ** 2
+
+
+PAIR_FUNCTIONS = {"psnr": psnr, "ssim": ssim, "ms_gmsd": ms_gmsd, "haarpsi": haarpsi}
+# The smallest image side each metric is defined for: SSIM's window; a coarsest MS-GMSD scale of 2 x 2 pixels (a
+# deviation needs two); HaarPSI's 2 x 2 pooling.
+MIN_SIDES = {"psnr": 1, "ssim": WINDOW, "ms_gmsd": 2 ** (len(MS_GMSD_WEIGHTS) - 1) + 1, "haarpsi": 2}
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def pair_distribution(per_pair: np.ndarray, resamples: int, seed: int, level: float = 0.95) -> dict:
+    """How a metric's per-pair values are reported: the median with a percentile-bootstrap interval over the
+    pairs, the quantiles, and the number of pairs."""
+    low, high = bootstrap.interval(np.median, (per_pair,), resamples, seed, level)
+    return {"median": float(np.median(per_pair)), "ci": [low, high], "level": level, "resamples": resamples,
+            "pairs": len(per_pair), "quantiles": {str(q): float(np.quantile(per_pair, q)) for q in QUANTILES}}

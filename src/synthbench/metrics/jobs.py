@@ -19,7 +19,7 @@ from synthbench.metrics.cli import FEATURE_METRICS
 from synthbench.metrics.feature_sets import checked_pair, load_features
 from synthbench.metrics.fid_infinity import MIN_IMAGES, fid_infinity, frechet_to_features
 from synthbench.metrics.folders import read_folder
-from synthbench.metrics.iqa import as_unit_images, psnr, ssim
+from synthbench.metrics.iqa import PAIR_FUNCTIONS, as_unit_images, pair_distribution
 from synthbench.metrics.kid import kid
 from synthbench.metrics.prdc import bootstrap_intervals, sample_scores
 
@@ -204,10 +204,6 @@ def folders(args: argparse.Namespace) -> None:
                               "fake": {"path": str(args.fake), "images": len(fake_images), "shape": list(fake.shape)}})
 
 
-PAIR_FUNCTIONS = {"psnr": psnr, "ssim": ssim}
-QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-
-
 def pairs(args: argparse.Namespace) -> None:
     reference = as_unit_images(_load(args.reference), str(args.reference))
     distorted = as_unit_images(_load(args.distorted), str(args.distorted))
@@ -215,11 +211,11 @@ def pairs(args: argparse.Namespace) -> None:
     values = []
     for name in args.metrics:
         per_pair = PAIR_FUNCTIONS[name](reference, distorted)
-        entry = described(name, float(np.median(per_pair)), {"statistic": "median over pairs"}, n)
-        low, high = bootstrap.interval(np.median, (per_pair,), args.bootstrap, args.seed, args.ci_level)
-        entry["ci"] = {"low": low, "high": high, "level": args.ci_level, "resamples": args.bootstrap,
-                       "method": "percentile bootstrap of the median over pairs"}
-        entry["quantiles"] = {str(q): float(np.quantile(per_pair, q)) for q in QUANTILES}
+        distribution = pair_distribution(per_pair, args.bootstrap, args.seed, args.ci_level)
+        entry = described(name, distribution["median"], {"statistic": "median over pairs"}, n)
+        entry["ci"] = {"low": distribution["ci"][0], "high": distribution["ci"][1], "level": args.ci_level,
+                       "resamples": args.bootstrap, "method": "percentile bootstrap of the median over pairs"}
+        entry["quantiles"] = distribution["quantiles"]
         entry["per_pair"] = [float(v) for v in per_pair]
         values.append(entry)
     inputs = {"reference": {"path": str(args.reference), "shape": list(np.shape(reference))},

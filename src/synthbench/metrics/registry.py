@@ -113,6 +113,8 @@ register(Metric("coverage", "coverage (Naeem et al.)", "features", "higher", 0.0
 # One image against the image it should match (a synthetic image and its nearest real training image).
 register(Metric("psnr", "PSNR (dB)", "image_pairs", "higher", 0.0))
 register(Metric("ssim", "SSIM", "image_pairs", "higher", -1.0, 1.0))
+register(Metric("ms_gmsd", "MS-GMSD", "image_pairs", "lower", 0.0))
+register(Metric("haarpsi", "HaarPSI", "image_pairs", "higher", 0.0, 1.0))
 # Generator runs.
 register(Metric("best_kimg", "kimg of the selected generator", "run", "none", 0.0))
 register(Metric("kimg", "kimg trained", "run", "none", 0.0))
@@ -128,6 +130,13 @@ register(Metric("nn_distance_median", "median distance of a fake to its nearest 
 register(Metric("nn_heldout_distance_median", "median distance of a held-out image to its nearest train image",
                 "features", "none", 0.0, 2.0))
 register(Metric("nn_threshold", "memorisation threshold (held-out 1st percentile)", "features", "none", 0.0, 2.0))
+# The same search's matches compared pixel by pixel (synthbench.neighbours.pixels), by every image-pair metric:
+# the median over synthetic queries, read against the one over held-out queries.
+for pair_metric in [metric for metric in list(_METRICS.values()) if metric.consumes == "image_pairs"]:
+    register(Metric(f"nn_{pair_metric.name}_median", f"median {pair_metric.label} of a fake and its nearest real "
+                    "image", "image_pairs", "none", pair_metric.low, pair_metric.high))
+    register(Metric(f"nn_heldout_{pair_metric.name}_median", f"median {pair_metric.label} of a held-out image and "
+                    "its nearest train image", "image_pairs", "none", pair_metric.low, pair_metric.high))
 # Attribution: agreement of a classifier's maps with the real-trained classifier's.
 register(Metric("attribution_spearman_mean", "mean Spearman ρ with the real classifier's maps", "maps", "higher",
                 -1.0, 1.0))

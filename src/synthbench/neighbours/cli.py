@@ -18,6 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--meta", type=Path, required=True, help="the arm's meta.json (labels, resolution)")
     parser.add_argument("--settings-json", required=True, help="the config's neighbours section as JSON")
     parser.add_argument("--title", default="", help="first line of the grid's title")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the queries compared pixel by pixel")
     add_threads(parser)
     parser.add_argument("--out", type=Path, required=True, help="the job's output folder")
     job(parser, "synthbench.neighbours.jobs:search")

@@ -11,12 +11,13 @@ import json
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from synthbench import records
+from synthbench import records, seeds
 from synthbench.atomic import replacing
 from synthbench.classifier.jobs import features
 from synthbench.metrics import table as metrics_table
 from synthbench.neighbours.grid import save_pair_grid
 from synthbench.neighbours.memorisation import memorisation_report
+from synthbench.neighbours.pixels import chosen_queries, nearest_pairs, pixel_report, pixel_rows
 from synthbench.neighbours.search import nearest
 from synthbench.runtime import configure
 
@@ -33,6 +34,24 @@ def _closest_pairs(synthetic: dict, train: dict, indices: np.ndarray, nearest_di
     return pairs
 
 
+def _pixel_report(args: argparse.Namespace, settings: dict, meta: dict, synthetic: dict, train: dict, heldout: dict,
+                  synthetic_nearest: np.ndarray, heldout_nearest: np.ndarray) -> dict:
+    """PSNR and SSIM of (a seeded subset of) synthetic and held-out queries against their nearest train image."""
+    side, num_labels = meta["resolution"], len(meta["labels"])
+    rng = seeds.pixel_pairs(args.seed)
+    chosen = {}
+    for which, records_path, queries, nearest_rows in (
+            ("synthetic_to_train", args.synthetic_records, synthetic, synthetic_nearest),
+            ("heldout_to_train", args.heldout_records, heldout, heldout_nearest)):
+        rows = chosen_queries(len(queries["image_id"]), settings["pixel_pairs"], rng)
+        chosen[which] = (records_path, queries["image_id"][rows], train["image_id"][nearest_rows[rows, 0]])
+    wanted = np.unique(np.concatenate([neighbours for _, _, neighbours in chosen.values()]))
+    train_images = records.images_by_id(args.train_records, num_labels, side, wanted)
+    pairs = {which: nearest_pairs(path, num_labels, side, ids, neighbours, train_images)
+             for which, (path, ids, neighbours) in chosen.items()}
+    return pixel_report(pairs, side, settings["pixel_bootstrap"], int(rng.integers(2 ** 31)))
+
+
 def search(args: argparse.Namespace) -> None:
     configure(args.threads)
     settings = json.loads(args.settings_json)
@@ -47,6 +66,9 @@ def search(args: argparse.Namespace) -> None:
     report["k"] = int(found.indices.shape[1])
     report["closest_pairs"] = _closest_pairs(synthetic, train, found.indices, found.distances[:, 0],
                                              settings["closest_pairs"])
+    side, num_labels = meta["resolution"], len(meta["labels"])
+    report["pixels"] = _pixel_report(args, settings, meta, synthetic, train, heldout, found.indices,
+                                     baseline.indices)
     report["inputs"] = {"model": str(args.model), "synthetic": str(args.synthetic_records),
                         "train": str(args.train_records), "heldout": str(args.heldout_records)}
     args.out.mkdir(parents=True, exist_ok=True)
@@ -61,9 +83,9 @@ def search(args: argparse.Namespace) -> None:
         metrics_table.row("nn_fraction_below_threshold", report["fraction_below_threshold"], n=count),
         metrics_table.row("nn_distance_median", report["synthetic_to_train"]["q50"], n=count),
         metrics_table.row("nn_heldout_distance_median", report["heldout_to_train"]["q50"], n=len(heldout["image_id"])),
-        metrics_table.row("nn_threshold", report["threshold"], n=len(heldout["image_id"]))])
+        metrics_table.row("nn_threshold", report["threshold"], n=len(heldout["image_id"])),
+        *pixel_rows(report["pixels"])])
     pairs = report["closest_pairs"]
-    side, num_labels = meta["resolution"], len(meta["labels"])
     images = {**records.images_by_id(args.synthetic_records, num_labels, side, [p["synthetic_id"] for p in pairs]),
               **records.images_by_id(args.train_records, num_labels, side, [p["train_id"] for p in pairs])}
     save_pair_grid(pairs, images, meta["labels"], report["threshold"], args.title, args.out / "grid.png")
@@ -71,3 +93,7 @@ def search(args: argparse.Namespace) -> None:
           f"{report['synthetic_to_train']['q50']:.4f} (held-out {report['heldout_to_train']['q50']:.4f}); "
           f"{report['flagged']} ({100 * report['fraction_below_threshold']:.2f} %) below the held-out 1st "
           f"percentile {report['threshold']:.4f}", flush=True)
+    for name, sides in report["pixels"]["metrics"].items():
+        print(f"{name} with the nearest train image, median: synthetic "
+              f"{sides['synthetic_to_train']['median']:.4g} (held-out {sides['heldout_to_train']['median']:.4g})",
+              flush=True)
