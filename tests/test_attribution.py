@@ -9,7 +9,7 @@ import pytest
 
 from conftest import write_tiny_arm
 from synthbench.attribution.agreement import agreement_report, rank_correlation, top_cells, top_iou
-from synthbench.attribution.jobs import explain, save_maps
+from synthbench.attribution.jobs import explain, save_maps, with_floor
 from synthbench.attribution.occlusion import occluded_copies, occlusion_map, to_pixels
 from synthbench.attribution.selection import chosen_images
 from synthbench.cli import main as synthbench_main
@@ -87,16 +87,16 @@ def test_compare_adds_the_untrained_floor_writes_agreement_and_panel_and_refuses
     settings = {"images": 3, "patch": 4, "batch_size": 8, "top_fraction": 0.25}
     keras.utils.set_random_seed(5)
     real = conv_classifier(side, len(labels))
-    real.save(tmp_path / "real.keras")
     test = data / "test.tfrecord"
-    save_maps(explain(real, "real", test, meta, settings, seed=1), tmp_path / "real.npz")
+    real_maps = explain(real, "real", test, meta, settings, seed=1)
+    save_maps(real_maps, tmp_path / "real_without_floor.npz")
+    save_maps(with_floor(real_maps, real, test, meta, settings, seed=1), tmp_path / "real.npz")
     save_maps(explain(real, "prog", test, meta, settings, seed=1), tmp_path / "prog.npz")
-    common = ["--untrained-from", str(tmp_path / "real.keras"), "--test", str(test), "--seed", "1",
-              "--meta", str(data / "meta.json"), "--settings-json", json.dumps(settings)]
+    common = ["--meta", str(data / "meta.json"), "--settings-json", json.dumps(settings)]
     synthbench_main(["attribution", "compare", "--maps", str(tmp_path / "real.npz"), str(tmp_path / "prog.npz"),
                      *common, "--out", str(tmp_path / "out")])
     report = json.loads((tmp_path / "out/attribution.json").read_text())
-    assert set(report["explainers"]) == {"prog", "random"}, "the untrained floor is explained by compare itself"
+    assert set(report["explainers"]) == {"prog", "random"}, "the untrained floor comes with the real maps"
     assert report["explainers"]["prog"]["top_iou"]["mean"] == 1.0
     assert report["explainers"]["random"]["spearman"]["mean"] < 0.99, "a re-initialised network explains otherwise"
     assert [row["image_id"] for row in report["explainers"]["random"]["per_image"]] == \
@@ -106,3 +106,18 @@ def test_compare_adds_the_untrained_floor_writes_agreement_and_panel_and_refuses
     with pytest.raises(SystemExit, match="other images"):
         synthbench_main(["attribution", "compare", "--maps", str(tmp_path / "real.npz"), str(tmp_path / "other.npz"),
                          *common, "--out", str(tmp_path / "out2")])
+    with pytest.raises(SystemExit, match="hold no untrained floor"):
+        synthbench_main(["attribution", "compare", "--maps", str(tmp_path / "real_without_floor.npz"),
+                         str(tmp_path / "prog.npz"), *common, "--out", str(tmp_path / "out3")])
+
+
+def test_the_floor_is_the_seeded_initialisation_of_the_real_network():
+    from synthbench.classifier.model import untrained_copy
+
+    keras.utils.set_random_seed(5)
+    real = conv_classifier(16, 2)
+    first, again = untrained_copy(real, 3), untrained_copy(real, 3)
+    for a, b, trained in zip(first.get_weights(), again.get_weights(), real.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+        assert a.shape == trained.shape
+    assert any(not np.array_equal(a, b) for a, b in zip(first.get_weights(), real.get_weights(), strict=True))

@@ -50,9 +50,6 @@ rule nearest_neighbours:
 rule attribution_panel:
     input:
         maps=attribution_maps,
-        model=paths.result(paths.fixed(paths.CLASSIFIER, source=REAL), "model.keras"),
-        test=paths.result(paths.DATA, "test.tfrecord"),
-        test_rows=paths.result(paths.DATA, "test.csv"),
         meta=paths.result(paths.DATA, "meta.json"),
     output:
         report=paths.result(paths.ATTRIBUTION, "attribution.json"),
@@ -73,13 +70,10 @@ rule attribution_panel:
         title=lambda wildcards: shlex.quote(run_title(wildcards)),
         out=lambda wildcards, output: Path(output.report).parent,
     conda:
-        "../../envs/tensorflow.yaml"
-    threads: 2
+        "../../envs/data.yaml"
+    threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=runtime_per_attempt(120),
-        gpu=GPUS_PER_JOB,
+        mem_mb=2000,
     shell:
-        "python -m synthbench attribution compare --maps {input.maps} --untrained-from {input.model}"
-        " --test {input.test} --meta {input.meta} --settings-json {params.settings} --seed {wildcards.seed}"
-        " --title {params.title} --seed {wildcards.seed} --threads {threads} --out {params.out} > {log} 2>&1"
+        "python -m synthbench attribution compare --maps {input.maps} --meta {input.meta}"
+        " --settings-json {params.settings} --title {params.title} --out {params.out} > {log} 2>&1"

@@ -1,11 +1,9 @@
-"""The attribution stage: occlusion maps of one classifier (`explain`, run by `synthbench classifier evaluate`
-for every trained classifier) and `synthbench attribution compare`, which adds the sanity floor (the
-real-trained network at its seeded random initialisation, explained here on the same images), writes
-attribution.json (agreement of each classifier with the real-trained one) and panel.png.
+"""Occlusion maps of one classifier (`explain`), run by `synthbench classifier evaluate` for every trained
+classifier, and for the real-trained one also of the sanity floor: the same network at its seeded random
+initialisation, explained on the same images (`with_floor`), here where the network is loaded already, so that
+the comparison (`synthbench.attribution.compare`) needs no TensorFlow.
 """
 
-import argparse
-import json
 from pathlib import Path
 
 import keras
@@ -13,16 +11,11 @@ import numpy as np
 
 from synthbench import records
 from synthbench.atomic import replacing
-from synthbench.attribution.agreement import agreement_report
+from synthbench.attribution.compare import FLOOR
 from synthbench.attribution.occlusion import occlusion_map
-from synthbench.attribution.panel import save_panel
 from synthbench.attribution.selection import chosen_images
-from synthbench.classifier.model import load_classifier, untrained_copy
-from synthbench.metrics import table as metrics_table
+from synthbench.classifier.model import untrained_copy
 from synthbench.names import UNTRAINED
-from synthbench.runtime import configure
-
-REFERENCE = "real"
 
 
 def explain(model: keras.Model, explainer: str, test: Path, meta: dict, settings: dict, seed: int) -> dict:
@@ -46,36 +39,8 @@ def save_maps(arrays: dict, out: Path) -> None:
         np.savez(partial, **arrays)
 
 
-def compare(args: argparse.Namespace) -> None:
-    configure(args.threads, args.seed)
-    meta = json.loads(args.meta.read_text())
-    settings = json.loads(args.settings_json)
-    loaded = {}
-    for path in args.maps:
-        with np.load(path) as data:
-            loaded[str(data["explainer"])] = {key: data[key] for key in data.files}
-    if REFERENCE not in loaded:
-        raise ValueError(f"{', '.join(map(str, args.maps))}: no maps of the real-trained classifier")
-    untrained = untrained_copy(load_classifier(args.untrained_from), args.seed)
-    loaded[UNTRAINED] = explain(untrained, UNTRAINED, args.test, meta, settings, args.seed)
-    reference = loaded[REFERENCE]
-    for name, data in loaded.items():
-        if not np.array_equal(data["image_id"], reference["image_id"]) or int(data["patch"]) != int(reference["patch"]):
-            raise ValueError(f"maps of '{name}' explain other images or patches than those of '{REFERENCE}'")
-    others = {name: data["maps"] for name, data in loaded.items() if name != REFERENCE}
-    report = agreement_report(reference["maps"], others, reference["image_id"], settings["top_fraction"])
-    report["patch"] = int(reference["patch"])
-    args.out.mkdir(parents=True, exist_ok=True)
-    with replacing(args.out / "attribution.json") as partial:
-        partial.write_text(json.dumps(report, indent=2) + "\n")
-    # One job compares every explainer with the real-trained classifier: its rows belong to the explainer.
-    metrics_table.write(args.out / metrics_table.FILE, [
-        metrics_table.row(f"attribution_{measure}_mean", result[measure].get("mean", np.nan), source=name,
-                          n=result[measure]["n"])
-        for name, result in report["explainers"].items() for measure in ("spearman", "top_iou")])
-    save_panel(reference["images"], reference["labels"], {name: data["maps"] for name, data in loaded.items()},
-               report["patch"], report, meta["labels"], args.title, args.out / "panel.png")
-    for name, result in report["explainers"].items():
-        rho, iou = result["spearman"], result["top_iou"]
-        print(f"{name} vs {REFERENCE}: Spearman median {rho.get('median', float('nan')):.3f}, top-"
-              f"{100 * report['top_fraction']:g}% IoU median {iou.get('median', float('nan')):.3f}", flush=True)
+def with_floor(arrays: dict, model: keras.Model, test: Path, meta: dict, settings: dict, seed: int) -> dict:
+    """The real-trained classifier's maps with those of its seeded random initialisation (the floor any trained
+    classifier's agreement must beat) on the same images, as one maps file holds them."""
+    floor = explain(untrained_copy(model, seed), UNTRAINED, test, meta, settings, seed)
+    return {**arrays, FLOOR: floor["maps"]}

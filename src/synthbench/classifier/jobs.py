@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from synthbench.atomic import replacing
-from synthbench.attribution.jobs import explain, save_maps
+from synthbench.attribution.jobs import explain, save_maps, with_floor
 from synthbench.classifier.metrics import auroc_report, roc_table
 from synthbench.classifier.model import (
     backbone_name,
@@ -27,6 +27,7 @@ from synthbench.classifier.model import (
 from synthbench.classifier.pipeline import evaluation_batches, training_batches
 from synthbench.classifier.training import TrainSettings, fit, predict
 from synthbench.metrics import table as metrics_table
+from synthbench.names import REAL
 from synthbench.runtime import configure, use_mixed_precision
 
 MAPS = "maps.npz"  # beside the test metrics: the classifier's occlusion maps (synthbench.attribution)
@@ -66,8 +67,11 @@ def evaluate(args: argparse.Namespace) -> None:
     model = load_classifier(args.model)
     args.out.mkdir(parents=True, exist_ok=True)
     _test(model, args.test, meta, json.loads(args.settings_json), args.seed, args.out)
-    save_maps(explain(model, args.source, args.test, meta, json.loads(args.attribution_json), args.seed),
-              args.out / MAPS)
+    attribution = json.loads(args.attribution_json)
+    maps = explain(model, args.source, args.test, meta, attribution, args.seed)
+    if args.source == REAL:
+        maps = with_floor(maps, model, args.test, meta, attribution, args.seed)
+    save_maps(maps, args.out / MAPS)
 
 
 def _test(model, test_records: Path, meta: dict, settings: dict, seed: int, out: Path) -> None:
