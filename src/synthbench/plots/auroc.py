@@ -10,7 +10,7 @@ import pandas as pd
 
 from synthbench.names import ARMS
 from synthbench.plots.points import RUN, metric_points, seed_interval
-from synthbench.plots.style import arm_x_axis, colour, panel_grid, source_label
+from synthbench.plots.style import arm_x_axis, panel_grid, source_label, source_lines
 
 
 def auroc_points(summary: pd.DataFrame) -> pd.DataFrame:
@@ -43,12 +43,7 @@ def arm_figure(points: pd.DataFrame, ylabel: str, reference: float, title: str):
         for column, arm in enumerate(arms):
             axis = axes[row, column]
             subset = points[(points["dataset"] == dataset) & (points["arm"] == arm)]
-            for source, line in subset.groupby("source", sort=False):
-                line = line.sort_values("value")
-                axis.plot(line["value"], line["mean"], marker="o", color=colour(source), label=source_label(source))
-                if line["low"].notna().any():
-                    axis.fill_between(line["value"], line["low"], line["high"], color=colour(source), alpha=0.15,
-                                      linewidth=0)
+            source_lines(axis, subset)
             axis.axhline(reference, color="gray", linewidth=0.8, linestyle=":")
             arm_x_axis(axis, arm, subset["value"].unique())
             axis.set_title(f"{dataset} / {arm}", fontsize=9)

@@ -10,7 +10,7 @@ from synthbench.metrics import registry
 from synthbench.metrics.prdc import NAMES as PRDC_NAMES
 from synthbench.names import ARMS, REAL
 from synthbench.plots.points import metric_points
-from synthbench.plots.style import arm_x_axis, colour, panel_grid, source_label
+from synthbench.plots.style import arm_x_axis, panel_grid, source_label, source_lines
 
 PANELS = ("fid", "fid_infinity", "kid", *PRDC_NAMES)
 
@@ -27,6 +27,10 @@ def generator_points(summary: pd.DataFrame, dataset: str) -> pd.DataFrame:
     return points.assign(_order=order).sort_values(["_order", "arm", "metric", "value"]).drop(columns="_order")
 
 
+def _label(source: str) -> str:
+    return f"{REAL} held-out vs real train (ceiling)" if source == REAL else source_label(source)
+
+
 def panel_label(metric: str, extractor: str) -> str:
     entry = registry.entry(metric)
     return f"{entry.label}, {extractor}\n({entry.direction} is better)"
@@ -40,14 +44,7 @@ def generator_figure(points: pd.DataFrame, dataset: str):
         for column, metric in enumerate(metrics):
             axis = axes[row, column]
             panel = points[(points["arm"] == arm) & (points["metric"] == metric)]
-            for source, line in panel.groupby("source", sort=False):
-                line = line.sort_values("value")
-                style = {"linestyle": "--", "marker": None} if source == REAL else {"marker": "o"}
-                label = f"{REAL} held-out vs real train (ceiling)" if source == REAL else source_label(source)
-                axis.plot(line["value"], line["mean"], color=colour(source), label=label, **style)
-                if line["low"].notna().any():
-                    axis.fill_between(line["value"], line["low"], line["high"], color=colour(source),
-                                      alpha=0.08 if source == REAL else 0.15, linewidth=0)
+            source_lines(axis, panel, _label, references={REAL})
             arm_x_axis(axis, arm, points.loc[points["arm"] == arm, "value"].unique())
             extractors = sorted(panel["extractor"].unique())
             axis.set_title(f"{arm}: {panel_label(metric, ', '.join(extractors))}", fontsize=7)

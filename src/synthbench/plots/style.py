@@ -45,3 +45,16 @@ def arm_x_axis(axis, arm: str, values) -> None:
     axis.set_xticklabels([str(v) for v in sorted(values)])
     axis.minorticks_off()
     axis.set_xlabel(ARM_AXES[arm], fontsize=8)
+
+
+def source_lines(axis, points, label=source_label, references=frozenset()) -> None:
+    """One line per source of `points` (value, mean, low, high) with its interval band where known; `references`
+    (such as a ceiling) are drawn dashed, without markers, under a fainter band."""
+    for source, line in points.groupby("source", sort=False):
+        line = line.sort_values("value")
+        reference = source in references
+        axis.plot(line["value"], line["mean"], color=colour(source), label=label(source),
+                  **({"linestyle": "--"} if reference else {"marker": "o"}))
+        if line["low"].notna().any():
+            axis.fill_between(line["value"], line["low"], line["high"], color=colour(source),
+                              alpha=0.08 if reference else 0.15, linewidth=0)
