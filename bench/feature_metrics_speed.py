@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from bench.isolated import measure, print_measurement
+from bench.isolated import measure, print_measurement, speed_and_memory_rows
 
 ROWS, DIM, SUBSETS, SUBSET_SIZE, K = 10_000, 2048, 100, 1000, 5
 
@@ -45,14 +45,9 @@ def run() -> list[dict]:
     products, _ = measure(MODULE, "products")
     metrics, peak_mb = measure(MODULE, "metrics")
     size = f"{ROWS:,} x {ROWS:,} x {DIM}-d"
-    return [
-        {"name": f"KID ({SUBSETS} x {SUBSET_SIZE}) + PRDC (k {K}), {size}", "figure": round(metrics, 1),
-         "unit": "s", "baseline": round(products, 1), "baseline_name": "the matrix products they need, alone",
-         "ratio": round(metrics / products, 3), "goal": "<= 2x products"},
-        {"name": f"KID + PRDC peak memory, {size}", "figure": round(peak_mb), "unit": "MB", "baseline": None,
-         "ratio": None, "goal": "<= 2048 MB (inputs: 328 MB)"},
-    ]
-
+    return speed_and_memory_rows(f"KID ({SUBSETS} x {SUBSET_SIZE}) + PRDC (k {K}), {size}", metrics, products,
+                                 "the matrix products they need, alone", "<= 2x products",
+                                 f"KID + PRDC peak memory, {size}", peak_mb, "<= 2048 MB (inputs: 328 MB)")
 
 if __name__ == "__main__":
     _measure(sys.argv[1])

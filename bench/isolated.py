@@ -22,3 +22,15 @@ def measure(module: str, kind: str) -> tuple[float, float]:
     result = subprocess.run([sys.executable, "-m", module, kind], capture_output=True, text=True, check=True)
     seconds, peak_mb = map(float, result.stdout.split())
     return seconds, peak_mb
+
+
+def speed_and_memory_rows(name: str, seconds: float, baseline: float, baseline_name: str, goal: str,
+                          memory_name: str, peak_mb: float, memory_goal: str) -> list[dict]:
+    """The two result rows of a computation measured in its own process: its time against its baseline's, and
+    its peak memory."""
+    return [
+        {"name": name, "figure": round(seconds, 1), "unit": "s", "baseline": round(baseline, 1),
+         "baseline_name": baseline_name, "ratio": round(seconds / baseline, 3), "goal": goal},
+        {"name": memory_name, "figure": round(peak_mb), "unit": "MB", "baseline": None, "ratio": None,
+         "goal": memory_goal},
+    ]

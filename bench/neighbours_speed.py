@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from bench.isolated import measure, print_measurement
+from bench.isolated import measure, print_measurement, speed_and_memory_rows
 
 QUERIES, REFERENCE, DIM, K = 10_000, 200_000, 1024, 5
 
@@ -38,14 +38,9 @@ def run() -> list[dict]:
     product, _ = measure(MODULE, "product")
     search, peak_mb = measure(MODULE, "search")
     size = f"{QUERIES:,} x {REFERENCE:,} x {DIM}-d"
-    return [
-        {"name": f"exact top-{K} cosine NN, {size}", "figure": round(search, 1), "unit": "s",
-         "baseline": round(product, 1), "baseline_name": "one numpy matrix product of the same size",
-         "ratio": round(search / product, 3), "goal": "<= 1.3x product"},
-        {"name": f"exact NN peak memory, {size}", "figure": round(peak_mb), "unit": "MB", "baseline": None,
-         "ratio": None, "goal": "<= 2048 MB (inputs: 840 MB)"},
-    ]
-
+    return speed_and_memory_rows(f"exact top-{K} cosine NN, {size}", search, product,
+                                 "one numpy matrix product of the same size", "<= 1.3x product",
+                                 f"exact NN peak memory, {size}", peak_mb, "<= 2048 MB (inputs: 840 MB)")
 
 if __name__ == "__main__":
     _measure(sys.argv[1])
