@@ -63,6 +63,10 @@ def frechet_distance(first: Statistics, second: Statistics) -> float:
     root = first.sqrt_cov()
     inner = root @ second.cov @ root
     trace_sqrt = np.sqrt(np.clip(np.linalg.eigvalsh((inner + inner.T) / 2), 0, None)).sum()
-    difference = first.mean - second.mean
-    distance = difference @ difference + np.trace(first.cov) + np.trace(second.cov) - 2 * trace_sqrt
+    return from_terms(first.mean - second.mean, np.trace(first.cov), np.trace(second.cov), trace_sqrt)
+
+
+def from_terms(mean_difference: np.ndarray, first_trace: float, second_trace: float, trace_sqrt: float) -> float:
+    """|mu1 - mu2|^2 + tr(S1) + tr(S2) - 2 tr(sqrt), clipped at 0 (round-off can dip below it for equal sets)."""
+    distance = mean_difference @ mean_difference + first_trace + second_trace - 2 * trace_sqrt
     return float(max(distance, 0.0))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import stdtrit  # Student's t quantile; scipy.stats would cost the light job 0.8 s to import
 
-from synthbench.fid.frechet import Statistics, frechet_distance
+from synthbench.fid.frechet import Statistics, frechet_distance, from_terms
 from synthbench.metrics.feature_sets import checked
 
 SMALLEST_SHARE = 0.1  # the smallest subset, as a share of the synthetic set (the authors' 5,000 of 50,000)
@@ -36,10 +36,8 @@ def frechet_to_features(real: Statistics, features: np.ndarray) -> float:
     centred = features - features.mean(axis=0)
     gram = centred @ real.cov @ centred.T / (count - 1)
     trace_sqrt = np.sqrt(np.clip(np.linalg.eigvalsh((gram + gram.T) / 2), 0, None)).sum()
-    difference = real.mean - features.mean(axis=0)
     fake_trace = np.einsum("ij,ij->", centred, centred) / (count - 1)
-    distance = difference @ difference + np.trace(real.cov) + fake_trace - 2 * trace_sqrt
-    return float(max(distance, 0.0))
+    return from_terms(real.mean - features.mean(axis=0), np.trace(real.cov), fake_trace, trace_sqrt)
 
 
 @dataclass(frozen=True)

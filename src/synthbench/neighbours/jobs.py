@@ -36,7 +36,8 @@ def _closest_pairs(synthetic: dict, train: dict, indices: np.ndarray, nearest_di
 
 def _pixel_report(args: argparse.Namespace, settings: dict, meta: dict, synthetic: dict, train: dict, heldout: dict,
                   synthetic_nearest: np.ndarray, heldout_nearest: np.ndarray) -> dict:
-    """PSNR and SSIM of (a seeded subset of) synthetic and held-out queries against their nearest train image."""
+    """Every image-pair metric of (a seeded subset of) synthetic and held-out queries against their nearest train
+    image."""
     side, num_labels = meta["resolution"], len(meta["labels"])
     rng = seeds.pixel_pairs(args.seed)
     chosen = {}
