@@ -3,7 +3,7 @@
 When the split has more rows than `num_images`, a seeded subset is used. The label vectors of the rows used
 are stored with the statistics: GAN evaluation generates one fake per row with that row's labels, so real and
 fake feature sets have the same class mix ("label-paired"). So are the row indices: the generator metrics
-(`synthbench.metrics.generator`) compare those rows' synthetic twins with them, and the real held-out rows with
+(`synthbench metrics generator`) compare those rows' synthetic twins with them, and the real held-out rows with
 them as the real-vs-real ceiling, so the job can also keep the feature vectors themselves (`save_features`).
 """
 

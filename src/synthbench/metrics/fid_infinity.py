@@ -21,7 +21,7 @@ import numpy as np
 from scipy.special import stdtrit  # Student's t quantile; scipy.stats would cost the light job 0.8 s to import
 
 from synthbench.fid.frechet import Statistics, frechet_distance, from_terms
-from synthbench.metrics.feature_sets import checked
+from synthbench.metrics.feature_sets import checked_pair
 
 SMALLEST_SHARE = 0.1  # the smallest subset, as a share of the synthetic set (the authors' 5,000 of 50,000)
 MIN_IMAGES = 20  # so that the smallest subset holds the 2 images a FID needs
@@ -53,14 +53,19 @@ class FIDInfinity:
 def fid_infinity(real: np.ndarray, fake: np.ndarray, points: int = 15, seed: int = 0,
                  level: float = 0.95) -> FIDInfinity:
     """FID∞ of `fake` against `real` features ([N, D] each, same D) from `points` subset sizes."""
+    real, fake = checked_pair(real, fake)
+    return extrapolated(Statistics.from_features(real, "features"), fake, points, seed, level)
+
+
+def extrapolated(statistics: Statistics, fake: np.ndarray, points: int = 15, seed: int = 0,
+                 level: float = 0.95) -> FIDInfinity:
+    """FID∞ of checked `fake` features against real statistics (which a caller measuring FID too has already)."""
     if points < 3:
         raise ValueError(f"FID∞ needs at least 3 subset sizes to fit a line with an interval, got {points}")
-    real, fake = checked(real, "real"), checked(fake, "fake")
     if len(fake) < MIN_IMAGES:
         raise ValueError(f"FID∞ needs at least {MIN_IMAGES} synthetic feature vectors (its smallest subset is a "
                          f"tenth of them, and a FID needs 2), got {len(fake)}")
     smallest = int(SMALLEST_SHARE * len(fake))
-    statistics = Statistics.from_features(real, "features")
     sizes = np.linspace(smallest, len(fake), points).astype(int)
     rng = np.random.default_rng(seed)
     fids = np.array([frechet_to_features(statistics, fake[rng.permutation(len(fake))[:size]]) for size in sizes])

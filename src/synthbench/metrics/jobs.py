@@ -17,7 +17,7 @@ from synthbench.metrics import bootstrap, registry
 from synthbench.metrics import table as metrics_table
 from synthbench.metrics.cli import FEATURE_METRICS
 from synthbench.metrics.feature_sets import checked_pair, load_features
-from synthbench.metrics.fid_infinity import MIN_IMAGES, fid_infinity, frechet_to_features
+from synthbench.metrics.fid_infinity import MIN_IMAGES, extrapolated, frechet_to_features
 from synthbench.metrics.folders import read_folder
 from synthbench.metrics.iqa import PAIR_FUNCTIONS, as_unit_images, pair_distribution
 from synthbench.metrics.kid import kid
@@ -67,10 +67,6 @@ class FeatureOptions:
                    args.bootstrap, args.ci_level, args.fid_infinity_points)
 
 
-def fid_of(real: np.ndarray, fake: np.ndarray) -> float:
-    return frechet_to_features(Statistics.from_features(real, FEATURES), fake)
-
-
 def feature_metrics(real: np.ndarray, fake: np.ndarray, options: FeatureOptions,
                     names: tuple[str, str] = ("real", "fake"), log=None) -> list[dict]:
     """Every value `options` asks for; `names` are what an error about the inputs calls them; notes go to `log`
@@ -79,13 +75,15 @@ def feature_metrics(real: np.ndarray, fake: np.ndarray, options: FeatureOptions,
     real, fake = checked_pair(real, fake, *names)
     n = {"real": len(real), "fake": len(fake)}
     values = []
+    # FID and FID∞ measure against the same real statistics (its covariance and, past D rows, its square root).
+    statistics = Statistics.from_features(real, FEATURES) if {"fid", "fid_infinity"} & set(options.names) else None
     if "fid" in options.names:
         # No interval: FID of sets resampled with replacement is biased far upwards (the duplicates), so the
         # percentile bootstrap can lie wholly above the estimate (16.2 against [22.9, 26.2] for 300 x 240 rows
         # of 64-d features); FID's uncertainty needs another method.
-        values.append(described("fid", fid_of(real, fake), {}, n))
+        values.append(described("fid", frechet_to_features(statistics, fake), {}, n))
     if "fid_infinity" in options.names:
-        values.append(_fid_infinity(real, fake, options, n, log))
+        values.append(_fid_infinity(statistics, fake, options, n, log))
     if "kid" in options.names:
         result = kid(real, fake, options.kid_subsets, options.kid_subset_size, options.seed)
         if result.capped:
@@ -116,14 +114,14 @@ def feature_metrics(real: np.ndarray, fake: np.ndarray, options: FeatureOptions,
     return values
 
 
-def _fid_infinity(real: np.ndarray, fake: np.ndarray, options: FeatureOptions, n: dict, log) -> dict:
+def _fid_infinity(statistics: Statistics, fake: np.ndarray, options: FeatureOptions, n: dict, log) -> dict:
     """FID∞ with its interval; where the synthetic set is too small and `options.undefined_as_nan`, NaN with the
     reason (the workflow's smallest held-out sets), instead of an error."""
     if len(fake) < MIN_IMAGES and options.undefined_as_nan:
         reason = f"undefined: {len(fake)} images, FID∞ needs at least {MIN_IMAGES}"
         print(f"fid_infinity {reason}", file=log)
         return {**described("fid_infinity", math.nan, {}, n), "undefined": reason}
-    result = fid_infinity(real, fake, options.fid_points, options.seed, options.level)
+    result = extrapolated(statistics, fake, options.fid_points, options.seed, options.level)
     parameters = {"subset_sizes": result.sizes.tolist(), "subset_fids": result.fids.tolist(),
                   "slope": result.slope, "seed": options.seed,
                   "fit": "least squares of FID against 1 / subset size (Chong & Forsyth 2020)"}
