@@ -8,7 +8,7 @@ Gap figure: real minus synthetic mean AUROC, paired by seed (above 0: synthetic 
 
 import pandas as pd
 
-from synthbench.names import ARMS
+from synthbench.names import ARMS, REAL
 from synthbench.plots.points import RUN, metric_points, seed_interval
 from synthbench.plots.style import arm_x_axis, panel_grid, source_label, source_lines
 
@@ -63,7 +63,7 @@ def arm_figure(points: pd.DataFrame, ylabel: str, reference: float, title: str):
     return figure
 
 
-def order_sources(points: pd.DataFrame) -> pd.DataFrame:
-    """Real first, then GANs by name: the legend and the colours keep one order in every figure."""
-    rank = points["source"].map(lambda source: (source != "real", source))
-    return points.assign(_rank=rank).sort_values(["_rank", "dataset", "arm", "value"]).drop(columns="_rank")
+def order_sources(points: pd.DataFrame, then: tuple[str, ...] = ("dataset", "arm", "value")) -> pd.DataFrame:
+    """Real first, then GANs by name (the legend and the colours keep one order in every figure), then `then`."""
+    rank = points["source"].map(lambda source: (source != REAL, source))
+    return points.assign(_rank=rank).sort_values(["_rank", *then]).drop(columns="_rank")

@@ -9,6 +9,7 @@ import pandas as pd
 from synthbench.metrics import registry
 from synthbench.metrics.prdc import NAMES as PRDC_NAMES
 from synthbench.names import ARMS, REAL
+from synthbench.plots.auroc import order_sources
 from synthbench.plots.points import metric_points
 from synthbench.plots.style import arm_x_axis, panel_grid, source_label, source_lines
 
@@ -22,9 +23,7 @@ def generator_points(summary: pd.DataFrame, dataset: str) -> pd.DataFrame:
               for (metric, extractor), group in rows.groupby(["metric", "extractor"])]
     if not frames:
         raise ValueError(f"summary has no generator metrics ({', '.join(PANELS)}) for dataset {dataset!r}")
-    points = pd.concat(frames, ignore_index=True)
-    order = points["source"].map(lambda source: (source != REAL, source))
-    return points.assign(_order=order).sort_values(["_order", "arm", "metric", "value"]).drop(columns="_order")
+    return order_sources(pd.concat(frames, ignore_index=True), then=("arm", "metric", "value"))
 
 
 def _label(source: str) -> str:
