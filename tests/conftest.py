@@ -8,8 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pydicom
 import pytest
 import yaml
+from pydicom.pixels import apply_modality_lut
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -36,6 +38,12 @@ def run_snakemake(workdir: Path, *args: str, check: bool = True, env: dict | Non
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def job_environment() -> dict:
+    """The environment of a synthbench job run as a subprocess: this test run's import path (the package
+    from src/), without TensorFlow's start-up chatter."""
+    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=os.pathsep.join(sys.path))
 
 
 @pytest.fixture
@@ -75,3 +83,13 @@ def write_tiny_arm(data: Path, side: int, labels: list[str]) -> Path:
     (data / "meta.json").write_text(json.dumps({"dataset": "chest", "arm": "samples", "value": 48, "labels": labels,
                                                 "resolution": side, "config_sha256": "c", "manifest_sha256": "m"}))
     return data
+
+
+def wrapped_twin(ds: pydicom.Dataset) -> pydicom.Dataset:
+    """The slice in RSNA's wrapped encoding: HU stored modulo 4096 as unsigned 12-bit, intercept 0."""
+    hu = np.clip(apply_modality_lut(ds.pixel_array, ds), -1000, 3095).astype(np.int32)
+    twin = ds.copy()
+    twin.BitsStored, twin.HighBit, twin.PixelRepresentation = 12, 11, 0
+    twin.RescaleIntercept, twin.RescaleSlope = 0, 1
+    twin.PixelData = (hu % 4096).astype(np.uint16).tobytes()
+    return twin

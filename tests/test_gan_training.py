@@ -4,7 +4,6 @@ SIGKILL mid-run followed by a rerun resumes from the checkpoint and ends exactly
 `gan infer` writes the same fakes again."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import REPO, write_tiny_arm
+from conftest import REPO, job_environment, write_tiny_arm
 from synthbench import records
 from synthbench.config import gan_section
 from synthbench.fid.extractors import make_extractor
@@ -53,7 +52,7 @@ def _train_command(family, arm, out):
 
 
 def _run(command, log):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=os.pathsep.join(sys.path))
+    env = job_environment()
     with open(log, "a") as handle:
         return subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, env=env)
 
@@ -133,6 +132,8 @@ def test_training_writes_one_fake_per_real_row_with_its_labels_and_infer_writes_
         np.testing.assert_array_equal(ids, fake["image_id"])
         again = records.read_records(tmp_path / f"synthetic/{split}.tfrecord", len(LABELS), SIDE)
         np.testing.assert_array_equal(again[0], images, err_msg="inference is seeded: the same fakes again")
+        assert (tmp_path / f"synthetic/{split}.tfrecord").read_bytes() == \
+            (uninterrupted / f"synthetic/{split}.tfrecord").read_bytes(), "two processes, the same bytes"
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / f"synthetic/{split}.csv"), fake)
     assert images.std() > 0, "fakes are images, not a constant"
     train_images = records.read_records(uninterrupted / "synthetic/train.tfrecord", len(LABELS), SIDE)[0]

@@ -11,6 +11,8 @@ import pytest
 from PIL import Image
 from pydicom.data import get_testdata_file
 
+from conftest import wrapped_twin
+from synthbench.datasets.cache import read_cache
 from synthbench.datasets.errors import LayoutError
 from synthbench.datasets.index import build_index
 from synthbench.datasets.manifest import read_manifest, write_tables
@@ -122,7 +124,7 @@ def fresh_copy(rsna, tmp_path):
 
 
 def test_rsna_labels_patients_and_normal_count(rsna, index):
-    labels = read_labels(rsna / "stage_2_train.csv")
+    labels, _ = read_labels(rsna / "stage_2_train.csv")
     normal_total = int(labels["no finding"].sum())
     manifest, skipped = index("brain", rsna, BRAIN_LABELS, normal_images=normal_total // 2, seed=0)
     assert skipped.empty
@@ -139,7 +141,7 @@ def test_rsna_labels_patients_and_normal_count(rsna, index):
 
 def test_rsna_bad_files_are_skipped_and_normals_replaced(rsna, tmp_path, index):
     root = fresh_copy(rsna, tmp_path)
-    labels = read_labels(root / "stage_2_train.csv")
+    labels, _ = read_labels(root / "stage_2_train.csv")
     bleeds = list(labels.index[labels["no finding"] == 0])
     normals = list(labels.index[labels["no finding"] == 1])
     (root / f"stage_2_train/{bleeds[0]}.dcm").unlink()
@@ -186,3 +188,126 @@ def test_tables_are_written_completely_or_not_at_all(tmp_path):
     write_tables(manifest, pd.DataFrame(columns=["path", "reason"]), tmp_path / "m.csv", tmp_path / "s.csv")
     assert read_manifest(tmp_path / "m.csv").equals(manifest)
     assert not list(tmp_path.glob("partial-*"))
+
+
+def test_empty_and_header_only_label_tables_stop_the_index_naming_the_file(tmp_path, index):
+    root = chexpert_folder(tmp_path, [(view(1, 1), "Frontal", {"Edema": "1.0"})])
+    (root / "train.csv").write_text("")
+    with pytest.raises(LayoutError, match=r"train.csv: empty file"):
+        index("chest", root, FINDINGS)
+    (root / "train.csv").write_text(",".join(CHEXPERT_COLUMNS) + "\n")
+    with pytest.raises(LayoutError, match=r"train.csv: no frontal image with a positive label among its 0 rows"):
+        index("chest", root, FINDINGS)
+    brain = tmp_path / "rsna"
+    brain.mkdir()
+    (brain / "stage_2_train.csv").write_text("")
+    with pytest.raises(LayoutError, match=r"stage_2_train.csv: empty file"):
+        index("brain", brain, BRAIN_LABELS)
+    (brain / "stage_2_train.csv").write_text("ID,Label\n")
+    with pytest.raises(LayoutError, match=r"stage_2_train.csv: no rows below the header"):
+        index("brain", brain, BRAIN_LABELS)
+
+
+def test_an_index_without_one_usable_image_stops_with_the_reasons(tmp_path, index):
+    root = chexpert_folder(tmp_path, [(view(p, 1), "Frontal", {"Edema": "1.0"}) for p in (1, 2, 3)])
+    for p in (1, 2):
+        (tmp_path / view(p, 1)).unlink()
+    (tmp_path / view(3, 1)).write_bytes(b"")
+    with pytest.raises(LayoutError, match=r"no usable image; 3 listed were skipped, most often for missing file "
+                                          r"\(2\); zero-byte file \(1\)"):
+        index("chest", root, FINDINGS)
+
+
+def write_jpeg(path, side=40):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.full((side, side), 100, np.uint8)).save(path)
+
+
+def test_chexpert_paths_must_stay_inside_raw_dir(tmp_path, index):
+    elsewhere = tmp_path / "elsewhere"
+    for patient in (7, 8, 99999):
+        write_jpeg(elsewhere / f"patient{patient:05d}/study1/view1_frontal.jpg")
+    absolute = str(elsewhere / "patient99999/study1/view1_frontal.jpg")
+    climbing = "CheXpert-v1.0-small/train/patient00001/../../../elsewhere/patient00007/study1/view1_frontal.jpg"
+    staying = "CheXpert-v1.0-small/train/patient00009/../patient00002/study2/view1_frontal.jpg"
+    root = chexpert_folder(tmp_path, [(view(1, 1), "Frontal", {"Edema": "1.0"}),
+                                      (view(2, 1), "Frontal", {"Edema": "1.0"})])
+    (root / "train/patient00008").symlink_to(elsewhere / "patient00008")
+    write_jpeg(root / "train/patient00002/study2/view1_frontal.jpg")
+    rows = pd.read_csv(root / "train.csv")
+    extra = rows.iloc[[0] * 4].assign(Path=[absolute, climbing, view(8, 1), staying])
+    pd.concat([rows, extra]).to_csv(root / "train.csv", index=False)
+    manifest, skipped = index("chest", root, FINDINGS)
+    assert list(manifest["path"]) == ["train/patient00001/study1/view1_frontal.jpg",
+                                      "train/patient00002/study1/view1_frontal.jpg",
+                                      "train/patient00002/study2/view1_frontal.jpg"]
+    assert list(manifest["patient_id"]) == ["patient00001", "patient00002", "patient00002"], \
+        "the patient of a path with `..` is read from the path it leads to"
+    assert list(skipped["reason"]) == ["path outside raw_dir"] * 3
+    assert list(skipped["path"]) == [absolute, climbing.removeprefix("CheXpert-v1.0-small/"),
+                                     view(8, 1).removeprefix("CheXpert-v1.0-small/")]
+
+
+def test_chexpert_repeated_rows_are_kept_once_and_conflicting_ones_stop(tmp_path, index):
+    root = chexpert_folder(tmp_path, [(view(1, 1), "Frontal", {"Edema": "1.0"}),
+                                      (view(2, 1), "Frontal", {"Edema": "1.0"})])
+    rows = pd.read_csv(root / "train.csv")
+    pd.concat([rows, rows.iloc[[0]]]).to_csv(root / "train.csv", index=False)
+    manifest, skipped = index("chest", root, FINDINGS)
+    assert list(manifest["path"]) == [view(p, 1).removeprefix("CheXpert-v1.0-small/") for p in (1, 2)]
+    assert skipped.to_dict("records") == [{"path": "train/patient00001/study1/view1_frontal.jpg",
+                                           "reason": "duplicate of CSV row 2"}]
+    pd.concat([rows, rows.iloc[[0]].assign(Edema=0.0, Fracture=1.0)]).to_csv(root / "train.csv", index=False)
+    with pytest.raises(LayoutError, match=r"train.csv: rows 2 and 4 list train/patient00001/study1/view1_frontal.jpg "
+                                          r"with different labels"):
+        index("chest", root, FINDINGS)
+
+
+def test_images_below_the_minimum_side_are_skipped_with_their_size(tmp_path, index):
+    root = chexpert_folder(tmp_path, [(view(p, 1), "Frontal", {"Edema": "1.0"}) for p in (1, 2)])
+    write_jpeg(tmp_path / view(1, 1), side=1)
+    manifest, skipped = index("chest", root, FINDINGS, min_side=32)
+    assert list(manifest["patient_id"]) == ["patient00002"]
+    assert list(skipped["reason"]) == ["image 1x1 px, its short side is below min_side 32 px"]
+
+
+def test_rsna_names_leading_outside_and_repeated_blocks(rsna, tmp_path, index):
+    root = fresh_copy(rsna, tmp_path)
+    rows = (root / "stage_2_train.csv").read_text().splitlines()
+    first_block = rows[1:7]
+    escaping = [row.replace(row.split(",")[0].rsplit("_", 1)[0], "ID_../../../../x") for row in rows[7:13]]
+    shutil.copy(root / f"stage_2_train/{rows[7].split(',')[0].rsplit('_', 1)[0]}.dcm", tmp_path / "x.dcm")
+    (root / "stage_2_train.csv").write_text("\n".join([*rows[:7], *escaping, *rows[13:], *first_block]) + "\n")
+    labels, repeats = read_labels(root / "stage_2_train.csv")
+    sop = first_block[0].split(",")[0].rsplit("_", 1)[0]
+    assert repeats == [(f"stage_2_train/{sop}.dcm", "duplicate of CSV rows 2-7")]
+    manifest, skipped = index("brain", root, BRAIN_LABELS, normal_images=0)
+    reasons = dict(zip(skipped["path"], skipped["reason"], strict=True))
+    assert reasons[f"stage_2_train/{sop}.dcm"] == "duplicate of CSV rows 2-7"
+    assert reasons["stage_2_train/ID_../../../../x.dcm"] == "path outside raw_dir"
+    assert manifest["path"].str.startswith("stage_2_train/ID_").all() and manifest["path"].is_unique
+    changed = [first_block[0].replace(",0", ",1")] + first_block[1:] if first_block[0].endswith(",0") else \
+        [first_block[0].replace(",1", ",0")] + first_block[1:]
+    (root / "stage_2_train.csv").write_text("\n".join([rows[0], "../../x_epidural,0", *rows[2:]]) + "\n")
+    with pytest.raises(LayoutError, match=r"row 2 has ID '../../x_epidural', expected ID_<sop>_<subtype>"):
+        read_labels(root / "stage_2_train.csv")
+    (root / "stage_2_train.csv").write_text("\n".join([*rows, *changed]) + "\n")
+    with pytest.raises(LayoutError, match=rf"image {sop} is listed in rows 2-7 and rows {len(rows) + 1}-"
+                                          rf"{len(rows) + 6} with different labels"):
+        read_labels(root / "stage_2_train.csv")
+
+
+def test_rsna_wrapped_twelve_bit_slices_are_corrected_and_counted(rsna, tmp_path, index, capsys):
+    before, _ = index("brain", rsna, BRAIN_LABELS, normal_images=4, seed=0)
+    assert "brain index: 0 slice(s) corrected" in capsys.readouterr().err
+    root = fresh_copy(rsna, tmp_path)
+    for path in before["path"][:3]:
+        ds = pydicom.dcmread(root / path)
+        air = int(-1000 - float(ds.RescaleIntercept))  # the quirk's slices have no values below -1000 HU
+        ds.PixelData = np.maximum(ds.pixel_array, air).astype(np.int16).tobytes()
+        wrapped_twin(ds).save_as(root / path)
+    after, _ = index("brain", root, BRAIN_LABELS, normal_images=4, seed=0)
+    assert "brain index: 3 slice(s) corrected for the wrapped 12-bit encoding" in capsys.readouterr().err
+    assert after.equals(before)
+    caches = sorted(tmp_path.glob("index*/images_16.h5"))
+    np.testing.assert_array_equal(read_cache(caches[0]), read_cache(caches[1]))

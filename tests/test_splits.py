@@ -2,11 +2,15 @@
 TFRecord round trip, determinism, and errors that name arm, value and counts."""
 
 import json
+import signal
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import job_environment
 from synthbench.datasets.arm_data import build_arm, resize_all
 from synthbench.datasets.cache import read_cache
 from synthbench.datasets.errors import NotEnoughImages
@@ -110,6 +114,14 @@ def test_too_few_images_names_arm_value_class_and_counts():
         arm(manifest, "resolution", 32, valid_images=100000)
     with pytest.raises(NotEnoughImages, match="number of label combinations has 5 images, needs 9"):
         arm(manifest, "samples", 10, classes=9)
+    with pytest.raises(NotEnoughImages, match="arm resolution, value 32: the index has no images"):
+        arm(manifest.iloc[:0], "resolution", 32)
+
+
+SPLIT_CONFIG = {"split": FRACTIONS, "arms": {
+    "resolution": {"values": [16, 32], "min_class_images": 40, "valid_images": 40, "test_images": 40},
+    "samples": {"values": [20, 10], "classes": 3, "min_class_images": 1, "valid_per_class": 6,
+                "test_per_class": 6, "resolution": 16}}}
 
 
 @pytest.fixture(scope="module")
@@ -122,14 +134,10 @@ def chest_arm(tmp_path_factory):
                    width=64, heights=(72, 80))
     manifest, _ = build_index("chest", raw, list(CHEXPERT_FINDINGS), 32, root_dir / "manifest.csv",
                               root_dir / "skipped.csv", root_dir / "images_32.h5")
-    config = {"split": FRACTIONS, "arms": {
-        "resolution": {"values": [16, 32], "min_class_images": 40, "valid_images": 40, "test_images": 40},
-        "samples": {"values": [20, 10], "classes": 3, "min_class_images": 1, "valid_per_class": 6,
-                    "test_per_class": 6, "resolution": 16}}}
 
     def build(arm_name, value, out):
-        return build_arm("chest", arm_name, value, root_dir / "manifest.csv", root_dir / "images_32.h5", config, 0,
-                         out)
+        return build_arm("chest", arm_name, value, root_dir / "manifest.csv", root_dir / "images_32.h5",
+                         SPLIT_CONFIG, 0, out)
     return build, manifest, root_dir
 
 
@@ -153,12 +161,21 @@ def test_tfrecords_round_trip_and_mirror_the_csv(chest_arm, tmp_path):
     assert labels.any(axis=0).all(), "kept label columns have positives"
 
 
-def test_pixels_are_the_cache_resized_and_builds_are_deterministic(chest_arm, tmp_path):
+def split_command(root_dir, out, arm_name="resolution", value=32) -> list[str]:
+    """The split job's command line for the `chest_arm` index, as the workflow runs it."""
+    return [sys.executable, "-m", "synthbench", "dataset", "split", "chest", arm_name, str(value),
+            "--manifest", str(root_dir / "manifest.csv"), "--cache", str(root_dir / "images_32.h5"),
+            "--config-json", json.dumps(SPLIT_CONFIG), "--seed", "0", "--out", str(out)]
+
+
+def test_pixels_are_the_cache_resized_and_builds_are_byte_identical_across_processes(chest_arm, tmp_path):
     build, manifest, root_dir = chest_arm
     meta = build("resolution", 32, tmp_path / "a")
-    build("resolution", 32, tmp_path / "b")
-    for name in ("train.tfrecord", "train.csv", "test.tfrecord", "meta.json"):
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    subprocess.run(split_command(root_dir, tmp_path / "b"), check=True, capture_output=True, env=job_environment())
+    names = sorted(path.name for path in (tmp_path / "a").iterdir())
+    assert names == sorted(path.name for path in (tmp_path / "b").iterdir()) and len(names) == 7
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     cache = read_cache(root_dir / "images_32.h5")
     images, _, ids = read_records(tmp_path / "a" / "test.tfrecord", len(meta["labels"]), 32)
     rows = manifest.index[manifest["image_id"].isin(ids)]
@@ -168,3 +185,30 @@ def test_pixels_are_the_cache_resized_and_builds_are_deterministic(chest_arm, tm
     images16, _, ids16 = read_records(tmp_path / "c" / "test.tfrecord", len(small["labels"]), 16)
     np.testing.assert_array_equal(ids16, ids)
     np.testing.assert_array_equal(images16, resize_all(images, 16))
+
+
+KILLED_WHILE_WRITING_VALID = """
+import os, signal, sys
+from synthbench import records
+from synthbench.cli import main
+
+write = records.RecordWriter.write
+
+def write_then_die(self, *args):
+    if self.path.name.endswith("valid.tfrecord"):  # train.tfrecord and train.csv are finished by now
+        os.kill(os.getpid(), signal.SIGKILL)
+    write(self, *args)
+
+records.RecordWriter.write = write_then_die
+main(sys.argv[1:])
+"""
+
+
+def test_a_split_job_killed_midway_leaves_no_output_that_looks_complete(chest_arm, tmp_path):
+    _, _, root_dir = chest_arm
+    command = [sys.executable, "-c", KILLED_WHILE_WRITING_VALID, *split_command(root_dir, tmp_path / "out")[3:]]
+    killed = subprocess.run(command, capture_output=True, text=True, env=job_environment())
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    left = sorted(path.name for path in (tmp_path / "out").iterdir())
+    assert "partial-train.tfrecord" in left and "partial-train.csv" in left, "the finished split was written"
+    assert all(name.startswith("partial-") for name in left), f"declared outputs under their final names: {left}"

@@ -5,7 +5,7 @@ when complete, removed on error. The temporary name keeps the final suffix becau
 Keras, insist on it (`.keras`, `.weights.h5`).
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,3 +37,19 @@ def replacing(path: Path) -> Iterator[Path]:
         output.discard()
         raise
     output.commit()
+
+
+@contextmanager
+def replacing_together(paths: Sequence[Path]) -> Iterator[list[Path]]:
+    """Temporary paths for several outputs of one job, renamed only when every one is written, in the given
+    order (so the last, e.g. meta.json, marks the set complete), all removed on error: a job killed midway
+    leaves none of its outputs under its final name, not even the ones it had finished."""
+    outputs = [PartialFile(path) for path in paths]
+    try:
+        yield [output.partial for output in outputs]
+    except BaseException:
+        for output in outputs:
+            output.discard()
+        raise
+    for output in outputs:
+        output.commit()

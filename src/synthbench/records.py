@@ -27,7 +27,9 @@ def _example(image: np.ndarray, label: np.ndarray, image_id: int) -> bytes:
         "height": tf.train.Feature(int64_list=tf.train.Int64List(value=[image.shape[0]])),
         "width": tf.train.Feature(int64_list=tf.train.Int64List(value=[image.shape[1]])),
     }
-    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
+    # deterministic: protobuf otherwise writes the feature map in a per-process order, and the same data
+    # would give different bytes in every run
+    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString(deterministic=True)
 
 
 class RecordWriter:

@@ -1,4 +1,5 @@
-"""Writes one arm value's dataset: {train,valid,test}.tfrecord + .csv and meta.json (written last).
+"""Writes one arm value's dataset: {train,valid,test}.tfrecord + .csv and meta.json, all renamed to their
+final names together at the end, meta.json last (`atomic.replacing_together`).
 
 Images come from the h5 cache in blocks (memory stays bounded), resized with anti-aliasing to the arm's
 side; label columns without a positive in train are dropped. The CSVs mirror the TFRecords row by row
@@ -9,10 +10,9 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from PIL import Image
 
-from synthbench.atomic import replacing
+from synthbench.atomic import replacing_together
 from synthbench.config import section_hash
 from synthbench.datasets.cache import iter_rows
 from synthbench.datasets.manifest import label_columns, read_manifest
@@ -26,6 +26,18 @@ def resize_all(images: np.ndarray, side: int) -> np.ndarray:
         return images
     return np.stack([np.asarray(Image.fromarray(image).resize((side, side), Image.Resampling.LANCZOS))
                      for image in images]) if len(images) else np.zeros((0, side, side), np.uint8)
+
+
+def write_records(path: Path, rows: np.ndarray, cache_path: Path, manifest_path: Path, side: int,
+                  labels: np.ndarray, image_ids: np.ndarray) -> None:
+    """The TFRecord of the manifest `rows`: cached images resized to `side`, in blocks (bounded memory at any
+    dataset size)."""
+    with RecordWriter(path) as writer:
+        start = 0
+        for block in iter_rows(cache_path, rows, manifest_path):
+            block_rows = rows[start:start + len(block)]
+            start += len(block)
+            writer.write(resize_all(block, side), labels[block_rows], image_ids[block_rows])
 
 
 def build_arm(dataset: str, arm: str, value: int, manifest_path: Path, cache_path: Path, dataset_config: dict,
@@ -44,32 +56,28 @@ def build_arm(dataset: str, arm: str, value: int, manifest_path: Path, cache_pat
     class_names = {key: [names[i] for i, bit in enumerate(key) if bit == "1"] for key in split.classes}
     keys = combination_keys(labels)
     per_split = {}
-    for name in SPLITS:
-        rows = split.rows[name]
-        table = manifest.iloc[rows][["image_id", "patient_id"]].reset_index(drop=True)
-        table = pd.concat([table, manifest.iloc[rows][kept_names].reset_index(drop=True)], axis=1)
-        with RecordWriter(out_dir / f"{name}.tfrecord") as writer:
-            start = 0
-            for block in iter_rows(cache_path, rows, manifest_path):  # bounded memory at any dataset size
-                block_rows = rows[start:start + len(block)]
-                start += len(block)
-                writer.write(resize_all(block, side), labels[block_rows][:, keep].astype(np.float32),
-                             manifest["image_id"].to_numpy()[block_rows])
-        table.to_csv(out_dir / f"{name}.csv", index=False)
-        per_split[name] = {
-            "images": int(len(rows)),
-            "patients": int(table["patient_id"].nunique()),
-            "positives_per_label": {n: int(table[n].sum()) for n in kept_names},
-            "images_per_class": {"+".join(class_names[k]) or "(none)": int((keys[rows] == k).sum())
-                                 for k in split.classes},
+    outputs = [out_dir / f"{name}{suffix}" for name in SPLITS for suffix in (".tfrecord", ".csv")]
+    with replacing_together([*outputs, out_dir / "meta.json"]) as partials:
+        written = dict(zip(outputs, partials, strict=False))
+        for name in SPLITS:
+            rows = split.rows[name]
+            table = manifest.iloc[rows][["image_id", "patient_id", *kept_names]].reset_index(drop=True)
+            write_records(written[out_dir / f"{name}.tfrecord"], rows, cache_path, manifest_path, side,
+                          labels[:, keep].astype(np.float32), manifest["image_id"].to_numpy())
+            table.to_csv(written[out_dir / f"{name}.csv"], index=False)
+            per_split[name] = {
+                "images": int(len(rows)),
+                "patients": int(table["patient_id"].nunique()),
+                "positives_per_label": {n: int(table[n].sum()) for n in kept_names},
+                "images_per_class": {"+".join(class_names[k]) or "(none)": int((keys[rows] == k).sum())
+                                     for k in split.classes},
+            }
+        meta = {
+            "dataset": dataset, "arm": arm, "value": value, "resolution": side, "seed": seed,
+            "labels": kept_names, "dropped_labels": [n for n in names if n not in kept_names],
+            "classes": [class_names[k] for k in split.classes], "splits": per_split,
+            "config_sha256": section_hash({"dataset": dataset_config, "seed": seed}),
+            "manifest_sha256": file_sha256(manifest_path),
         }
-    meta = {
-        "dataset": dataset, "arm": arm, "value": value, "resolution": side, "seed": seed,
-        "labels": kept_names, "dropped_labels": [n for n in names if n not in kept_names],
-        "classes": [class_names[k] for k in split.classes], "splits": per_split,
-        "config_sha256": section_hash({"dataset": dataset_config, "seed": seed}),
-        "manifest_sha256": file_sha256(manifest_path),
-    }
-    with replacing(out_dir / "meta.json") as partial:
-        partial.write_text(json.dumps(meta, indent=2) + "\n")
+        partials[-1].write_text(json.dumps(meta, indent=2) + "\n")
     return meta

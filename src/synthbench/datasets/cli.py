@@ -23,6 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     index.add_argument("--manifest", type=Path, required=True)
     index.add_argument("--skipped", type=Path, required=True)
     index.add_argument("--cache", type=Path, required=True)
+    index.add_argument("--min-side", type=int, default=1,
+                       help="raw images whose short side is below this many pixels are skipped")
     index.add_argument("--uncertain-as", type=int, default=1)
     index.add_argument("--resize", choices=["squash", "center_crop"], default="squash")
     index.add_argument("--normal-images", type=int, default=0)

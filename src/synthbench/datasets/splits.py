@@ -123,6 +123,8 @@ def split_arm(manifest: pd.DataFrame, label_names: list[str], arm: str, value: i
               fractions: dict[str, float], seed: int, dataset: str) -> ArmSplit:
     """The rows of one arm value; raises NotEnoughImages naming the dataset, arm, value and counts."""
     context = f"dataset {dataset}, arm {arm}, value {value}"
+    if manifest.empty:
+        raise NotEnoughImages(f"{context}: the index has no images")
     keys = combination_keys(manifest[label_names].to_numpy())
     partition = patient_partition(manifest["patient_id"], fractions, seed)
     if arm == "resolution":
