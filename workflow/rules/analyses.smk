@@ -29,9 +29,9 @@ rule nearest_neighbours:
     benchmark:
         paths.benchmark(paths.NEIGHBOURS, "search.tsv")
     params:
-        settings=quoted_json(NEIGHBOURS),
+        settings=settings_json(NEIGHBOURS),
         batch_size=CLASSIFIER["batch_size"],
-        title=lambda wildcards: shlex.quote(run_title(wildcards, wildcards.gan)),
+        title=lambda wildcards: run_title(wildcards, wildcards.gan),
         out=lambda wildcards, output: Path(output.report).parent,
     conda:
         "../../envs/tensorflow.yaml"
@@ -41,10 +41,10 @@ rule nearest_neighbours:
         runtime=runtime_per_attempt(60),
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m synthbench neighbours --model {input.model} --synthetic-records {input.synthetic_records}"
-        " --train-records {input.train_records} --heldout-records {input.heldout_records}"
-        " --batch-size {params.batch_size} --meta {input.meta} --settings-json {params.settings}"
-        " --title {params.title} --seed {wildcards.seed} --threads {threads} --out {params.out} > {log} 2>&1"
+        "python -m synthbench neighbours --model {input.model:q} --synthetic-records {input.synthetic_records:q}"
+        " --train-records {input.train_records:q} --heldout-records {input.heldout_records:q}"
+        " --batch-size {params.batch_size:q} --meta {input.meta:q} --settings-json {params.settings:q}"
+        " --title {params.title:q} --seed {wildcards.seed:q} --threads {threads} --out {params.out:q} > {log:q} 2>&1"
 
 
 rule attribution_panel:
@@ -66,8 +66,8 @@ rule attribution_panel:
     benchmark:
         paths.benchmark(paths.ATTRIBUTION, "panel.tsv")
     params:
-        settings=quoted_json(ATTRIBUTION),
-        title=lambda wildcards: shlex.quote(run_title(wildcards)),
+        settings=settings_json(ATTRIBUTION),
+        title=lambda wildcards: run_title(wildcards),
         out=lambda wildcards, output: Path(output.report).parent,
     conda:
         "../../envs/data.yaml"
@@ -75,5 +75,5 @@ rule attribution_panel:
     resources:
         mem_mb=2000,
     shell:
-        "python -m synthbench attribution compare --maps {input.maps} --meta {input.meta}"
-        " --settings-json {params.settings} --title {params.title} --out {params.out} > {log} 2>&1"
+        "python -m synthbench attribution compare --maps {input.maps:q} --meta {input.meta:q}"
+        " --settings-json {params.settings:q} --title {params.title:q} --out {params.out:q} > {log:q} 2>&1"

@@ -29,9 +29,9 @@ rule train_classifier:
         runtime=runtime_per_attempt(720),
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m synthbench classifier train --train {input.train} --valid {input.valid} --meta {input.meta}"
-        " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"
-        " > {log} 2>&1"
+        "python -m synthbench classifier train --train {input.train:q} --valid {input.valid:q} --meta {input.meta:q}"
+        " --settings-json {params.settings:q} --seed {wildcards.seed:q} --threads {threads} --out {params.out:q}"
+        " > {log:q} 2>&1"
 
 
 rule evaluate_classifier:
@@ -52,7 +52,7 @@ rule evaluate_classifier:
         paths.benchmark(paths.CLASSIFIER, "evaluate.tsv")
     params:
         settings=classifier_settings_json("evaluate"),
-        attribution=quoted_json(ATTRIBUTION),
+        attribution=settings_json(ATTRIBUTION),
         out=lambda wildcards, output: Path(output.report).parent,
     conda:
         "../../envs/tensorflow.yaml"
@@ -62,7 +62,7 @@ rule evaluate_classifier:
         runtime=runtime_per_attempt(120),
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m synthbench classifier evaluate --model {input.model} --source {wildcards.source}"
-        " --test {input.test} --meta {input.meta} --settings-json {params.settings}"
-        " --attribution-json {params.attribution} --seed {wildcards.seed} --threads {threads} --out {params.out}"
-        " > {log} 2>&1"
+        "python -m synthbench classifier evaluate --model {input.model:q} --source {wildcards.source:q}"
+        " --test {input.test:q} --meta {input.meta:q} --settings-json {params.settings:q}"
+        " --attribution-json {params.attribution:q} --seed {wildcards.seed:q} --threads {threads} --out {params.out:q}"
+        " > {log:q} 2>&1"

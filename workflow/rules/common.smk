@@ -23,11 +23,17 @@ except ConfigError as error:
 
 # Jobs run `python -m synthbench <stage> ...`: they find the package whether run locally, in conda envs or on a
 # cluster, and import the config's plug-ins (their families) through SYNTHBENCH_PLUGINS.
-# (Snakemake formats the prefix like a shell command, hence the doubled braces.)
 # TensorFlow's C++ start-up chatter would bury the progress lines in every log.
+
+
+def shell_literal(text):
+    """`text` as one shell word inside the prefix, which Snakemake formats like a command (braces doubled)."""
+    return shlex.quote(text).replace("{", "{{").replace("}", "}}")
+
+
 shell.prefix(
-    'export PYTHONPATH="' + str(SRC) + '${{PYTHONPATH:+:$PYTHONPATH}}"'
-    f" {registry.PLUGINS_VARIABLE}={shlex.quote(':'.join(config['plugins']))}"
+    f"export PYTHONPATH={shell_literal(str(SRC))}" + '"${{PYTHONPATH:+:$PYTHONPATH}}"'
+    f" {registry.PLUGINS_VARIABLE}={shell_literal(':'.join(config['plugins']))}"
     ' TF_CPP_MIN_LOG_LEVEL="${{TF_CPP_MIN_LOG_LEVEL:-2}}"; '
 )
 FAMILIES = registry.names()
@@ -122,9 +128,10 @@ def cache_path(dataset):
     return index_file(dataset, f"images_{cache_side(dataset)}.h5")
 
 
-def quoted_json(section):
-    """A validated config section as shell-quoted JSON: how jobs receive their settings."""
-    return shlex.quote(json.dumps(section, sort_keys=True))
+def settings_json(section):
+    """A validated config section as JSON: how jobs receive their settings (quoted by the shell commands'
+    `:q`, like every other value they pass)."""
+    return json.dumps(section, sort_keys=True)
 
 
 def arm_settings_json(wildcards):
@@ -133,7 +140,7 @@ def arm_settings_json(wildcards):
     this arm's data, and everything trained on it, alone."""
     section = dataset_config(wildcards.dataset)
     arm = {key: value for key, value in section["arms"][wildcards.arm].items() if key != "sources"}
-    return quoted_json({"split": section["split"], "arms": {wildcards.arm: arm}})
+    return settings_json({"split": section["split"], "arms": {wildcards.arm: arm}})
 
 
 def arm_values(dataset, arm):
@@ -166,7 +173,7 @@ def gan_settings_json(wildcards):
     how it trains). Where a family runs is chosen by the arms' `sources`, so adding it to an arm does not
     retrain it on the arms it already had."""
     section = config["gans"][wildcards.gan]
-    return quoted_json({key: value for key, value in section.items() if key != "enabled"})
+    return settings_json({key: value for key, value in section.items() if key != "enabled"})
 
 
 def fid_extractor(wildcards):
@@ -189,11 +196,11 @@ def fid_extractor_arguments(wildcards, input):
     """The command-line options that choose and build the extractor (fid.extractors.add_arguments); the resize
     side only for Inception, the one extractor that reads it."""
     extractor = fid_extractor(wildcards)
-    arguments = f"--extractor {extractor}"
+    arguments = ["--extractor", extractor]
     if extractor == "inception":
-        arguments += f" --fid-resize {FID['resize']}"
+        arguments += ["--fid-resize", str(FID["resize"])]
     if input.weights:
-        arguments += f" --extractor-weights {input.weights}"
+        arguments += ["--extractor-weights", *input.weights]
     return arguments
 
 
@@ -217,7 +224,7 @@ CLASSIFIER = config["classifier"]
 
 def classifier_settings_json(job):
     """The keys of the classifier section that one classifier job (train or evaluate) reads."""
-    return quoted_json(job_settings(CLASSIFIER, job))
+    return settings_json(job_settings(CLASSIFIER, job))
 
 
 def sidecar(records):

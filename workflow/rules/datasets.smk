@@ -14,8 +14,9 @@ rule index_chest:
     benchmark:
         paths.benchmark(index_folder("chest"), "index.tsv")
     params:
-        labels=" ".join(f"'{label}'" for label in dataset_config("chest")["labels"]),
+        labels=dataset_config("chest")["labels"],
         uncertain_as=dataset_config("chest")["uncertain_as"],
+        min_side=dataset_config("chest")["min_side"],
         resize=dataset_config("chest")["resize"],
         side=cache_side("chest"),
     conda:
@@ -24,10 +25,11 @@ rule index_chest:
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
     shell:
-        "python -m synthbench dataset index chest --raw {input.raw} --labels {params.labels}"
-        " --uncertain-as {params.uncertain_as} --resize {params.resize} --side {params.side}"
-        " --manifest {output.manifest} --skipped {output.skipped} --cache {output.cache}"
-        " --processes {threads} > {log} 2>&1"
+        "python -m synthbench dataset index chest --raw {input.raw:q} --labels {params.labels:q}"
+        " --uncertain-as {params.uncertain_as:q} --resize {params.resize:q} --min-side {params.min_side:q}"
+        " --side {params.side:q}"
+        " --manifest {output.manifest:q} --skipped {output.skipped:q} --cache {output.cache:q}"
+        " --processes {threads} > {log:q} 2>&1"
 
 
 rule index_brain:
@@ -42,10 +44,11 @@ rule index_brain:
     benchmark:
         paths.benchmark(index_folder("brain"), "index.tsv")
     params:
-        labels=" ".join(f"'{label}'" for label in dataset_config("brain")["labels"]),
+        labels=dataset_config("brain")["labels"],
         normal_images=dataset_config("brain")["normal_images"],
+        min_side=dataset_config("brain")["min_side"],
         seed=config["seed"],
-        window=" ".join(str(dataset_config("brain")["window"][key]) for key in ("center", "width")),
+        window=[dataset_config("brain")["window"][key] for key in ("center", "width")],
         side=cache_side("brain"),
     conda:
         "../../envs/data.yaml"
@@ -53,10 +56,11 @@ rule index_brain:
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
     shell:
-        "python -m synthbench dataset index brain --raw {input.raw} --labels {params.labels}"
-        " --normal-images {params.normal_images} --seed {params.seed} --window {params.window}"
-        " --side {params.side} --manifest {output.manifest} --skipped {output.skipped} --cache {output.cache}"
-        " --processes {threads} > {log} 2>&1"
+        "python -m synthbench dataset index brain --raw {input.raw:q} --labels {params.labels:q}"
+        " --normal-images {params.normal_images:q} --seed {params.seed:q} --window {params.window:q}"
+        " --min-side {params.min_side:q} --side {params.side:q} --manifest {output.manifest:q}"
+        " --skipped {output.skipped:q} --cache {output.cache:q}"
+        " --processes {threads} > {log:q} 2>&1"
 
 
 rule arm_split:
@@ -88,6 +92,6 @@ rule arm_split:
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
     shell:
-        "python -m synthbench dataset split {wildcards.dataset} {wildcards.arm} {wildcards.value}"
-        " --manifest {input.manifest} --cache {input.cache} --config-json {params.settings}"
-        " --seed {params.seed} --out {params.out} > {log} 2>&1"
+        "python -m synthbench dataset split {wildcards.dataset:q} {wildcards.arm:q} {wildcards.value:q}"
+        " --manifest {input.manifest:q} --cache {input.cache:q} --config-json {params.settings:q}"
+        " --seed {params.seed:q} --out {params.out:q} > {log:q} 2>&1"

@@ -19,10 +19,10 @@ rule demo_chest:
     resources:
         mem_mb=1000,
     shell:
-        "python -m synthbench demo-data chest --out {output} --seed {params.seed}"
-        " --train-patients {params.size[train_patients]} --valid-patients {params.size[valid_patients]}"
-        " --max-studies {params.size[max_studies]} --lateral-fraction {params.size[lateral_fraction]}"
-        " --width {params.size[width]} --heights {params.heights} > {log} 2>&1"
+        "python -m synthbench demo-data chest --out {output:q} --seed {params.seed:q}"
+        " --train-patients {params.size[train_patients]:q} --valid-patients {params.size[valid_patients]:q}"
+        " --max-studies {params.size[max_studies]:q} --lateral-fraction {params.size[lateral_fraction]:q}"
+        " --width {params.size[width]:q} --heights {params.heights:q} > {log:q} 2>&1"
 
 
 rule demo_brain:
@@ -42,9 +42,9 @@ rule demo_brain:
     resources:
         mem_mb=1000,
     shell:
-        "python -m synthbench demo-data brain --out {output} --seed {params.seed} --patients {params.size[patients]}"
-        " --slices {params.slices} --haemorrhage-fraction {params.size[haemorrhage_fraction]}"
-        " --size {params.size[size]} > {log} 2>&1"
+        "python -m synthbench demo-data brain --out {output:q} --seed {params.seed:q} --patients {params.size[patients]:q}"
+        " --slices {params.slices:q} --haemorrhage-fraction {params.size[haemorrhage_fraction]:q}"
+        " --size {params.size[size]:q} > {log:q} 2>&1"
 
 
 rule demo_data:

@@ -24,7 +24,7 @@ rule fid_inception_weights:
     resources:
         mem_mb=4000,
     shell:
-        "python -m synthbench fid fetch --out {output.weights} --downloads {params.downloads} > {log} 2>&1"
+        "python -m synthbench fid fetch --out {output.weights:q} --downloads {params.downloads:q} > {log:q} 2>&1"
 
 
 rule fid_real_stats:
@@ -55,10 +55,10 @@ rule fid_real_stats:
         runtime=runtime_per_attempt(60),
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m synthbench fid stats --records {input.records} --csv {input.csv} --meta {input.meta}"
-        " {params.extractor} --num-images {params.num_images} --batch-size {params.batch_size} --seed {params.seed}"
-        " --threads {threads} --out {output.stats} --features-out {output.features}"
-        " --heldout-records {input.heldout_records} --heldout-csv {input.heldout_csv} > {log} 2>&1"
+        "python -m synthbench fid stats --records {input.records:q} --csv {input.csv:q} --meta {input.meta:q}"
+        " {params.extractor:q} --num-images {params.num_images:q} --batch-size {params.batch_size:q} --seed {params.seed:q}"
+        " --threads {threads} --out {output.stats:q} --features-out {output.features:q}"
+        " --heldout-records {input.heldout_records:q} --heldout-csv {input.heldout_csv:q} > {log:q} 2>&1"
 
 
 rule train_gan:
@@ -109,7 +109,7 @@ rule train_gan:
         runtime=runtime_per_attempt(1440),
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m synthbench gan train --family {wildcards.gan} --data {params.data} --real-stats {input.stats}"
-        " {params.extractor}"
-        " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"
-        " --synthetic-out {params.synthetic} --features-out {output.features} > {log} 2>&1"
+        "python -m synthbench gan train --family {wildcards.gan:q} --data {params.data:q} --real-stats {input.stats:q}"
+        " {params.extractor:q}"
+        " --settings-json {params.settings:q} --seed {wildcards.seed:q} --threads {threads} --out {params.out:q}"
+        " --synthetic-out {params.synthetic:q} --features-out {output.features:q} > {log:q} 2>&1"

@@ -16,8 +16,8 @@ rule generator_metrics:
     benchmark:
         paths.benchmark(paths.GENERATOR_METRICS, "metrics.tsv")
     params:
-        settings=quoted_json(GENERATOR_METRICS),
-        synthetic=lambda wildcards, input: f"--synthetic-features {input.synthetic}" if input.synthetic else "",
+        settings=settings_json(GENERATOR_METRICS),
+        synthetic=lambda wildcards, input: ["--synthetic-features", *input.synthetic] if input.synthetic else [],
         out=lambda wildcards, output: Path(output.report).parent,
     conda:
         "../../envs/data.yaml"
@@ -26,6 +26,6 @@ rule generator_metrics:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
         runtime=runtime_per_attempt(60),
     shell:
-        "python -m synthbench metrics generator --real-features {input.real} {params.synthetic}"
-        " --settings-json {params.settings} --seed {wildcards.seed} --threads {threads} --out {params.out}"
-        " > {log} 2>&1"
+        "python -m synthbench metrics generator --real-features {input.real:q} {params.synthetic:q}"
+        " --settings-json {params.settings:q} --seed {wildcards.seed:q} --threads {threads} --out {params.out:q}"
+        " > {log:q} 2>&1"

@@ -22,8 +22,8 @@ rule summary:
     resources:
         mem_mb=2000,
     shell:
-        "python -m synthbench summary --inputs {input} --out {output.table} --mean-out {output.mean}"
-        " --page {output.page} --mean-page {output.mean_page} > {log} 2>&1"
+        "python -m synthbench summary --inputs {input:q} --out {output.table:q} --mean-out {output.mean:q}"
+        " --page {output.page:q} --mean-page {output.mean_page:q} > {log:q} 2>&1"
 
 
 rule plot_auroc:
@@ -47,8 +47,8 @@ rule plot_auroc:
     resources:
         mem_mb=2000,
     shell:
-        "python -m synthbench plots auroc --summary {input} --out {output.figure} --gap-out {output.gap}"
-        " --table {output.table} --table-page {output.table_page} > {log} 2>&1"
+        "python -m synthbench plots auroc --summary {input:q} --out {output.figure:q} --gap-out {output.gap:q}"
+        " --table {output.table:q} --table-page {output.table_page:q} > {log:q} 2>&1"
 
 
 rule plot_fid:
@@ -70,8 +70,8 @@ rule plot_fid:
     resources:
         mem_mb=2000,
     shell:
-        "python -m synthbench plots fid --inputs {input} --dataset {wildcards.dataset} --out {output.figure}"
-        " --table {output.table} --table-page {output.table_page} > {log} 2>&1"
+        "python -m synthbench plots fid --inputs {input:q} --dataset {wildcards.dataset:q} --out {output.figure:q}"
+        " --table {output.table:q} --table-page {output.table_page:q} > {log:q} 2>&1"
 
 
 rule plot_generator_metrics:
@@ -94,8 +94,8 @@ rule plot_generator_metrics:
     resources:
         mem_mb=2000,
     shell:
-        "python -m synthbench plots generator-metrics --summary {input} --dataset {wildcards.dataset} --out {output.figure}"
-        " --table {output.table} --table-page {output.table_page} > {log} 2>&1"
+        "python -m synthbench plots generator-metrics --summary {input:q} --dataset {wildcards.dataset:q} --out {output.figure:q}"
+        " --table {output.table:q} --table-page {output.table_page:q} > {log:q} 2>&1"
 
 
 rule plot_memorisation:
@@ -114,7 +114,7 @@ rule plot_memorisation:
     resources:
         mem_mb=2000,
     shell:
-        "python -m synthbench plots memorisation --inputs {input} --dataset {wildcards.dataset} --out {output} > {log} 2>&1"
+        "python -m synthbench plots memorisation --inputs {input:q} --dataset {wildcards.dataset:q} --out {output:q} > {log:q} 2>&1"
 
 
 for target_dataset in enabled_datasets():
@@ -140,14 +140,14 @@ rule resolved_config:
     log:
         paths.log(paths.TOP, "config.log"),
     params:
-        config=quoted_json(config),
-        left_out=quoted_json(left_out_figures()),
+        config=settings_json(config),
+        left_out=settings_json(left_out_figures()),
     conda:
         "../../envs/data.yaml"
     threads: 1
     shell:
-        "python -m synthbench report config --config-json {params.config} --left-out-json {params.left_out}"
-        " --yaml {output.config} --page {output.page} > {log} 2>&1"
+        "python -m synthbench report config --config-json {params.config:q} --left-out-json {params.left_out:q}"
+        " --yaml {output.config:q} --page {output.page:q} > {log:q} 2>&1"
 
 
 rule report:
