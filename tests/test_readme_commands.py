@@ -2,7 +2,8 @@
 with outputs in a temporary folder where the paper config's download folders exist (empty).
 
 Placeholders are filled the way a reader would: `N` cores -> 1, `[target]` -> nothing, `my.yaml` -> an
-override file. Commands that build the report (`--report`) or lint are run by other tests. Where conda is not
+override file. Commands that build the report (`--report`) or lint are run by other tests; `--unlock` is run
+as written (it changes nothing but the lock; the kill test in test_workflow_demo.py needs it for real). Where conda is not
 installed (this project's CI), `--sdm conda` and `--use-conda` are left out, since Snakemake then stops at
 `conda info` before planning anything; the rest of the command, argument order included, is checked all the
 same.
@@ -50,6 +51,8 @@ def test_readme_command_dry_runs(command, tmp_path):
             at = words.index("--sdm")
             del words[at:at + 2]
         words = [word for word in words if word != "--use-conda"]
-    result = run_snakemake(tmp_path, *words, "-n", check=False, cwd=REPO)
+    unlock = "--unlock" in words
+    result = run_snakemake(tmp_path, *words, *([] if unlock else ["-n"]), check=False, cwd=REPO)
     assert result.returncode == 0, f"{command}\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
-    assert "dry-run" in result.stdout + result.stderr or "Nothing to be done" in result.stdout + result.stderr
+    printed = result.stdout + result.stderr
+    assert "Unlocked working directory" in printed if unlock else "dry-run" in printed or "Nothing to be done" in printed

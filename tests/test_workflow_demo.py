@@ -4,6 +4,7 @@ import base64
 import contextlib
 import json
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -43,6 +44,42 @@ def test_demo_dag_writes_raw_data_index_and_cache(tmp_path, write_config):
     assert (pd.read_csv(tmp_path / "results/brain/index/manifest.csv")["no finding"] == 1).sum() == 4
     rerun = run_snakemake(tmp_path, "-n", *args)
     assert "Nothing to be done" in rerun.stdout + rerun.stderr
+    downloads = tmp_path / "downloads of O'Neil & co $HOME"  # every value reaches the shell quoted
+    shutil.copytree(chest, downloads / chest.name)
+    shutil.copytree(brain, downloads / brain.name)
+    moved = write_config({"datasets": {"chest": {"raw_dir": str(downloads / chest.name)},
+                                       "brain": {"raw_dir": str(downloads / brain.name), "normal_images": 4}}},
+                         "moved.yaml")
+    run_snakemake(tmp_path / "elsewhere", *targets, "--cores", "2", "--configfile", str(REPO / "config/demo.yaml"),
+                  str(tiny), str(moved))
+    for dataset in ("chest", "brain"):
+        assert (tmp_path / f"elsewhere/results/{dataset}/index/manifest.csv").read_bytes() == \
+            (tmp_path / f"results/{dataset}/index/manifest.csv").read_bytes()
+
+
+@pytest.mark.e2e
+def test_a_killed_workflow_is_unlocked_and_finished_as_the_readme_says(tmp_path, write_config):
+    tiny = write_config({"demo": {"chest": {"train_patients": 15, "valid_patients": 3},
+                                  "brain": {"patients": 5, "haemorrhage_fraction": 0.5}},
+                         "datasets": {"brain": {"normal_images": 4}}})
+    targets = [f"results/{d}/index/images_32.h5" for d in ("chest", "brain")]
+    args = [*targets, "--cores", "1", "--configfile", str(REPO / "config/demo.yaml"), str(tiny)]
+    snakemake = start_snakemake(tmp_path, *args)
+    started = tmp_path / "logs/demo"
+    while not started.is_dir() and snakemake.poll() is None:
+        time.sleep(0.05)
+    for process in [*psutil.Process(snakemake.pid).children(recursive=True), psutil.Process(snakemake.pid)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+    snakemake.wait(timeout=60)
+    assert not any((tmp_path / "results").rglob("manifest.csv")), "killed before any index finished"
+    locked = run_snakemake(tmp_path, *args, check=False)
+    assert locked.returncode != 0 and "cannot be locked" in locked.stdout + locked.stderr
+    run_snakemake(tmp_path, "--unlock", *args)
+    run_snakemake(tmp_path, *args)
+    for dataset in ("chest", "brain"):
+        with h5py.File(tmp_path / f"results/{dataset}/index/images_32.h5") as h5:
+            assert len(h5["images"]) == len(pd.read_csv(tmp_path / f"results/{dataset}/index/manifest.csv"))
 
 
 DEMO = deep_merge(load_config("config.yaml"), load_config("demo.yaml"))
