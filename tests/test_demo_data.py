@@ -226,3 +226,23 @@ def test_label_noise_and_conspicuity_draws():
     assert all(s.count("a") <= 1 for s in shown), "an incidental finding is never one already labelled"
     strengths = [Conspicuity(0.2, 0.5).draw(rng) for _ in range(1000)]
     assert 0.2 <= min(strengths) < 0.22 and 0.48 < max(strengths) <= 0.5
+
+
+def test_a_demo_folder_appears_complete_or_not_at_all(tmp_path, monkeypatch):
+    from synthbench.demo_data import brain as brain_module
+
+    write = brain_module._patient_slices
+
+    def fail_at_patient_two(out_dir, patient, *args):
+        if patient == 2:
+            raise RuntimeError("disk full")
+        return write(out_dir, patient, *args)
+
+    monkeypatch.setattr(brain_module, "_patient_slices", fail_at_patient_two)
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_rsna(tmp_path / "rsna", seed=0, **{**BRAIN, "patients": 4})
+    assert not list(tmp_path.iterdir()), "neither the folder nor its partial twin is left"
+    monkeypatch.undo()
+    write_rsna(tmp_path / "rsna", seed=0, **{**BRAIN, "patients": 4})
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["rsna"]
+    assert (tmp_path / "rsna/stage_2_train.csv").is_file()

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from synthbench.datasets.chexpert import PATIENT_IN_PATH, read_findings, usable_rows
 from synthbench.datasets.errors import DatasetError
 from synthbench.datasets.rsna import NO_FINDING, read_labels
-from synthbench.raw_formats import CHEXPERT_COLUMNS, CHEXPERT_FINDINGS, RSNA_CSV_COLUMNS, RSNA_SUBTYPES
+from synthbench.raw_formats import CHEXPERT_COLUMNS, RSNA_CSV_COLUMNS, RSNA_SUBTYPES
 
 # derandomize: the same examples in every CI run, so a red build always means the change under test
 EXAMPLES = settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

@@ -11,7 +11,8 @@ UNQUOTED_ALLOWED = {"threads"}  # an integer Snakemake itself sets
 
 
 def shell_commands() -> dict[str, list[str]]:
-    return {path.name: SHELL_BLOCK.findall(path.read_text()) for path in sorted((REPO / "workflow/rules").glob("*.smk"))}
+    rules = sorted((REPO / "workflow/rules").glob("*.smk"))
+    return {path.name: SHELL_BLOCK.findall(path.read_text()) for path in rules}
 
 
 def test_every_field_of_every_shell_command_is_quoted():

@@ -5,6 +5,7 @@ when complete, removed on error. The temporary name keeps the final suffix becau
 Keras, insist on it (`.keras`, `.weights.h5`).
 """
 
+import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,3 +54,21 @@ def replacing_together(paths: Sequence[Path]) -> Iterator[list[Path]]:
         raise
     for output in outputs:
         output.commit()
+
+
+@contextmanager
+def replacing_folder(path: Path) -> Iterator[Path]:
+    """A temporary folder beside `path` to fill; it replaces `path` (and whatever was there) when complete, and
+    is removed on error: for outputs that are whole folders, such as a demo download."""
+    path = Path(path)
+    partial = path.with_name("partial-" + path.name)
+    shutil.rmtree(partial, ignore_errors=True)  # left by a killed run
+    partial.mkdir(parents=True)
+    try:
+        yield partial
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    if path.exists():
+        shutil.rmtree(path)
+    partial.rename(path)

