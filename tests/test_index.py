@@ -123,7 +123,7 @@ def fresh_copy(rsna, tmp_path):
     return shutil.copytree(rsna, tmp_path / "rsna")
 
 
-def test_rsna_labels_patients_and_normal_count(rsna, index):
+def test_rsna_labels_patients_and_normal_count(rsna, index, tmp_path):
     labels, _ = read_labels(rsna / "stage_2_train.csv")
     normal_total = int(labels["no finding"].sum())
     manifest, skipped = index("brain", rsna, BRAIN_LABELS, normal_images=normal_total // 2, seed=0)
@@ -137,6 +137,8 @@ def test_rsna_labels_patients_and_normal_count(rsna, index):
     again, _ = index("brain", rsna, BRAIN_LABELS, normal_images=normal_total // 2, seed=0)
     other, _ = index("brain", rsna, BRAIN_LABELS, normal_images=normal_total // 2, seed=1)
     assert again.equals(manifest) and not other.equals(manifest)
+    for name in ("manifest.csv", "skipped.csv", "images_16.h5"):
+        assert (tmp_path / "index0" / name).read_bytes() == (tmp_path / "index1" / name).read_bytes(), name
 
 
 def test_rsna_bad_files_are_skipped_and_normals_replaced(rsna, tmp_path, index):
