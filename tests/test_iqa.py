@@ -1,6 +1,7 @@
-"""PSNR, SSIM, MS-GMSD and HaarPSI of image pairs equal piqa 1.3.2 on stored pairs (reference values made by
-tests/data/iqa_reference.py), bad pairs are refused with their sizes, and `synthbench metrics pairs` writes
-per-pair values, quantiles and the median's bootstrap CI."""
+"""PSNR, SSIM, MS-GMSD and HaarPSI of image pairs equal piqa 1.3.2 on stored pairs, and MDSI the paper's
+definition on piqa's gradient operator (reference values made by tests/data/iqa_reference.py); bad pairs are
+refused with their sizes, and `synthbench metrics pairs` writes per-pair values, quantiles and the median's
+bootstrap CI."""
 
 import json
 from pathlib import Path
@@ -9,11 +10,11 @@ import numpy as np
 import pytest
 
 from synthbench.cli import main as synthbench_main
-from synthbench.metrics.iqa import haarpsi, ms_gmsd, psnr, ssim
+from synthbench.metrics.iqa import haarpsi, mdsi, ms_gmsd, psnr, ssim
 
 REFERENCE = np.load(Path(__file__).parent / "data/iqa_reference.npz")
 CASES = sorted({key.split("_")[0] for key in REFERENCE.files})
-GRADIENT_METRICS = {"ms_gmsd": ms_gmsd, "haarpsi": haarpsi}
+GRADIENT_METRICS = {"ms_gmsd": ms_gmsd, "haarpsi": haarpsi, "mdsi": mdsi}
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -25,7 +26,7 @@ def test_psnr_and_ssim_equal_piqa(name):
 
 @pytest.mark.parametrize("name", CASES)
 @pytest.mark.parametrize("metric", GRADIENT_METRICS)
-def test_ms_gmsd_and_haarpsi_equal_piqa(name, metric):
+def test_gradient_metrics_equal_their_references(name, metric):
     reference, distorted = REFERENCE[f"{name}_reference"], REFERENCE[f"{name}_distorted"]
     np.testing.assert_allclose(GRADIENT_METRICS[metric](reference, distorted), REFERENCE[f"{name}_{metric}"],
                                rtol=1e-6, atol=1e-12)
@@ -34,9 +35,11 @@ def test_ms_gmsd_and_haarpsi_equal_piqa(name, metric):
 def test_gradient_metrics_order_distortions_and_score_identical_images_perfectly():
     smooth, noisy = REFERENCE["noisy_reference"], REFERENCE["noisy_distorted"]
     assert ms_gmsd(smooth, smooth) == pytest.approx(np.zeros(len(smooth)), abs=1e-12)
+    assert mdsi(smooth, smooth) == pytest.approx(np.zeros(len(smooth)), abs=1e-12)
     assert haarpsi(smooth, smooth) == pytest.approx(np.ones(len(smooth)), rel=1e-12)
     heavier = np.clip(smooth + np.random.default_rng(0).normal(0, 0.2, smooth.shape), 0, 1)
     assert (ms_gmsd(smooth, heavier) > ms_gmsd(smooth, noisy)).all()
+    assert (mdsi(smooth, heavier) > mdsi(smooth, noisy)).all()
     assert (haarpsi(smooth, heavier) < haarpsi(smooth, noisy)).all()
 
 
@@ -67,7 +70,7 @@ def test_metrics_pairs_command_writes_distributions(tmp_path):
                      "--out", str(tmp_path / "result.json")])
     result = json.loads((tmp_path / "result.json").read_text())
     values = {entry["name"]: entry for entry in result["metrics"]}
-    assert list(values) == ["psnr", "ssim", "ms_gmsd", "haarpsi"]
+    assert list(values) == ["psnr", "ssim", "ms_gmsd", "haarpsi", "mdsi"]
     ssim_values = np.array(values["ssim"]["per_pair"])
     np.testing.assert_allclose(ssim_values, REFERENCE["shifted_ssim"], rtol=1e-2)  # after uint8 rounding
     assert values["ssim"]["value"] == pytest.approx(np.median(ssim_values))

@@ -143,7 +143,7 @@ def test_pixel_report_leaves_out_what_the_image_size_cannot_measure_and_subsets_
     images = rng.integers(0, 256, (6, 8, 8), dtype=np.uint8)
     report = pixel_report({"synthetic_to_train": (images, images), "heldout_to_train": (images, images[::-1])}, 8,
                           10, 0)
-    assert list(report["metrics"]) == ["psnr", "haarpsi"] and list(report["left_out"]) == ["ssim", "ms_gmsd"]
+    assert list(report["metrics"]) == ["psnr", "haarpsi", "mdsi"] and list(report["left_out"]) == ["ssim", "ms_gmsd"]
     assert "at least 11 px, these have 8" in report["left_out"]["ssim"]
     assert report["metrics"]["psnr"]["synthetic_to_train"]["median"] == pytest.approx(80.0), "identical pairs"
     rows = chosen_queries(100, 7, np.random.default_rng(1))

@@ -1,10 +1,17 @@
 """Makes the reference values of tests/test_iqa.py with piqa 1.3.2, independently of synthbench: PSNR, SSIM
-(11-tap Gaussian, sigma 1.5, valid region), MS-GMSD and HaarPSI of greyscale image pairs, in float64.
+(11-tap Gaussian, sigma 1.5, valid region), MS-GMSD, HaarPSI and MDSI of greyscale image pairs, in float64.
 
 MS-GMSD and HaarPSI are piqa's functions on the one luminance channel, as its `MS_GMSD()` and
 `HaarPSI(chromatic=False)` modules compute them (a grey image's Y is the image itself); HaarPSI after the
 module's 2 x 2 average pooling (`avg_pool2d(2, ceil_mode=True)`). The modules themselves, on the grey images
 repeated to RGB in float32, are checked to agree to float32 precision.
+
+MDSI follows the paper (Nafchi et al. 2016) where piqa does not: piqa's `mdsi` takes the mean of GCS^(1/4)
+over the rows and the batch (`dim=(-2, -3)`, one mean per column) where the paper takes it over the image's
+whole map. The script computes MDSI with piqa's own Prewitt gradient operator (`channel_conv`, `l2_norm`) and
+checks that, pooled piqa's way, it reproduces piqa's `mdsi` on the grey images in LHM form (chromaticity
+channels 0, so the chromaticity similarity is 1) exactly; the reference value is the same computation pooled
+over each image's whole map.
 
 Run in a throwaway environment (piqa is not a synthbench dependency), from the repository root:
 
@@ -29,17 +36,35 @@ import torch
 
 
 def piqa_modules():
-    """piqa's psnr, ssim, gmsd, haarpsi and functional modules, imported without the package's __init__ (and
-    LPIPS)."""
+    """piqa's psnr, ssim, gmsd, haarpsi, functional and mdsi modules, imported without the package's __init__
+    (and LPIPS)."""
     package = types.ModuleType("piqa")
     package.__path__ = [str(Path(importlib.util.find_spec("piqa").origin).parent)]
     sys.modules["piqa"] = package
     import piqa.gmsd
     import piqa.haarpsi
+    import piqa.mdsi
     import piqa.psnr
     import piqa.ssim
     import piqa.utils.functional
-    return piqa.psnr, piqa.ssim, piqa.gmsd, piqa.haarpsi, piqa.utils.functional
+    return piqa.psnr, piqa.ssim, piqa.gmsd, piqa.haarpsi, piqa.utils.functional, piqa.mdsi
+
+
+def mdsi(x, y, functional, mean_dims):
+    """MDSI of grey pairs [N, 1, H, W] with the paper's constants (c1 = 140, c2 = 55 over 255², alpha 0.6 for
+    the 'sum' combination, q = o = 0.25, rho = 1), the mean of GCS^q taken over `mean_dims` of the [N, H, W] map."""
+    kernel = functional.gradient_kernel(functional.prewitt_kernel()).double()
+    def magnitude(images):
+        return functional.l2_norm(functional.channel_conv(images, kernel, padding=1), dim=1)
+    gx, gy, gm_average = magnitude(x), magnitude(y), magnitude(x + y) / 2
+    c1, c2 = 140 / 255 ** 2, 55 / 255 ** 2
+    def similarity(a, b, c):
+        return (2 * a * b + c) / (a ** 2 + b ** 2 + c)
+    gs = similarity(gx, gy, c1) + similarity(gx, gm_average, c2) - similarity(gy, gm_average, c2)
+    gcs = 0.6 * gs + 0.4 * 1.0  # a grey pair's chromaticity similarity is 1
+    powered = torch.complex(gcs, torch.zeros_like(gcs)) ** 0.25
+    deviation = (powered - powered.mean(dim=mean_dims, keepdim=True)).abs()
+    return deviation.mean(dim=(-1, -2)) ** 0.25
 
 
 def cases() -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -60,7 +85,7 @@ def cases() -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 def main(out: str) -> None:
-    psnr_module, ssim_module, gmsd_module, haarpsi_module, functional = piqa_modules()
+    psnr_module, ssim_module, gmsd_module, haarpsi_module, functional, mdsi_module = piqa_modules()
     psnr, ssim = psnr_module.psnr, ssim_module.ssim
     prewitt = functional.gradient_kernel(functional.prewitt_kernel()).double()
     weights = gmsd_module.MS_GMSD.WEIGHTS.double()
@@ -91,7 +116,12 @@ def main(out: str) -> None:
         haarpsi_module.haar_kernel = float32_haar
         np.testing.assert_allclose(haarpsi_grey(*rgb).numpy(), arrays[f"{name}_haarpsi"], rtol=1e-4, atol=1e-6)
         haarpsi_module.haar_kernel = lambda size: float32_haar(size).double()
-        print(name, *(arrays[f"{name}_{metric}"] for metric in ("psnr", "ssim", "ms_gmsd", "haarpsi")))
+        lhm = [torch.cat([images, torch.zeros_like(images), torch.zeros_like(images)], dim=1) for images in (x, y)]
+        piqa_pooled = mdsi_module.mdsi(*lhm, kernel=functional.gradient_kernel(functional.prewitt_kernel()).double())
+        np.testing.assert_allclose(mdsi(x, y, functional, (-2, -3)).numpy(), piqa_pooled.numpy(), rtol=1e-12)
+        arrays[f"{name}_mdsi"] = mdsi(x, y, functional, (-1, -2)).numpy()
+        print(name, *(arrays[f"{name}_{metric}"] for metric in ("psnr", "ssim", "ms_gmsd", "haarpsi", "mdsi")),
+              "piqa's per-column MDSI:", piqa_pooled.numpy())
     np.savez_compressed(out, **arrays)
 
 

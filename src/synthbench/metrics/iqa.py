@@ -1,5 +1,5 @@
-"""Full-reference image quality of image pairs that show the same thing, on greyscale: PSNR, SSIM, MS-GMSD and
-HaarPSI.
+"""Full-reference image quality of image pairs that show the same thing, on greyscale: PSNR, SSIM, MS-GMSD,
+HaarPSI and MDSI.
 
 These compare an image with its own reference, so the benchmark uses them where a pair means something: a
 synthetic image against its nearest real training image (how close a generator comes to copying), next to a
@@ -16,11 +16,19 @@ Definitions, on one-channel images with values in [0, 1] (uint8 input is divided
 - HaarPSI (Reisenhofer et al. 2018, the greyscale form): both images 2 x 2 mean-pooled, horizontal and vertical
   Haar wavelet responses at 2, 4 and 8 px, the local similarity (2 h1 h2 + c) / (h1² + h2² + c) (c = 30 / 255²)
   of the two finer scales averaged, passed through a logistic (alpha = 4.2), pooled with the larger coarsest
-  response of the two images as weight, and mapped back by (logit(.) / alpha)²; 1 for identical images.
+  response of the two images as weight, and mapped back by (logit(.) / alpha)²; 1 for identical images;
+- MDSI (Nafchi et al. 2016, a grey pair: the chromaticity similarity is 1): Prewitt gradient magnitudes of both
+  images and of their average, the gradient similarity GS = S(x, y; c1) + S(x, avg; c2) - S(y, avg; c2) with
+  S(a, b; c) = (2ab + c) / (a² + b² + c), c1 = 140 / 255², c2 = 55 / 255², GCS = 0.6 GS + 0.4 (the 'sum'
+  combination), then the mean absolute deviation of GCS^(1/4) (complex powers where GCS < 0) over the image's
+  whole map, to the power 1/4; 0 for identical images, lower is better. No downsampling: benchmark images are
+  at most 256 px, where the paper's rule would not downsample.
 They agree with piqa 1.3.2 (`psnr`, `ssim`, `ms_gmsd`, `haarpsi` after its 2 x 2 pooling, which are those
-definitions on one channel) to float64 precision (tests). MS-SSIM is not here: its five scales need 176 px
-images in the valid-region form, and zero-padded windows (piqa's `padding=True`) give two unrelated 32 px noise
-images an MS-SSIM of 0.69, since the padding is structure both share.
+definitions on one channel) to float64 precision (tests); MDSI agrees with the paper's pooling computed on
+piqa's gradient operator (piqa's own `mdsi` takes the mean of GCS^(1/4) per column, across the batch).
+MS-SSIM is not here: its five scales need 176 px images in the valid-region form, and zero-padded windows
+(piqa's `padding=True`) give two unrelated 32 px noise images an MS-SSIM of 0.69, since the padding is
+structure both share.
 """
 
 import numpy as np
@@ -32,6 +40,7 @@ PSNR_EPSILON = 1e-8
 GMSD_C, GMSD_ALPHA = 170 / 255 ** 2, 0.5
 MS_GMSD_WEIGHTS = (0.096, 0.596, 0.289, 0.019)
 HAARPSI_C, HAARPSI_ALPHA, HAAR_SCALES = 30 / 255 ** 2, 4.2, 3
+MDSI_C1, MDSI_C2, MDSI_ALPHA, MDSI_Q, MDSI_O = 140 / 255 ** 2, 55 / 255 ** 2, 0.6, 0.25, 0.25
 
 
 def as_unit_images(images: np.ndarray, name: str) -> np.ndarray:
@@ -117,12 +126,15 @@ def _mean_pool(images: np.ndarray) -> np.ndarray:
     return pooled(padded) / pooled(counts[None])
 
 
+def _gradient_magnitude(images: np.ndarray) -> np.ndarray:
+    """Prewitt gradient magnitude of [N, H, W], zero-padded to the same size."""
+    smooth, difference = np.full(3, 1 / 3), np.array([1.0, 0.0, -1.0])
+    return np.hypot(_correlate(images, smooth, difference, 1), _correlate(images, difference, smooth, 1))
+
+
 def _gmsd(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """GMSD at one scale, [N]: the deviation of the gradient magnitude similarity."""
-    smooth, difference = np.full(3, 1 / 3), np.array([1.0, 0.0, -1.0])
-    def magnitude(images):
-        return np.hypot(_correlate(images, smooth, difference, 1), _correlate(images, difference, smooth, 1))
-    gx, gy = magnitude(x), magnitude(y)
+    gx, gy = _gradient_magnitude(x), _gradient_magnitude(y)
     similarity = (((2 - GMSD_ALPHA) * gx * gy + GMSD_C)
                   / (gx ** 2 + gy ** 2 - GMSD_ALPHA * gx * gy + GMSD_C))
     return similarity.reshape(len(x), -1).std(axis=1, ddof=1)
@@ -161,10 +173,24 @@ def haarpsi(reference: np.ndarray, distorted: np.ndarray) -> np.ndarray:
     return (np.log(pooled / (1 - pooled)) / HAARPSI_ALPHA) ** 2
 
 
-PAIR_FUNCTIONS = {"psnr": psnr, "ssim": ssim, "ms_gmsd": ms_gmsd, "haarpsi": haarpsi}
+def _similarity(a: np.ndarray, b: np.ndarray, constant: float) -> np.ndarray:
+    return (2 * a * b + constant) / (a ** 2 + b ** 2 + constant)
+
+
+def mdsi(reference: np.ndarray, distorted: np.ndarray) -> np.ndarray:
+    """MDSI of each pair, [N] (lower is better, 0 for identical images)."""
+    x, y = checked_pairs(reference, distorted, min_side=MIN_SIDES["mdsi"])
+    gx, gy, g_average = _gradient_magnitude(x), _gradient_magnitude(y), _gradient_magnitude(x + y) / 2
+    gs = _similarity(gx, gy, MDSI_C1) + _similarity(gx, g_average, MDSI_C2) - _similarity(gy, g_average, MDSI_C2)
+    powered = (MDSI_ALPHA * gs + (1 - MDSI_ALPHA)).astype(np.complex128) ** MDSI_Q
+    deviation = np.abs(powered - powered.mean(axis=(1, 2), keepdims=True)).mean(axis=(1, 2))
+    return deviation ** MDSI_O
+
+
+PAIR_FUNCTIONS = {"psnr": psnr, "ssim": ssim, "ms_gmsd": ms_gmsd, "haarpsi": haarpsi, "mdsi": mdsi}
 # The smallest image side each metric is defined for: SSIM's window; a coarsest MS-GMSD scale of 2 x 2 pixels (a
-# deviation needs two); HaarPSI's 2 x 2 pooling.
-MIN_SIDES = {"psnr": 1, "ssim": WINDOW, "ms_gmsd": 2 ** (len(MS_GMSD_WEIGHTS) - 1) + 1, "haarpsi": 2}
+# deviation needs two); HaarPSI's 2 x 2 pooling; MDSI's deviation over a map of at least 2 x 2.
+MIN_SIDES = {"psnr": 1, "ssim": WINDOW, "ms_gmsd": 2 ** (len(MS_GMSD_WEIGHTS) - 1) + 1, "haarpsi": 2, "mdsi": 2}
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 

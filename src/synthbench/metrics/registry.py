@@ -115,6 +115,7 @@ register(Metric("psnr", "PSNR (dB)", "image_pairs", "higher", 0.0))
 register(Metric("ssim", "SSIM", "image_pairs", "higher", -1.0, 1.0))
 register(Metric("ms_gmsd", "MS-GMSD", "image_pairs", "lower", 0.0))
 register(Metric("haarpsi", "HaarPSI", "image_pairs", "higher", 0.0, 1.0))
+register(Metric("mdsi", "MDSI", "image_pairs", "lower", 0.0))
 # Generator runs.
 register(Metric("best_kimg", "kimg of the selected generator", "run", "none", 0.0))
 register(Metric("kimg", "kimg trained", "run", "none", 0.0))

@@ -1,6 +1,6 @@
 """The pixel-space view of memorisation: each synthetic image against the real train image the search found
 nearest to it (in the classifier's feature space), by every full-reference image metric
-(`synthbench.metrics.iqa.PAIR_FUNCTIONS`: PSNR, SSIM, MS-GMSD, HaarPSI), next to each held-out real image
+(`synthbench.metrics.iqa.PAIR_FUNCTIONS`: PSNR, SSIM, MS-GMSD, HaarPSI, MDSI), next to each held-out real image
 against its nearest train image.
 
 A pair means something here: the two images are the search's match, not unrelated images (between those the
