@@ -39,6 +39,14 @@ def test_both_shipped_configs_validate_and_get_defaults(paper):
     assert paper["datasets"]["chest"]["arms"]["resolution"]["enabled"] is True
 
 
+def test_the_raw_normalisation_variant_needs_inception(paper):
+    paper["fid"]["extractor"] = "classifier"
+    assert "key 'fid.normalisation_variants': 'raw' needs extractor inception; the classifier extractor scales " \
+           "its input inside the network (drop 'raw')" in error_of(paper)
+    paper["fid"]["normalisation_variants"] = ["minmax"]
+    validate_config(paper)
+
+
 def test_defaults_fill_omitted_nested_sections(paper):
     del paper["datasets"]["brain"]["window"], paper["datasets"]["chest"]["split"]
     validate_config(paper)

@@ -261,6 +261,32 @@ def test_the_workflow_job_measures_a_run_and_the_real_ceiling_into_metrics_table
     assert report["compared"]["set"] == "heldout" and report["extractor"] == "classifier"
 
 
+def test_the_workflow_job_measures_fid_again_under_each_normalisation_variant_both_files_hold(tmp_path):
+    from synthbench.metrics import table as metrics_table
+    from synthbench.metrics.feature_sets import save_features
+
+    real, fake, *_ = case("narrow")
+    stretched_real, stretched_fake = real * 1.5 + 2, fake * 0.5
+    save_features(tmp_path / "real.npz", "inception", train=real[:150], heldout=real[150:],
+                  **{"train@minmax": stretched_real[:150], "heldout@minmax": stretched_real[150:],
+                     "train@raw": real[:150] * 3, "heldout@raw": real[150:] * 3})
+    save_features(tmp_path / "gan.npz", "inception", synthetic=fake, **{"synthetic@minmax": stretched_fake})
+    settings = json.dumps({"kid_subsets": 3, "kid_subset_size": 50, "k": 3, "bootstrap": 5, "memory_mb": None,
+                           "fid_infinity_points": 3})
+    synthbench_main(["metrics", "generator", "--real-features", str(tmp_path / "real.npz"), "--synthetic-features",
+                     str(tmp_path / "gan.npz"), "--settings-json", settings, "--seed", "0", "--out",
+                     str(tmp_path / "run")])
+    table = metrics_table.read(tmp_path / "run" / metrics_table.FILE)
+    fid = table[table["metric"] == "fid"].set_index("extractor")["result"]
+    assert list(fid.index) == ["inception", "inception[minmax]"], "raw: the synthetic file has no raw set"
+    assert fid["inception[minmax]"] == pytest.approx(frechet_distance(
+        Statistics.from_features(stretched_real[:150], "x"), Statistics.from_features(stretched_fake, "x")), rel=1e-12)
+    assert fid["inception[minmax]"] != pytest.approx(fid["inception"])
+    assert set(table.loc[table["extractor"] == "inception[minmax]", "metric"]) == {"fid"}
+    report = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert report["normalisation_variants"] == ["minmax"]
+
+
 def test_the_workflow_job_refuses_features_of_another_extractor(tmp_path):
     _feature_files(tmp_path, synthetic_extractor="inception")
     settings = json.dumps({"kid_subsets": 2, "kid_subset_size": 50, "k": 3, "bootstrap": 5, "memory_mb": None,

@@ -36,3 +36,28 @@ def test_extractors_name_what_they_miss(tmp_path):
         extractors.make_extractor("classifier", weights=tmp_path / "absent.keras")
     with pytest.raises(ValueError, match="unknown FID extractor 'vgg'"):
         extractors.make_extractor("vgg")
+
+
+def test_per_image_min_max_stretch_fills_0_to_255_and_leaves_constant_images():
+    images = np.stack([np.linspace(50, 100, 16).round().astype(np.uint8).repeat(16).reshape(16, 16),
+                       np.full((16, 16), 77, np.uint8)])
+    out = extractors.stretched(images)
+    assert out.dtype == np.uint8 and (out[0].min(), out[0].max()) == (0, 255)
+    np.testing.assert_array_equal(out[0], np.round((images[0].astype(float) - 50) / 50 * 255).astype(np.uint8))
+    np.testing.assert_array_equal(out[1], images[1])
+
+
+def test_the_min_max_variant_is_the_same_network_on_stretched_images():
+    standard = extractors.make_extractor("random", batch_size=3)
+    variant = standard.min_max_variant()
+    images = np.random.default_rng(2).integers(60, 120, (5, 16, 16), dtype=np.uint8)
+    assert variant.name == "random[minmax]" and standard.name == "random"
+    np.testing.assert_allclose(variant(images), standard(extractors.stretched(images)), rtol=1e-6)
+    assert not np.allclose(variant(images), standard(images)), "a dim image's features change with its range"
+
+
+@pytest.mark.parametrize("name", ["classifier", "random"])
+def test_only_inception_has_a_raw_variant(name, tmp_path):
+    with pytest.raises(ValueError, match=f"the {name} extractor scales its input inside the network, so it has "
+                                         "no raw variant"):
+        extractors.make_extractor(name, weights=tmp_path / "m.keras", raw=True)

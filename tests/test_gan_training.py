@@ -48,7 +48,8 @@ def _train_command(family, arm, out):
     return [sys.executable, "-m", "synthbench", "gan", "train", "--family", family, "--data", str(arm),
             "--real-stats", str(arm / "stats.npz"), "--extractor", "random",
             "--settings-json", json.dumps(SETTINGS[family]), "--seed", "3", "--threads", "1", "--out", str(out),
-            "--synthetic-out", str(out / "synthetic"), "--features-out", str(out / "features.npz")]
+            "--synthetic-out", str(out / "synthetic"), "--features-out", str(out / "features.npz"),
+            "--normalisation-variants", "minmax"]
 
 
 def _run(command, log):
@@ -142,6 +143,10 @@ def test_training_writes_one_fake_per_real_row_with_its_labels_and_infer_writes_
     kept, extractor = load_features(uninterrupted / "features.npz", "synthetic")
     assert extractor == "random"
     np.testing.assert_allclose(kept, make_extractor("random")(train_images[rows]), rtol=1e-5, atol=1e-6)
+    stretched, variant = load_features(uninterrupted / "features.npz", "synthetic", "minmax")
+    assert variant == "random[minmax]"
+    np.testing.assert_allclose(stretched, make_extractor("random").min_max_variant()(train_images[rows]),
+                               rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.e2e

@@ -261,8 +261,11 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     assert plotted.sort_index().tolist() == pytest.approx(means.sort_index().tolist())
     generator = summary[summary["metric"].isin(["fid", "fid_infinity", "kid", "precision", "recall", "density",
                                                  "coverage"])]
-    assert set(generator["source"]) == {"real", *FAMILIES} and set(generator["extractor"]) == {"random"}
-    assert len(generator) == 7 * (1 + len(FAMILIES)), "every generator metric for every run and the ceiling"
+    assert set(generator["source"]) == {"real", *FAMILIES}
+    assert set(generator["extractor"]) == {"random", "random[minmax]"}
+    assert len(generator) == (7 + 1) * (1 + len(FAMILIES)), \
+        "every generator metric for every run and the ceiling, and FID of the min-max stretched images"
+    assert set(generator.loc[generator["extractor"] == "random[minmax]", "metric"]) == {"fid"}
     # FID has no interval; KID none where its subsets are both whole sets (the tiny test arm's case).
     with_interval = generator[~generator["metric"].isin(["fid", "kid"])]
     assert with_interval["ci_low"].notna().all() and (with_interval["ci_low"] <= with_interval["ci_high"]).all()

@@ -19,6 +19,7 @@ import yaml
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
+from synthbench.fid.options import RAW_CAPABLE
 from synthbench.gans import registry
 from synthbench.metrics import registry as metric_registry
 from synthbench.names import ARMS, DATASETS
@@ -192,6 +193,10 @@ def _cross_field_problems(config: dict) -> Iterator[str]:
             yield (f"key 'datasets.{name}.arms.classes.train_per_class': {len(classes['train_per_class'])} "
                    f"entries, expected {len(classes['values'])} (one per entry of 'values')")
     yield from _gan_problems(config)
+    fid = config["fid"]
+    if "raw" in fid["normalisation_variants"] and fid["extractor"] not in RAW_CAPABLE:
+        yield (f"key 'fid.normalisation_variants': 'raw' needs extractor {' or '.join(RAW_CAPABLE)}; the "
+               f"{fid['extractor']} extractor scales its input inside the network (drop 'raw')")
     for name, key in (("chest", "heights"), ("brain", "slices")):
         low, high = config["demo"][name][key]
         if low > high:

@@ -194,13 +194,16 @@ def fid_weights(wildcards):
 
 def fid_extractor_arguments(wildcards, input):
     """The command-line options that choose and build the extractor (fid.extractors.add_arguments); the resize
-    side only for Inception, the one extractor that reads it."""
+    side only for Inception, the one extractor that reads it; the configured extractor's normalisation variants,
+    whose features the generator metrics measure FID on too."""
     extractor = fid_extractor(wildcards)
     arguments = ["--extractor", extractor]
     if extractor == "inception":
         arguments += ["--fid-resize", str(FID["resize"])]
     if input.weights:
         arguments += ["--extractor-weights", *input.weights]
+    if extractor == FID["extractor"] and FID["normalisation_variants"]:
+        arguments += ["--normalisation-variants", *FID["normalisation_variants"]]
     return arguments
 
 

@@ -9,12 +9,16 @@
 - `random`: a small random convolutional network, for tests only; its numbers mean nothing. Its weights come
   from one fixed seed, so every job (real statistics, each GAN seed) builds the same network.
 
+Normalisation variants (`fid.options.NORMALISATION_VARIANTS`) measure how much FID owes to the input scaling:
+`minmax` stretches each uint8 image linearly to 0-255 (a constant image is left as it is) and rounds it back to
+uint8 before the same network, so it costs no new graph; `raw` feeds Inception the 0-255 values unscaled.
+
 `from_arguments` builds the extractor that `synthbench.fid.options` describes on a command line.
 """
 
 import argparse
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import keras
@@ -23,7 +27,20 @@ import tensorflow as tf
 
 from synthbench.classifier.model import feature_extractor, load_classifier
 from synthbench.fid.inception import load_inception
-from synthbench.fid.options import EXTRACTORS, INCEPTION_SIDE
+from synthbench.fid.options import EXTRACTORS, INCEPTION_SIDE, RAW_CAPABLE, variant_name
+
+
+def stretched(images: np.ndarray) -> np.ndarray:
+    """Each uint8 image [N, H, W] stretched linearly to the full 0-255 range, rounded; constant images unchanged."""
+    pixels = images.astype(np.float64)
+    low = pixels.min(axis=(1, 2), keepdims=True)
+    span = pixels.max(axis=(1, 2), keepdims=True) - low
+    stretched_pixels = np.where(span > 0, (pixels - low) / np.where(span > 0, span, 1) * 255.0, pixels)
+    return np.round(stretched_pixels).astype(np.uint8)
+
+
+def _as_given(images: np.ndarray) -> np.ndarray:
+    return images
 
 
 @dataclass
@@ -33,6 +50,7 @@ class Extractor:
     name: str
     batch_size: int
     _features: Callable[[tf.Tensor], tf.Tensor]
+    _prepare: Callable[[np.ndarray], np.ndarray] = field(default=_as_given)
 
     def __call__(self, images: np.ndarray) -> np.ndarray:
         return np.concatenate(list(self.batches(images[i:i + self.batch_size]
@@ -41,17 +59,21 @@ class Extractor:
     def batches(self, batches: Iterable[np.ndarray]) -> Iterable[np.ndarray]:
         """Features of each batch of uint8 images, lazily: for streams larger than memory."""
         for batch in batches:
-            yield self._features(tf.convert_to_tensor(batch, tf.uint8)).numpy()
+            yield self._features(tf.convert_to_tensor(self._prepare(batch), tf.uint8)).numpy()
+
+    def min_max_variant(self) -> "Extractor":
+        """The same network on per-image min-max stretched images (no new graph)."""
+        return replace(self, name=variant_name(self.name, "minmax"), _prepare=stretched)
 
 
-def _inception_features(model: keras.Model, side: int) -> Callable[[tf.Tensor], tf.Tensor]:
+def _inception_features(model: keras.Model, side: int, scaled: bool = True) -> Callable[[tf.Tensor], tf.Tensor]:
     @tf.function(reduce_retracing=True)
     def features(images: tf.Tensor) -> tf.Tensor:
         pixels = tf.cast(images[..., None], tf.float32)
         if pixels.shape[1] != side or pixels.shape[2] != side:
             pixels = tf.image.resize(pixels, (side, side), method="bilinear")
-        pixels = tf.image.grayscale_to_rgb(pixels) / 128.0 - 1.0
-        return model(pixels, training=False)
+        pixels = tf.image.grayscale_to_rgb(pixels)
+        return model(pixels / 128.0 - 1.0 if scaled else pixels, training=False)
 
     return features
 
@@ -79,16 +101,16 @@ def _pixel_features(model: keras.Model) -> Callable[[tf.Tensor], tf.Tensor]:
     return features
 
 
-def _inception(weights: Path | None, resize: int) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
+def _inception(weights: Path | None, resize: int, scaled: bool) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
     label = "inception" if resize == INCEPTION_SIDE else f"inception@{resize}px"
-    return label, _inception_features(load_inception(weights), resize)
+    return label, _inception_features(load_inception(weights), resize, scaled)
 
 
-def _classifier(weights: Path | None, resize: int) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
+def _classifier(weights: Path | None, resize: int, scaled: bool) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
     return "classifier", _pixel_features(feature_extractor(load_classifier(weights)))
 
 
-def _random(weights: Path | None, resize: int) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
+def _random(weights: Path | None, resize: int, scaled: bool) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
     return "random", _pixel_features(_random_network())
 
 
@@ -98,18 +120,29 @@ assert tuple(BUILDERS) == EXTRACTORS, "fid.options.EXTRACTORS and the extractor 
 
 
 def make_extractor(name: str, *, weights: Path | None = None, resize: int = INCEPTION_SIDE,
-                   batch_size: int = 64) -> Extractor:
+                   batch_size: int = 64, raw: bool = False) -> Extractor:
     """The extractor called `name` (one of EXTRACTORS). `weights` is the Inception weights file or the arm's
-    real classifier (its model.keras)."""
+    real classifier (its model.keras); `raw`: Inception without its input scaling (the `raw` variant)."""
     if name not in BUILDERS:
         raise ValueError(f"unknown FID extractor {name!r}; choose one of {', '.join(EXTRACTORS)}")
+    if raw and name not in RAW_CAPABLE:
+        raise ValueError(f"the {name} extractor scales its input inside the network, so it has no raw variant "
+                         f"(only {', '.join(RAW_CAPABLE)} has)")
     needs_weights, build = BUILDERS[name]
     if needs_weights and weights is None:
         raise ValueError(f"the {name} extractor needs a weights file")
-    label, features = build(weights, resize)
-    return Extractor(label, batch_size, features)
+    label, features = build(weights, resize, not raw)
+    return Extractor(variant_name(label, "raw") if raw else label, batch_size, features)
 
 
 def from_arguments(args: argparse.Namespace, batch_size: int = 64) -> Extractor:
     return make_extractor(args.extractor, weights=args.extractor_weights, resize=args.fid_resize,
                           batch_size=batch_size)
+
+
+def variants_from_arguments(args: argparse.Namespace, standard: Extractor) -> dict[str, Extractor]:
+    """variant -> extractor for the `--normalisation-variants` asked for, beside the `standard` one."""
+    return {variant: standard.min_max_variant() if variant == "minmax" else
+            make_extractor(args.extractor, weights=args.extractor_weights, resize=args.fid_resize,
+                           batch_size=standard.batch_size, raw=True)
+            for variant in args.normalisation_variants}

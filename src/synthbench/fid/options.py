@@ -7,6 +7,17 @@ from pathlib import Path
 
 EXTRACTORS = ("inception", "classifier", "random")
 INCEPTION_SIDE = 299  # the standard FID Inception input side
+# How images reach an extractor besides its standard input scaling (medigan's study found FID moves with it):
+# `minmax` stretches each image to the full 0-255 range first; `raw` gives Inception the 0-255 values without its
+# [-1, 1] scaling (the networks that scale their input inside themselves have no raw form).
+NORMALISATION_VARIANTS = ("minmax", "raw")
+RAW_CAPABLE = ("inception",)
+
+
+def variant_name(extractor: str, variant: str) -> str:
+    """The extractor label of a normalisation variant, e.g. classifier[minmax]: what feature files and
+    metrics tables record."""
+    return f"{extractor}[{variant}]"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,3 +26,5 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="inception: the FID Inception weights; classifier: the real classifier (model.keras)")
     parser.add_argument("--fid-resize", type=int, default=INCEPTION_SIDE,
                         help="inception: side images are resized to")
+    parser.add_argument("--normalisation-variants", nargs="*", choices=NORMALISATION_VARIANTS, default=[],
+                        help="also keep features of the images normalised these other ways (feature files only)")

@@ -15,6 +15,7 @@ import pandas as pd
 from synthbench import records, seeds
 from synthbench.fid.extractors import Extractor
 from synthbench.fid.frechet import Statistics
+from synthbench.metrics.feature_sets import variant_key
 
 
 def chosen_rows(num_rows: int, num_images: int, seed: int) -> np.ndarray:
@@ -47,6 +48,13 @@ def split_features(tfrecord: Path, csv: Path, labels: list[str], side: int, extr
     if start != num_rows:
         raise ValueError(f"{tfrecord}: {start} examples but {csv} lists {num_rows} rows")
     return np.concatenate(features), np.concatenate(used_labels)
+
+
+def variant_sets(name: str, tfrecord: Path, csv: Path, labels: list[str], side: int,
+                 variants: dict[str, Extractor], rows: np.ndarray) -> dict[str, np.ndarray]:
+    """The features of the rows under every normalisation variant, keyed `<name>@<variant>` (`feature_sets`)."""
+    return {variant_key(name, variant): split_features(tfrecord, csv, labels, side, extractor, rows)[0]
+            for variant, extractor in variants.items()}
 
 
 def split_statistics(tfrecord: Path, csv: Path, labels: list[str], side: int, extractor: Extractor,

@@ -11,7 +11,7 @@ from synthbench import __version__
 from synthbench.config import section_hash
 from synthbench.digest import file_sha256
 from synthbench.fid import extractors
-from synthbench.fid.real_stats import load_real, load_rows, split_features
+from synthbench.fid.real_stats import load_real, load_rows, split_features, variant_sets
 from synthbench.gans import registry
 from synthbench.gans.data import TrainImages
 from synthbench.gans.inference import write_synthetic_split
@@ -51,10 +51,14 @@ def train(args: argparse.Namespace) -> None:
     write_synthetic_splits(args.out, args.data, args.seed, args.synthetic_out)
     if args.features_out:
         # Here, not in a job of its own: the extractor is loaded already, and a process costs more than this.
-        features = split_features(args.synthetic_out / "train.tfrecord", args.synthetic_out / "train.csv",
-                                  meta["labels"], meta["resolution"], extractor, load_rows(args.real_stats))[0]
-        save_features(args.features_out, extractor.name, synthetic=features)
-        print(f"wrote {args.features_out}: {len(features)} synthetic train feature vectors", flush=True)
+        split = (args.synthetic_out / "train.tfrecord", args.synthetic_out / "train.csv", meta["labels"],
+                 meta["resolution"])
+        rows = load_rows(args.real_stats)
+        sets = {"synthetic": split_features(*split, extractor, rows)[0],
+                **variant_sets("synthetic", *split, extractors.variants_from_arguments(args, extractor), rows)}
+        save_features(args.features_out, extractor.name, **sets)
+        print(f"wrote {args.features_out}: {len(sets['synthetic'])} synthetic train feature vectors "
+              f"({', '.join(sets)})", flush=True)
 
 
 def write_synthetic_splits(run: Path, data: Path, seed: int, out: Path) -> None:

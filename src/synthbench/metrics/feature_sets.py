@@ -5,7 +5,8 @@ mistake upstream (another extractor, a truncated file, a diverged network), so i
 names both inputs and their shapes instead of producing a number.
 
 The workflow's jobs hand feature sets on as one .npz per extractor (`save_features`, `load_features`): the
-FID statistics job keeps the real train and held-out sets, the GAN job its synthetic train set.
+FID statistics job keeps the real train and held-out sets, the GAN job its synthetic train set, each also under
+`<set>@<variant>` for every input normalisation variant asked for (`fid.options.NORMALISATION_VARIANTS`).
 """
 
 from pathlib import Path
@@ -13,6 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from synthbench.atomic import replacing
+from synthbench.fid.options import variant_name
+
+VARIANT_MARK = "@"
 
 
 def checked(features: np.ndarray, name: str, min_rows: int = 2, why: str = "") -> np.ndarray:
@@ -49,9 +53,22 @@ def save_features(path: Path, extractor: str, **sets: np.ndarray) -> None:
         np.savez(handle, extractor=extractor, **sets)
 
 
-def load_features(path: Path, name: str) -> tuple[np.ndarray, str]:
-    """(the feature set `name`, its extractor) from a file of `save_features`."""
+def variant_key(name: str, variant: str) -> str:
+    """The key of feature set `name` under a normalisation variant, e.g. train@minmax."""
+    return f"{name}{VARIANT_MARK}{variant}"
+
+
+def load_features(path: Path, name: str, variant: str | None = None) -> tuple[np.ndarray, str]:
+    """(the feature set `name`, or its `variant`, and its extractor label) from a file of `save_features`."""
+    key = name if variant is None else variant_key(name, variant)
     with np.load(path) as data:
-        if name not in data:
-            raise ValueError(f"{path}: no feature set {name!r} (holds {', '.join(sorted(data.files))})")
-        return data[name], str(data["extractor"])
+        if key not in data:
+            raise ValueError(f"{path}: no feature set {key!r} (holds {', '.join(sorted(data.files))})")
+        extractor = str(data["extractor"])
+        return data[key], extractor if variant is None else variant_name(extractor, variant)
+
+
+def saved_variants(path: Path, name: str) -> list[str]:
+    """The normalisation variants of feature set `name` that a file holds, in the order they were saved."""
+    with np.load(path) as data:
+        return [key.split(VARIANT_MARK, 1)[1] for key in data.files if key.startswith(name + VARIANT_MARK)]

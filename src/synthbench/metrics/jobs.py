@@ -5,7 +5,7 @@ import argparse
 import json
 import math
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ from synthbench.fid.frechet import Statistics
 from synthbench.metrics import bootstrap, registry
 from synthbench.metrics import table as metrics_table
 from synthbench.metrics.cli import FEATURE_METRICS
-from synthbench.metrics.feature_sets import checked_pair, load_features
+from synthbench.metrics.feature_sets import checked_pair, load_features, saved_variants
 from synthbench.metrics.fid_infinity import MIN_IMAGES, extrapolated, frechet_to_features
 from synthbench.metrics.folders import read_folder
 from synthbench.metrics.iqa import PAIR_FUNCTIONS, as_unit_images, pair_distribution
@@ -144,7 +144,8 @@ def _print(values: list[dict]) -> None:
         better = f"  ({value['direction']} is better)" if value["direction"] != "none" else ""
         ci = f"  [{value['ci']['low']:.4g}, {value['ci']['high']:.4g}]" if "ci" in value else ""
         shown = "undefined" if value["value"] is None else f"{value['value']:.6g}"
-        print(f"{value['name']:>10} {shown}{ci}{better}")
+        where = f" ({value['extractor']})" if "extractor" in value else ""
+        print(f"{value['name']:>10}{where} {shown}{ci}{better}")
 
 
 def features(args: argparse.Namespace) -> None:
@@ -157,32 +158,39 @@ def features(args: argparse.Namespace) -> None:
 def generator(args: argparse.Namespace) -> None:
     """metrics.json and metrics.csv of one generator run: its synthetic train rows against the real train rows
     they are twins of; without --synthetic-features, the real held-out rows against them instead (the
-    real-vs-real ceiling each generator's values are read against)."""
-    real, extractor = load_features(args.real_features, "train")
-    if args.synthetic_features:
-        fake, fake_extractor = load_features(args.synthetic_features, "synthetic")
-        if fake_extractor != extractor:
-            raise ValueError(f"{args.synthetic_features}: features of extractor {fake_extractor!r}, "
-                             f"{args.real_features} holds {extractor!r}")
-        names = (f"{args.real_features} (train)", f"{args.synthetic_features} (synthetic)")
-    else:
-        fake, _ = load_features(args.real_features, "heldout")
-        names = (f"{args.real_features} (train)", f"{args.real_features} (heldout)")
+    real-vs-real ceiling each generator's values are read against). Every metric in the extractor's standard
+    input scaling, and FID again under each normalisation variant both feature files hold, in its own rows."""
+    compared = ("synthetic", args.synthetic_features) if args.synthetic_features else ("heldout", args.real_features)
     settings = json.loads(args.settings_json)
     options = FeatureOptions(list(FEATURE_METRICS), settings["kid_subsets"], settings["kid_subset_size"], args.seed,
                              settings["k"], settings["memory_mb"], settings["bootstrap"], metrics_table.CI_LEVEL,
                              settings["fid_infinity_points"], undefined_as_nan=True)
+    variants = [variant for variant in saved_variants(args.real_features, "train")
+                if variant in saved_variants(compared[1], compared[0])]
+    measured = []
     with threadpool_limits(args.threads):
-        values = feature_metrics(real, fake, options, names)
+        for variant in (None, *variants):
+            real, extractor = load_features(args.real_features, "train", variant)
+            fake, fake_extractor = load_features(compared[1], compared[0], variant)
+            if fake_extractor != extractor:
+                raise ValueError(f"{compared[1]}: features of extractor {fake_extractor!r}, "
+                                 f"{args.real_features} holds {extractor!r}")
+            names = (f"{args.real_features} (train)", f"{compared[1]} ({compared[0]})")
+            variant_options = options if variant is None else replace(options, names=["fid"])
+            values = [{**value, "extractor": extractor}
+                      for value in feature_metrics(real, fake, variant_options, names)]
+            measured.append((extractor, len(real), len(fake), values))
     args.out.mkdir(parents=True, exist_ok=True)
-    inputs = {"extractor": extractor, "real": {"path": str(args.real_features), "set": "train", "rows": len(real)},
-              "compared": {"path": str(args.synthetic_features or args.real_features),
-                           "set": "synthetic" if args.synthetic_features else "heldout", "rows": len(fake)}}
+    standard, real_rows, fake_rows, _ = measured[0]
+    inputs = {"extractor": standard, "normalisation_variants": variants,
+              "real": {"path": str(args.real_features), "set": "train", "rows": real_rows},
+              "compared": {"path": str(compared[1]), "set": compared[0], "rows": fake_rows}}
+    values = [value for *_, extractor_values in measured for value in extractor_values]
     with replacing(args.out / "metrics.json") as partial:
         partial.write_text(json.dumps({**inputs, "metrics": values}, indent=2) + "\n")
     metrics_table.write(args.out / metrics_table.FILE, [
-        metrics_table.row(value["name"], math.nan if value["value"] is None else value["value"], extractor=extractor,
-                          n=value["n"]["fake"],
+        metrics_table.row(value["name"], math.nan if value["value"] is None else value["value"],
+                          extractor=value["extractor"], n=value["n"]["fake"],
                           ci=(value["ci"]["low"], value["ci"]["high"]) if "ci" in value else None)
         for value in values])
     _print(values)

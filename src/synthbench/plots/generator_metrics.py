@@ -1,7 +1,8 @@
 """Every generator run's feature metrics against the arm's value, one figure per dataset: a row of panels per arm,
-a column per metric. A line per generator family (mean over seeds) with its interval band, and the real-vs-real
-ceiling dashed: real held-out images measured against the same real train images, the value a perfect
-generator would score at these sample sizes (FID and KID are not 0 there, precision and recall not 1).
+a column per metric and extractor (FID again under each input normalisation variant, e.g. classifier[minmax],
+beside the standard one). A line per generator family (mean over seeds) with its interval band, and the
+real-vs-real ceiling dashed: real held-out images measured against the same real train images, the value a
+perfect generator would score at these sample sizes (FID and KID are not 0 there, precision and recall not 1).
 """
 
 import pandas as pd
@@ -35,18 +36,24 @@ def panel_label(metric: str, extractor: str) -> str:
     return f"{entry.label}, {extractor}\n({entry.direction} is better)"
 
 
+def panel_columns(points: pd.DataFrame) -> list[tuple[str, str]]:
+    """(metric, extractor) per column: metrics in PANELS order, each extractor's standard scaling before its
+    normalisation variants."""
+    pairs = set(zip(points["metric"], points["extractor"], strict=True))
+    return sorted(pairs, key=lambda pair: (PANELS.index(pair[0]), "[" in pair[1], pair[1]))
+
+
 def generator_figure(points: pd.DataFrame, dataset: str):
     arms = [arm for arm in ARMS if arm in set(points["arm"])]
-    metrics = [metric for metric in PANELS if metric in set(points["metric"])]
-    figure, axes = panel_grid(len(arms), len(metrics), width=2.9, height=2.4)
+    columns = panel_columns(points)
+    figure, axes = panel_grid(len(arms), len(columns), width=2.9, height=2.4)
     for row, arm in enumerate(arms):
-        for column, metric in enumerate(metrics):
+        for column, (metric, extractor) in enumerate(columns):
             axis = axes[row, column]
-            panel = points[(points["arm"] == arm) & (points["metric"] == metric)]
+            panel = points[(points["arm"] == arm) & (points["metric"] == metric) & (points["extractor"] == extractor)]
             source_lines(axis, panel, _label, references={REAL})
             arm_x_axis(axis, arm, points.loc[points["arm"] == arm, "value"].unique())
-            extractors = sorted(panel["extractor"].unique())
-            axis.set_title(f"{arm}: {panel_label(metric, ', '.join(extractors))}", fontsize=7)
+            axis.set_title(f"{arm}: {panel_label(metric, extractor)}", fontsize=7)
             axis.grid(alpha=0.3)
     lines = {label: handle for axis in axes.ravel()
              for handle, label in zip(*axis.get_legend_handles_labels(), strict=True)}
