@@ -59,6 +59,19 @@ def test_extractor_resizes_grey_images_and_names_nonstandard_size(weights):
     assert standard(images).shape == (5, FEATURES) and small(images).shape == (5, FEATURES)
 
 
+def test_the_raw_variant_feeds_inception_unscaled_pixel_values(weights):
+    from synthbench.fid.inception import load_inception
+
+    images = np.random.default_rng(1).integers(0, 256, (3, 75, 75), dtype=np.uint8)
+    raw = make_extractor("inception", weights=weights, resize=75, raw=True)
+    assert raw.name == "inception@75px[raw]"
+    rgb = np.repeat(images[..., None].astype(np.float32), 3, axis=-1)
+    expected = load_inception(weights).predict(rgb, verbose=0)
+    np.testing.assert_allclose(raw(images), expected, rtol=1e-4, atol=1e-4)
+    scaled = make_extractor("inception", weights=weights, resize=75)(images)
+    assert not np.allclose(raw(images), scaled, atol=1e-2), "the scaling changes the features"
+
+
 def test_missing_weights_file_names_the_fix(tmp_path):
     with pytest.raises(FileNotFoundError, match="fid_inception_weights"):
         make_extractor("inception", weights=tmp_path / "absent.weights.h5")
