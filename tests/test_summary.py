@@ -98,3 +98,37 @@ def test_headline_says_when_no_run_copies_its_training_images(tmp_path):
     assert memorisation_line(mean_over_seeds(summary_table(files))) == (
         "memorisation: no synthetic image of the 2 runs searched lies nearer a training image than held-out "
         "images do")
+
+
+def fid_rows(arm, runs):
+    """Summary rows of FID: runs are (value, source, seed, {extractor: fid})."""
+    return pd.DataFrame([{"dataset": "chest", "arm": arm, "value": value, "source": source, "seed": seed,
+                          "metric": "fid", "extractor": extractor, "result": fid}
+                         for value, source, seed, fids in runs for extractor, fid in fids.items()])
+
+
+def test_rank_agreement_compares_every_two_extractors_rankings_of_an_arms_runs():
+    from synthbench.summary.rank_agreement import rank_agreement
+
+    samples = fid_rows("samples", [
+        (20, "cpd", 0, {"classifier": 10.0, "classifier[minmax]": 30.0, "random": 4.0}),
+        (20, "prog", 0, {"classifier": 20.0, "classifier[minmax]": 10.0, "random": 3.0}),
+        (80, "cpd", 0, {"classifier": 30.0, "classifier[minmax]": 40.0, "random": 2.0}),
+        (80, "prog", 0, {"classifier": 40.0, "classifier[minmax]": 50.0, "random": 1.0}),
+        (80, "real", 0, {"classifier": 1.0, "classifier[minmax]": 99.0, "random": 9.0}),  # the ceiling: no run
+    ])
+    classes = fid_rows("classes", [(2, "cpd", 0, {"classifier": 5.0, "classifier[minmax]": 6.0}),
+                                   (4, "cpd", 0, {"classifier": 7.0, "classifier[minmax]": 8.0})])
+    table = rank_agreement(pd.concat([samples, classes])).set_index(["arm", "extractor_a", "extractor_b"])
+    assert list(table.index) == [("classes", "classifier", "classifier[minmax]"),
+                                 ("samples", "classifier", "random"), ("samples", "classifier", "classifier[minmax]"),
+                                 ("samples", "random", "classifier[minmax]")]
+    one_swap = table.loc[("samples", "classifier", "classifier[minmax]")]
+    assert one_swap["runs"] == 4 and one_swap["note"] == ""
+    assert one_swap["spearman"] == pytest.approx(1 - 6 * 2 / (4 * 15)), "d² = 1 + 1 over n(n² - 1) = 60"
+    assert one_swap["kendall"] == pytest.approx((5 - 1) / 6), "5 concordant and 1 discordant of 6 pairs"
+    reversed_order = table.loc[("samples", "classifier", "random")]
+    assert (reversed_order["spearman"], reversed_order["kendall"]) == (pytest.approx(-1.0), pytest.approx(-1.0))
+    too_few = table.loc[("classes", "classifier", "classifier[minmax]")]
+    assert too_few["runs"] == 2 and np.isnan(too_few["spearman"]) and "at least 3" in too_few["note"]
+    assert rank_agreement(fid_rows("samples", [(20, "cpd", 0, {"classifier": 1.0})])).empty, "one extractor"

@@ -272,6 +272,10 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     assert generator["direction"].isin(["lower", "higher"]).all()
     plotted = pd.read_csv(results / "plots/metrics_chest.csv")
     assert len(plotted) == len(generator), "one seed: every summary row is one plotted point"
+    agreement = pd.read_csv(results / "fid_rank_agreement.csv")
+    assert agreement[["arm", "extractor_a", "extractor_b", "runs"]].values.tolist() == [
+        ["samples", "random", "random[minmax]", len(FAMILIES)]]
+    assert -1 <= agreement["spearman"].item() <= 1 and -1 <= agreement["kendall"].item() <= 1
     for figure in ("auroc", "auroc_gap", "fid_chest", "metrics_chest", "memorisation_chest"):
         assert (results / f"plots/{figure}.png").stat().st_size > 10_000
     (results / "plots/auroc.png").unlink()
@@ -290,6 +294,7 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     assert table.count("<tr>") == len(pd.read_csv(results / "summary_mean.csv")) and "mean_auroc" in table
     assert "<table" in pages["results/plots/auroc.html"] and "<table" in pages["results/plots/fid_chest.html"]
     assert "<table" in pages["results/plots/metrics_chest.html"]
+    assert "random[minmax]" in pages["results/fid_rank_agreement.html"]
     assert "real-vs-real ceiling" in pages["results/plots/metrics_chest.html"]
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?:", html), "self-contained: works offline"
     # `make demo`'s last step, as the README shows it, from a folder laid out like the checkout.

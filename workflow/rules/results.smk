@@ -12,6 +12,10 @@ rule summary:
                     labels={"table": "every number"}),
         mean_page=report(paths.result(paths.TOP, "summary_mean.html"), caption="../../src/synthbench/report/summary_mean.rst",
                          category="Tables", labels={"table": "mean over seeds"}),
+        rank=paths.result(paths.TOP, "fid_rank_agreement.csv"),
+        rank_page=report(paths.result(paths.TOP, "fid_rank_agreement.html"),
+                         caption="../../src/synthbench/report/fid_rank_agreement.rst", category="Tables",
+                         labels={"table": "FID rank agreement of extractors"}),
     log:
         paths.log(paths.TOP, "summary.log"),
     benchmark:
@@ -23,7 +27,8 @@ rule summary:
         mem_mb=2000,
     shell:
         "python -m synthbench summary --inputs {input:q} --out {output.table:q} --mean-out {output.mean:q}"
-        " --page {output.page:q} --mean-page {output.mean_page:q} > {log:q} 2>&1"
+        " --page {output.page:q} --mean-page {output.mean_page:q} --rank-out {output.rank:q}"
+        " --rank-page {output.rank_page:q} > {log:q} 2>&1"
 
 
 rule plot_auroc:

@@ -1,4 +1,5 @@
-"""`synthbench summary --inputs FILE... --out summary.csv --mean-out summary_mean.csv` (job in `jobs`)."""
+"""`synthbench summary --inputs FILE... --out summary.csv --mean-out summary_mean.csv --rank-out
+fid_rank_agreement.csv` (job in `jobs`)."""
 
 import argparse
 from pathlib import Path
@@ -13,4 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mean-out", type=Path, required=True)
     parser.add_argument("--page", type=Path, help="the summary as an HTML page for the report")
     parser.add_argument("--mean-page", type=Path, help="the mean over seeds as an HTML page for the report")
+    parser.add_argument("--rank-out", type=Path, required=True,
+                        help="agreement of the FID rankings by each pair of extractors, per arm")
+    parser.add_argument("--rank-page", type=Path, help="the rank agreement as an HTML page for the report")
     job(parser, "synthbench.summary.jobs:summarise")

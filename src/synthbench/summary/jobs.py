@@ -1,13 +1,17 @@
-"""`synthbench summary`: results/summary.csv and summary_mean.csv from every job's result files."""
+"""`synthbench summary`: results/summary.csv, summary_mean.csv and fid_rank_agreement.csv from every job's result
+files."""
 
 import argparse
 
 from synthbench.report.pages import write_table
 from synthbench.summary.collect import mean_over_seeds, summary_table
+from synthbench.summary.rank_agreement import rank_agreement
 
 
 def summarise(args: argparse.Namespace) -> None:
     table = summary_table(args.inputs)
     write_table(table, args.out, args.page, "Every number of this run")
     write_table(mean_over_seeds(table), args.mean_out, args.mean_page, "Every number, mean over seeds")
+    write_table(rank_agreement(table), args.rank_out, args.rank_page,
+                "Agreement of the extractors' FID rankings of each arm's generator runs")
     print(f"{len(table)} numbers from {len(args.inputs)} files", flush=True)
