@@ -164,9 +164,12 @@ def test_snakemake_dry_run_plans_the_paper_dag(tmp_path):
     arm_values = 4 + 6 + 8 + 4 + 5 + 8
     assert jobs["arm_split"] == str(arm_values), "every value of every arm of both datasets"
     assert "images_256.h5" in result.stdout, "the cache holds the largest side of the resolution arm"
-    assert jobs["fid_inception_weights"] == "1" and jobs["fid_real_stats"] == str(arm_values)
+    extractors = 3  # inception (FID), and the generator metrics' classifier and random feature spaces
+    assert jobs["fid_inception_weights"] == "1" and jobs["fid_real_stats"] == str(extractors * arm_values)
     families = 4  # prog, cpd, dcgan, sngan: the paper config enables every registered family
     assert jobs["train_gan"] == str(families * arm_values), "every family, one seed (synthetic splits included)"
+    assert jobs["generator_features"] == str((extractors - 1) * families * arm_values), \
+        "each GAN run's synthetic features in the spaces its training job does not measure"
     assert jobs["train_classifier"] == jobs["evaluate_classifier"] == str((1 + families) * arm_values), "real + each"
     assert jobs["nearest_neighbours"] == str(families * arm_values), "one memorisation check per GAN run"
     assert jobs["generator_metrics"] == str((families + 1) * arm_values), "each GAN run, and the real ceiling"

@@ -257,8 +257,8 @@ def test_the_workflow_job_measures_a_run_and_the_real_ceiling_into_metrics_table
     assert set(ceiling["n"]) == {len(real) - 150}, "the ceiling compares the held-out rows"
     assert ceiling.loc["fid", "result"] == pytest.approx(frechet_distance(
         Statistics.from_features(real[:150], "x"), Statistics.from_features(real[150:], "x")), rel=1e-12)
-    report = json.loads((tmp_path / "ceiling" / "metrics.json").read_text())
-    assert report["compared"]["set"] == "heldout" and report["extractor"] == "classifier"
+    (measured,) = json.loads((tmp_path / "ceiling" / "metrics.json").read_text())["inputs"]
+    assert measured["compared"]["set"] == "heldout" and measured["extractor"] == "classifier"
 
 
 def test_the_workflow_job_measures_fid_again_under_each_normalisation_variant_both_files_hold(tmp_path):
@@ -284,7 +284,34 @@ def test_the_workflow_job_measures_fid_again_under_each_normalisation_variant_bo
     assert fid["inception[minmax]"] != pytest.approx(fid["inception"])
     assert set(table.loc[table["extractor"] == "inception[minmax]", "metric"]) == {"fid"}
     report = json.loads((tmp_path / "run" / "metrics.json").read_text())
-    assert report["normalisation_variants"] == ["minmax"]
+    assert [measured["extractor"] for measured in report["inputs"]] == ["inception", "inception[minmax]"]
+
+
+def test_the_workflow_job_measures_in_every_extractor_it_is_given_a_pair_of_files_for(tmp_path):
+    from synthbench.metrics import table as metrics_table
+    from synthbench.metrics.feature_sets import save_features
+
+    real, fake = _feature_files(tmp_path)
+    rng = np.random.default_rng(5)
+    other_real, other_fake = rng.normal(size=(200, 3)), rng.normal(0.5, 1.0, size=(120, 3))
+    save_features(tmp_path / "real_random.npz", "random", train=other_real[:150], heldout=other_real[150:])
+    save_features(tmp_path / "gan_random.npz", "random", synthetic=other_fake)
+    settings = json.dumps({"kid_subsets": 3, "kid_subset_size": 50, "k": 3, "bootstrap": 5, "memory_mb": None,
+                           "fid_infinity_points": 3})
+    common = ["--settings-json", settings, "--seed", "0", "--out", str(tmp_path / "run")]
+    synthbench_main(["metrics", "generator", "--real-features", str(tmp_path / "real.npz"),
+                     str(tmp_path / "real_random.npz"), "--synthetic-features", str(tmp_path / "gan.npz"),
+                     str(tmp_path / "gan_random.npz"), *common])
+    table = metrics_table.read(tmp_path / "run" / metrics_table.FILE)
+    assert table.groupby("extractor")["metric"].count().to_dict() == {"classifier": 8, "random": 8}
+    fid = table[table["metric"] == "fid"].set_index("extractor")["result"]
+    assert fid["random"] == pytest.approx(frechet_distance(Statistics.from_features(other_real[:150], "x"),
+                                                           Statistics.from_features(other_fake, "x")), rel=1e-12)
+    assert fid["classifier"] == pytest.approx(frechet_distance(Statistics.from_features(real[:150], "x"),
+                                                               Statistics.from_features(fake, "x")), rel=1e-12)
+    with pytest.raises(SystemExit, match="2 --real-features files but 1 --synthetic-features"):
+        synthbench_main(["metrics", "generator", "--real-features", str(tmp_path / "real.npz"),
+                         str(tmp_path / "real_random.npz"), "--synthetic-features", str(tmp_path / "gan.npz"), *common])
 
 
 def test_the_workflow_job_refuses_features_of_another_extractor(tmp_path):

@@ -61,3 +61,26 @@ def test_only_inception_has_a_raw_variant(name, tmp_path):
     with pytest.raises(ValueError, match=f"the {name} extractor scales its input inside the network, so it has "
                                          "no raw variant"):
         extractors.make_extractor(name, weights=tmp_path / "m.keras", raw=True)
+
+
+def test_the_features_command_embeds_the_rows_of_the_real_statistics(tmp_path):
+    from conftest import write_tiny_arm
+    from synthbench.cli import main as synthbench_main
+    from synthbench.fid.real_stats import split_rows, split_statistics
+    from synthbench.metrics.feature_sets import load_features, saved_variants
+    from synthbench.records import read_records
+
+    labels = ["left", "right"]
+    data = write_tiny_arm(tmp_path / "data", 16, labels)
+    stats, used = split_statistics(data / "train.tfrecord", data / "train.csv", labels, 16,
+                                   extractors.make_extractor("random"), num_images=40, seed=2)
+    rows = split_rows(data / "train.csv", 40, 2)
+    stats.save(tmp_path / "train.npz", labels=used, rows=rows)
+    synthbench_main(["fid", "features", "--records", str(data / "train.tfrecord"), "--csv", str(data / "train.csv"),
+                     "--meta", str(data / "meta.json"), "--extractor", "random", "--normalisation-variants", "minmax",
+                     "--rows-from", str(tmp_path / "train.npz"), "--out", str(tmp_path / "features.npz")])
+    images = read_records(data / "train.tfrecord", len(labels), 16)[0][rows]
+    kept, name = load_features(tmp_path / "features.npz", "synthetic")
+    assert name == "random" and kept.shape[0] == 40 == len(rows) < len(read_records(data / "train.tfrecord", 2, 16)[0])
+    np.testing.assert_allclose(kept, extractors.make_extractor("random")(images), rtol=1e-5, atol=1e-6)
+    assert saved_variants(tmp_path / "features.npz", "synthetic") == ["minmax"]

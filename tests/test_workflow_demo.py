@@ -131,7 +131,7 @@ FAMILIES = ("prog", "cpd", "dcgan")  # what these tests train on chest's samples
 TINY_LOOP = {"total_kimg": 0.6, "min_kimg": 0, "fid_every_kimg": 0.2, "tick_kimg": 0.2, "minibatch": 8}
 TINY_GAN = {**TINY_LOOP, "networks": {"latent_size": 8, "fmap_base": 32, "fmap_max": 16}}
 TINY_DCGAN = {**TINY_LOOP, "networks": {"latent_size": 8, "g_channels": 4, "d_channels": 4}}
-TINY = {"fid": {"extractor": "random", "num_images": 50},
+TINY = {"fid": {"extractor": "random", "num_images": 50}, "generator_metrics": {"extractors": ["classifier"]},
         "gans": {"prog": {**TINY_GAN, "growth": {"training_kimg": 0.1, "transition_kimg": 0.1}}, "cpd": TINY_GAN,
                  "dcgan": TINY_DCGAN, "sngan": TINY_DCGAN},
         "classifier": {"batch_size": 16, "steps_per_epoch": 2, "max_epochs": 2},
@@ -262,9 +262,9 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     generator = summary[summary["metric"].isin(["fid", "fid_infinity", "kid", "precision", "recall", "density",
                                                  "coverage"])]
     assert set(generator["source"]) == {"real", *FAMILIES}
-    assert set(generator["extractor"]) == {"random", "random[minmax]"}
-    assert len(generator) == (7 + 1) * (1 + len(FAMILIES)), \
-        "every generator metric for every run and the ceiling, and FID of the min-max stretched images"
+    assert set(generator["extractor"]) == {"random", "random[minmax]", "classifier"}
+    assert len(generator) == (7 + 1 + 7) * (1 + len(FAMILIES)), "every generator metric for every run and the " \
+        "ceiling in both spaces, and FID of the min-max stretched images in the FID extractor's"
     assert set(generator.loc[generator["extractor"] == "random[minmax]", "metric"]) == {"fid"}
     # FID has no interval; KID none where its subsets are both whole sets (the tiny test arm's case).
     with_interval = generator[~generator["metric"].isin(["fid", "kid"])]
@@ -274,8 +274,9 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     assert len(plotted) == len(generator), "one seed: every summary row is one plotted point"
     agreement = pd.read_csv(results / "fid_rank_agreement.csv")
     assert agreement[["arm", "extractor_a", "extractor_b", "runs"]].values.tolist() == [
+        ["samples", "classifier", "random", len(FAMILIES)], ["samples", "classifier", "random[minmax]", len(FAMILIES)],
         ["samples", "random", "random[minmax]", len(FAMILIES)]]
-    assert -1 <= agreement["spearman"].item() <= 1 and -1 <= agreement["kendall"].item() <= 1
+    assert agreement["spearman"].between(-1, 1).all() and agreement["kendall"].between(-1, 1).all()
     for figure in ("auroc", "auroc_gap", "fid_chest", "metrics_chest", "memorisation_chest"):
         assert (results / f"plots/{figure}.png").stat().st_size > 10_000
     (results / "plots/auroc.png").unlink()

@@ -19,6 +19,7 @@ DATA = ARM + "/data"  # {split}.tfrecord + .csv, meta.json
 FID_STATS = ARM + "/fid/{extractor}"  # train.npz
 GAN = ARM + "/gan/{gan}/seed{seed}"  # network_final.keras, card.json, fid.csv, training.json, metrics.csv, ...
 SYNTHETIC = GAN + "/synthetic"  # {split}.tfrecord + .csv
+GAN_FEATURES = GAN + "/features"  # {extractor}.npz: the synthetic train features in another extractor's space
 # model.keras, history.csv, test_metrics.json, metrics.csv, roc.csv, predictions.csv, maps.npz
 CLASSIFIER = ARM + "/classifier/{source}/seed{seed}"
 # metrics.json, metrics.csv: a generator's feature metrics ({source} a GAN), or the real-vs-real ceiling (real)

@@ -212,7 +212,9 @@ def fid_real_stats(wildcards):
 
 
 def fid_real_features(wildcards):
-    return run_file(paths.FID_STATS, "features.npz", wildcards, extractor=FID["extractor"])
+    """Input function: the real train and held-out features in each space the generator metrics measure in."""
+    return [run_file(paths.FID_STATS, "features.npz", wildcards, extractor=extractor)
+            for extractor in metric_extractors()]
 
 
 def gan_targets(runs):
@@ -273,9 +275,20 @@ def classifier_targets(runs):
 GENERATOR_METRICS = config["generator_metrics"]
 
 
+def metric_extractors():
+    """The feature spaces every generator is measured in: the FID extractor's (whose features the GAN job keeps),
+    then generator_metrics.extractors (rule generator_features embeds the synthetic images in those)."""
+    return list(dict.fromkeys([FID["extractor"], *GENERATOR_METRICS["extractors"]]))
+
+
 def generator_features(wildcards):
-    """Input function: the GAN run's synthetic train features; none for the real-vs-real ceiling."""
-    return [] if wildcards.source == REAL else [run_file(paths.GAN, "features.npz", wildcards, gan=wildcards.source)]
+    """Input function: the GAN run's synthetic train features in each measured space (in metric_extractors()
+    order); none for the real-vs-real ceiling."""
+    if wildcards.source == REAL:
+        return []
+    return [run_file(paths.GAN, "features.npz", wildcards, gan=wildcards.source) if extractor == FID["extractor"]
+            else run_file(paths.GAN_FEATURES, f"{extractor}.npz", wildcards, gan=wildcards.source)
+            for extractor in metric_extractors()]
 
 
 def generator_metrics_targets(runs):

@@ -1,4 +1,4 @@
-"""`synthbench fid fetch|stats`: arguments only; the jobs are in `synthbench.fid.jobs`."""
+"""`synthbench fid fetch|stats|features`: arguments only; the jobs are in `synthbench.fid.jobs`."""
 
 import argparse
 from pathlib import Path
@@ -33,3 +33,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     stats.add_argument("--heldout-records", type=Path, help="the held-out split (with --features-out)")
     stats.add_argument("--heldout-csv", type=Path)
     job(stats, f"{JOBS}:stats")
+
+    features = commands.add_parser(
+        "features", help="feature vectors of the rows real statistics were computed from, in any split",
+        description="Embeds the rows of a split that --rows-from (a `fid stats` file) lists: for a generator, "
+        "its synthetic twins of the real rows, in another extractor's space than its training's.")
+    features.add_argument("--records", type=Path, required=True)
+    features.add_argument("--csv", type=Path, required=True)
+    features.add_argument("--meta", type=Path, required=True)
+    options.add_arguments(features)
+    features.add_argument("--rows-from", type=Path, required=True, help="the real statistics (train.npz) whose rows")
+    features.add_argument("--set", default="synthetic", help="the name the feature set is saved under")
+    features.add_argument("--batch-size", type=int, default=64)
+    add_threads(features)
+    features.add_argument("--out", type=Path, required=True, help="the .npz to write")
+    job(features, f"{JOBS}:features")

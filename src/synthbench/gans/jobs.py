@@ -11,13 +11,12 @@ from synthbench import __version__
 from synthbench.config import section_hash
 from synthbench.digest import file_sha256
 from synthbench.fid import extractors
-from synthbench.fid.real_stats import load_real, load_rows, split_features, variant_sets
+from synthbench.fid.real_stats import load_real, load_rows, save_split_features
 from synthbench.gans import registry
 from synthbench.gans.data import TrainImages
 from synthbench.gans.inference import write_synthetic_split
 from synthbench.gans.sampler import CARD, load_run
 from synthbench.gans.training import RunFiles, Settings, Trainer  # also registers the custom layers for loading
-from synthbench.metrics.feature_sets import save_features
 from synthbench.names import SPLITS
 from synthbench.runtime import configure
 
@@ -51,12 +50,9 @@ def train(args: argparse.Namespace) -> None:
     write_synthetic_splits(args.out, args.data, args.seed, args.synthetic_out)
     if args.features_out:
         # Here, not in a job of its own: the extractor is loaded already, and a process costs more than this.
-        split = (args.synthetic_out / "train.tfrecord", args.synthetic_out / "train.csv", meta["labels"],
-                 meta["resolution"])
-        rows = load_rows(args.real_stats)
-        sets = {"synthetic": split_features(*split, extractor, rows)[0],
-                **variant_sets("synthetic", *split, extractors.variants_from_arguments(args, extractor), rows)}
-        save_features(args.features_out, extractor.name, **sets)
+        sets = save_split_features(args.features_out, "synthetic", args.synthetic_out / "train.tfrecord",
+                                   args.synthetic_out / "train.csv", meta["labels"], meta["resolution"], extractor,
+                                   extractors.variants_from_arguments(args, extractor), load_rows(args.real_stats))
         print(f"wrote {args.features_out}: {len(sets['synthetic'])} synthetic train feature vectors "
               f"({', '.join(sets)})", flush=True)
 

@@ -3,7 +3,8 @@
     synthbench metrics features --real R.npy --fake F.npy --metrics fid,kid,prdc --out result.json
     synthbench metrics folders --real DIR --fake DIR --extractor inception --extractor-weights W --out result.json
     synthbench metrics pairs --reference A.npy --distorted B.npy --metrics psnr,ssim --out result.json
-    synthbench metrics generator --real-features F.npz --synthetic-features S.npz --settings-json J --seed 0 --out DIR
+    synthbench metrics generator --real-features F.npz [G.npz] --synthetic-features S.npz [T.npz] --settings-json J
+        --seed 0 --out DIR
 """
 
 import argparse
@@ -87,9 +88,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         description="Compares a run's synthetic train features with the real train features they are twins of "
         "(without --synthetic-features: the real held-out features, the ceiling); writes metrics.json and "
         "metrics.csv in --out.")
-    generator.add_argument("--real-features", type=Path, required=True,
-                           help="the FID statistics job's features.npz (sets `train` and `heldout`)")
-    generator.add_argument("--synthetic-features", type=Path, help="the GAN job's features.npz (set `synthetic`)")
+    generator.add_argument("--real-features", type=Path, nargs="+", required=True,
+                           help="the FID statistics jobs' features.npz (sets `train` and `heldout`), one per extractor")
+    generator.add_argument("--synthetic-features", type=Path, nargs="+",
+                           help="the run's features.npz (set `synthetic`), one per --real-features file, same order")
     generator.add_argument("--settings-json", required=True, help="the config's generator_metrics section as JSON")
     generator.add_argument("--seed", type=int, required=True, help="seed of KID's subsets and the bootstraps")
     generator.add_argument("--threads", type=int, help="BLAS threads of the distance and kernel products "

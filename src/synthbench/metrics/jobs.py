@@ -158,36 +158,38 @@ def features(args: argparse.Namespace) -> None:
 def generator(args: argparse.Namespace) -> None:
     """metrics.json and metrics.csv of one generator run: its synthetic train rows against the real train rows
     they are twins of; without --synthetic-features, the real held-out rows against them instead (the
-    real-vs-real ceiling each generator's values are read against). Every metric in the extractor's standard
-    input scaling, and FID again under each normalisation variant both feature files hold, in its own rows."""
-    compared = ("synthetic", args.synthetic_features) if args.synthetic_features else ("heldout", args.real_features)
+    real-vs-real ceiling each generator's values are read against). Every metric in each extractor's space (one
+    pair of feature files each) with its standard input scaling, and FID again under each normalisation variant
+    both files of a pair hold, each in its own rows."""
+    compared = args.synthetic_features or args.real_features
+    if len(compared) != len(args.real_features):
+        raise ValueError(f"{len(args.real_features)} --real-features files but {len(compared)} "
+                         "--synthetic-features: one per extractor, in the same order")
+    compared_set = "synthetic" if args.synthetic_features else "heldout"
     settings = json.loads(args.settings_json)
     options = FeatureOptions(list(FEATURE_METRICS), settings["kid_subsets"], settings["kid_subset_size"], args.seed,
                              settings["k"], settings["memory_mb"], settings["bootstrap"], metrics_table.CI_LEVEL,
                              settings["fid_infinity_points"], undefined_as_nan=True)
-    variants = [variant for variant in saved_variants(args.real_features, "train")
-                if variant in saved_variants(compared[1], compared[0])]
-    measured = []
+    inputs, values = [], []
     with threadpool_limits(args.threads):
-        for variant in (None, *variants):
-            real, extractor = load_features(args.real_features, "train", variant)
-            fake, fake_extractor = load_features(compared[1], compared[0], variant)
-            if fake_extractor != extractor:
-                raise ValueError(f"{compared[1]}: features of extractor {fake_extractor!r}, "
-                                 f"{args.real_features} holds {extractor!r}")
-            names = (f"{args.real_features} (train)", f"{compared[1]} ({compared[0]})")
-            variant_options = options if variant is None else replace(options, names=["fid"])
-            values = [{**value, "extractor": extractor}
-                      for value in feature_metrics(real, fake, variant_options, names)]
-            measured.append((extractor, len(real), len(fake), values))
+        for real_path, compared_path in zip(args.real_features, compared, strict=True):
+            variants = [variant for variant in saved_variants(real_path, "train")
+                        if variant in saved_variants(compared_path, compared_set)]
+            for variant in (None, *variants):
+                real, extractor = load_features(real_path, "train", variant)
+                fake, fake_extractor = load_features(compared_path, compared_set, variant)
+                if fake_extractor != extractor:
+                    raise ValueError(f"{compared_path}: features of extractor {fake_extractor!r}, {real_path} "
+                                     f"holds {extractor!r}")
+                names = (f"{real_path} (train)", f"{compared_path} ({compared_set})")
+                values += [{**value, "extractor": extractor} for value in feature_metrics(
+                    real, fake, options if variant is None else replace(options, names=["fid"]), names)]
+                inputs.append({"extractor": extractor, "real": {"path": str(real_path), "set": "train",
+                                                                "rows": len(real)},
+                               "compared": {"path": str(compared_path), "set": compared_set, "rows": len(fake)}})
     args.out.mkdir(parents=True, exist_ok=True)
-    standard, real_rows, fake_rows, _ = measured[0]
-    inputs = {"extractor": standard, "normalisation_variants": variants,
-              "real": {"path": str(args.real_features), "set": "train", "rows": real_rows},
-              "compared": {"path": str(compared[1]), "set": compared[0], "rows": fake_rows}}
-    values = [value for *_, extractor_values in measured for value in extractor_values]
     with replacing(args.out / "metrics.json") as partial:
-        partial.write_text(json.dumps({**inputs, "metrics": values}, indent=2) + "\n")
+        partial.write_text(json.dumps({"inputs": inputs, "metrics": values}, indent=2) + "\n")
     metrics_table.write(args.out / metrics_table.FILE, [
         metrics_table.row(value["name"], math.nan if value["value"] is None else value["value"],
                           extractor=value["extractor"], n=value["n"]["fake"],
