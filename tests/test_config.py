@@ -288,7 +288,8 @@ def test_slurm_profile_dry_run_requests_gpus_memory_and_runtime(tmp_path, write_
     for job in jobs:
         by_rule.setdefault(job["rule"], []).append(job)
     assert len(by_rule["train_gan"]) == 12 + 2 and len(by_rule["train_classifier"]) == 12 + 14  # demo sources
-    gpu_rules = {"fid_real_stats", "train_gan", "train_classifier", "evaluate_classifier", "nearest_neighbours"}
+    gpu_rules = {"fid_real_stats", "generator_features", "train_gan", "train_classifier", "evaluate_classifier",
+                 "nearest_neighbours"}
     profile = yaml.safe_load((REPO / "profiles/slurm/config.yaml").read_text())
     rules = set(re.findall(r"^(?:local)?rule (\w+):", "\n".join(
         path.read_text() for path in (REPO / "workflow/rules").glob("*.smk")), flags=re.M))
