@@ -1,4 +1,4 @@
-"""PSNR, SSIM, MS-GMSD and HaarPSI of image pairs equal piqa 1.3.2 on stored pairs, and MDSI the paper's
+"""PSNR, SSIM, MS-SSIM, MS-GMSD and HaarPSI of image pairs equal piqa 1.3.2 on stored pairs, and MDSI the paper's
 definition on piqa's gradient operator (reference values made by tests/data/iqa_reference.py); bad pairs are
 refused with their sizes, and `synthbench metrics pairs` writes per-pair values, quantiles and the median's
 bootstrap CI."""
@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from synthbench.cli import main as synthbench_main
-from synthbench.metrics.iqa import haarpsi, mdsi, ms_gmsd, psnr, ssim
+from synthbench.metrics.iqa import haarpsi, mdsi, ms_gmsd, ms_ssim, psnr, ssim
 
 REFERENCE = np.load(Path(__file__).parent / "data/iqa_reference.npz")
-CASES = sorted({key.split("_")[0] for key in REFERENCE.files})
+CASES = sorted(key.removesuffix("_psnr") for key in REFERENCE.files if key.endswith("_psnr"))
+LARGE_CASES = sorted(key.removesuffix("_ms_ssim") for key in REFERENCE.files if key.endswith("_ms_ssim"))
 GRADIENT_METRICS = {"ms_gmsd": ms_gmsd, "haarpsi": haarpsi, "mdsi": mdsi}
 
 
@@ -22,6 +23,15 @@ def test_psnr_and_ssim_equal_piqa(name):
     reference, distorted = REFERENCE[f"{name}_reference"], REFERENCE[f"{name}_distorted"]
     np.testing.assert_allclose(psnr(reference, distorted), REFERENCE[f"{name}_psnr"], rtol=1e-6)
     np.testing.assert_allclose(ssim(reference, distorted), REFERENCE[f"{name}_ssim"], rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", LARGE_CASES)
+def test_ms_ssim_equals_piqa_from_161_px(name):
+    reference, distorted = REFERENCE[f"{name}_reference"], REFERENCE[f"{name}_distorted"]
+    np.testing.assert_allclose(ms_ssim(reference, distorted), REFERENCE[f"{name}_ms_ssim"], rtol=1e-6, atol=1e-12)
+    assert ms_ssim(reference, reference) == pytest.approx(np.ones(len(reference)), rel=1e-12)
+    with pytest.raises(ValueError, match="160 x 160 px; this metric needs at least 161 px"):
+        ms_ssim(reference[:, :160, :160], distorted[:, :160, :160])
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -71,6 +81,10 @@ def test_metrics_pairs_command_writes_distributions(tmp_path):
     result = json.loads((tmp_path / "result.json").read_text())
     values = {entry["name"]: entry for entry in result["metrics"]}
     assert list(values) == ["psnr", "ssim", "ms_gmsd", "haarpsi", "mdsi"]
+    assert result["left_out"] == {"ms_ssim": "needs images of at least 161 px, these have 32"}
+    with pytest.raises(SystemExit, match="32 x 32 px; this metric needs at least 161 px"):
+        synthbench_main(["metrics", "pairs", "--reference", str(tmp_path / "a.npy"), "--distorted",
+                         str(tmp_path / "b.npy"), "--metrics", "ms_ssim", "--out", str(tmp_path / "asked.json")])
     ssim_values = np.array(values["ssim"]["per_pair"])
     np.testing.assert_allclose(ssim_values, REFERENCE["shifted_ssim"], rtol=1e-2)  # after uint8 rounding
     assert values["ssim"]["value"] == pytest.approx(np.median(ssim_values))

@@ -1,5 +1,7 @@
 """Makes the reference values of tests/test_iqa.py with piqa 1.3.2, independently of synthbench: PSNR, SSIM
-(11-tap Gaussian, sigma 1.5, valid region), MS-GMSD, HaarPSI and MDSI of greyscale image pairs, in float64.
+(11-tap Gaussian, sigma 1.5, valid region), MS-SSIM (5 scales, Wang et al.'s weights, valid region), MS-GMSD,
+HaarPSI and MDSI of greyscale image pairs, in float64. MS-SSIM's coarsest scale needs 11 px, so its pairs are
+161 px or larger and are stored separately (`large_*`).
 
 MS-GMSD and HaarPSI are piqa's functions on the one luminance channel, as its `MS_GMSD()` and
 `HaarPSI(chromatic=False)` modules compute them (a grey image's Y is the image itself); HaarPSI after the
@@ -84,6 +86,20 @@ def cases() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     }
 
 
+def large_cases() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Pairs big enough for MS-SSIM's five valid-region scales: smooth against noisy, unrelated noise, and an odd
+    size (161 x 175, the smallest height that has a coarsest scale of 11 px)."""
+    rng = np.random.default_rng(20261207)
+    yy, xx = np.mgrid[:176, :176] / 176.0
+    smooth = np.stack([0.5 + 0.3 * np.sin(2 * np.pi * (f * yy + g * xx)) for f, g in ((1, 2), (3, 1))])
+    odd = rng.uniform(0.2, 0.8, (1, 161, 175))
+    return {
+        "largenoisy": (smooth, np.clip(smooth + rng.normal(0, 0.05, smooth.shape), 0, 1)),
+        "largenoise": (rng.uniform(0, 1, (2, 176, 176)), rng.uniform(0, 1, (2, 176, 176))),
+        "largeodd": (odd, np.clip(odd + rng.normal(0, 0.1, odd.shape), 0, 1)),
+    }
+
+
 def main(out: str) -> None:
     psnr_module, ssim_module, gmsd_module, haarpsi_module, functional, mdsi_module = piqa_modules()
     psnr, ssim = psnr_module.psnr, ssim_module.ssim
@@ -122,6 +138,15 @@ def main(out: str) -> None:
         arrays[f"{name}_mdsi"] = mdsi(x, y, functional, (-1, -2)).numpy()
         print(name, *(arrays[f"{name}_{metric}"] for metric in ("psnr", "ssim", "ms_gmsd", "haarpsi", "mdsi")),
               "piqa's per-column MDSI:", piqa_pooled.numpy())
+    weights = ssim_module.MS_SSIM.WEIGHTS.double()
+    for name, (reference, distorted) in large_cases().items():
+        x, y = (torch.from_numpy(images[:, None]) for images in (reference, distorted))
+        arrays[f"{name}_reference"], arrays[f"{name}_distorted"] = reference, distorted
+        arrays[f"{name}_ms_ssim"] = ssim_module.ms_ssim(x, y, kernel, weights).numpy()
+        module = ssim_module.MS_SSIM(reduction="none")
+        np.testing.assert_allclose(module(*(images.float().repeat(1, 3, 1, 1) for images in (x, y))).numpy(),
+                                   arrays[f"{name}_ms_ssim"], rtol=1e-4, atol=1e-6)
+        print(name, arrays[f"{name}_ms_ssim"])
     np.savez_compressed(out, **arrays)
 
 

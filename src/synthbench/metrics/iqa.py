@@ -1,5 +1,5 @@
-"""Full-reference image quality of image pairs that show the same thing, on greyscale: PSNR, SSIM, MS-GMSD,
-HaarPSI and MDSI.
+"""Full-reference image quality of image pairs that show the same thing, on greyscale: PSNR, SSIM, MS-SSIM,
+MS-GMSD, HaarPSI and MDSI.
 
 These compare an image with its own reference, so the benchmark uses them where a pair means something: a
 synthetic image against its nearest real training image (how close a generator comes to copying), next to a
@@ -9,6 +9,9 @@ Definitions, on one-channel images with values in [0, 1] (uint8 input is divided
 - PSNR = 10 log10(1 / (MSE + 1e-8));
 - SSIM (Wang et al. 2004): 11-tap Gaussian window (sigma 1.5), C1 = 0.01², C2 = 0.03², the mean over the
   *valid* region (no padding: an image must be at least 11 px);
+- MS-SSIM (Wang et al. 2003): the mean contrast-structure term at the four finer scales and SSIM at the fifth
+  (2 x 2 mean pooling between them), each clipped at 0, combined as a product with the weights 0.0448, 0.2856,
+  0.3001, 0.2363, 0.1333; valid regions, so the coarsest scale needs 11 px and the images at least 161 px;
 - MS-GMSD (Zhang et al. 2017, luminance only): Prewitt gradient magnitudes (zero-padded, same size) of both
   images, their similarity ((2 - a) g1 g2 + c) / (g1² + g2² - a g1 g2 + c) with a = 0.5, c = 170 / 255², its
   standard deviation over the image (ddof 1), at 4 scales (2 x 2 mean pooling between them) combined as
@@ -26,9 +29,8 @@ Definitions, on one-channel images with values in [0, 1] (uint8 input is divided
 They agree with piqa 1.3.2 (`psnr`, `ssim`, `ms_gmsd`, `haarpsi` after its 2 x 2 pooling, which are those
 definitions on one channel) to float64 precision (tests); MDSI agrees with the paper's pooling computed on
 piqa's gradient operator (piqa's own `mdsi` takes the mean of GCS^(1/4) per column, across the batch).
-MS-SSIM is not here: its five scales need 176 px images in the valid-region form, and zero-padded windows
-(piqa's `padding=True`) give two unrelated 32 px noise images an MS-SSIM of 0.69, since the padding is
-structure both share.
+MS-SSIM is only defined here from 161 px: zero-padded windows (piqa's `padding=True`) would allow smaller
+images, but give two unrelated 32 px noise images an MS-SSIM of 0.69, since the padding is structure both share.
 """
 
 import numpy as np
@@ -36,6 +38,7 @@ import numpy as np
 from synthbench.metrics import bootstrap
 
 WINDOW, SIGMA, K1, K2 = 11, 1.5, 0.01, 0.03
+MS_SSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
 PSNR_EPSILON = 1e-8
 GMSD_C, GMSD_ALPHA = 170 / 255 ** 2, 0.5
 MS_GMSD_WEIGHTS = (0.096, 0.596, 0.289, 0.019)
@@ -82,8 +85,8 @@ def _blur(images: np.ndarray, window: np.ndarray) -> np.ndarray:
     return np.lib.stride_tricks.sliding_window_view(rows, len(window), axis=2) @ window
 
 
-def _ssim(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per-pair mean SSIM over the valid region, [N]."""
+def _ssim_and_cs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-pair means of the SSIM map and of its contrast-structure term over the valid region, ([N], [N])."""
     window = gaussian_window()
     c1, c2 = K1 ** 2, K2 ** 2
     mu_x, mu_y = _blur(x, window), _blur(y, window)
@@ -92,7 +95,7 @@ def _ssim(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     sigma_xy = _blur(x * y, window) - mu_x * mu_y
     cs = (2 * sigma_xy + c2) / (sigma_xx + sigma_yy + c2)
     ssim_map = (2 * mu_x * mu_y + c1) / (mu_x ** 2 + mu_y ** 2 + c1) * cs
-    return ssim_map.mean(axis=(1, 2))
+    return ssim_map.mean(axis=(1, 2)), cs.mean(axis=(1, 2))
 
 
 def psnr(reference: np.ndarray, distorted: np.ndarray) -> np.ndarray:
@@ -105,7 +108,20 @@ def psnr(reference: np.ndarray, distorted: np.ndarray) -> np.ndarray:
 def ssim(reference: np.ndarray, distorted: np.ndarray) -> np.ndarray:
     """SSIM of each pair over the valid region, [N]."""
     x, y = checked_pairs(reference, distorted, min_side=WINDOW)
-    return _ssim(x, y)
+    return _ssim_and_cs(x, y)[0]
+
+
+def ms_ssim(reference: np.ndarray, distorted: np.ndarray) -> np.ndarray:
+    """MS-SSIM of each pair, [N] (higher is better, 1 for identical images)."""
+    x, y = checked_pairs(reference, distorted, min_side=MIN_SIDES["ms_ssim"])
+    total = np.ones(len(x))
+    for scale, weight in enumerate(MS_SSIM_WEIGHTS):
+        if scale:
+            x, y = _mean_pool(x), _mean_pool(y)
+        full, contrast_structure = _ssim_and_cs(x, y)
+        term = full if scale == len(MS_SSIM_WEIGHTS) - 1 else contrast_structure
+        total *= np.maximum(term, 0.0) ** weight
+    return total
 
 
 def _correlate(images: np.ndarray, column: np.ndarray, row: np.ndarray, padding: int) -> np.ndarray:
@@ -187,10 +203,13 @@ def mdsi(reference: np.ndarray, distorted: np.ndarray) -> np.ndarray:
     return deviation ** MDSI_O
 
 
-PAIR_FUNCTIONS = {"psnr": psnr, "ssim": ssim, "ms_gmsd": ms_gmsd, "haarpsi": haarpsi, "mdsi": mdsi}
-# The smallest image side each metric is defined for: SSIM's window; a coarsest MS-GMSD scale of 2 x 2 pixels (a
-# deviation needs two); HaarPSI's 2 x 2 pooling; MDSI's deviation over a map of at least 2 x 2.
-MIN_SIDES = {"psnr": 1, "ssim": WINDOW, "ms_gmsd": 2 ** (len(MS_GMSD_WEIGHTS) - 1) + 1, "haarpsi": 2, "mdsi": 2}
+PAIR_FUNCTIONS = {"psnr": psnr, "ssim": ssim, "ms_ssim": ms_ssim, "ms_gmsd": ms_gmsd, "haarpsi": haarpsi,
+                  "mdsi": mdsi}
+# The smallest image side each metric is defined for: SSIM's window; MS-SSIM's window at its coarsest scale (four
+# ceil-mode halvings of 161 px leave 11); a coarsest MS-GMSD scale of 2 x 2 pixels (a deviation needs two);
+# HaarPSI's 2 x 2 pooling; MDSI's deviation over a map of at least 2 x 2.
+MIN_SIDES = {"psnr": 1, "ssim": WINDOW, "ms_ssim": (WINDOW - 1) * 2 ** (len(MS_SSIM_WEIGHTS) - 1) + 1,
+             "ms_gmsd": 2 ** (len(MS_GMSD_WEIGHTS) - 1) + 1, "haarpsi": 2, "mdsi": 2}
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 

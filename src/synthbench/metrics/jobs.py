@@ -19,7 +19,7 @@ from synthbench.metrics.cli import FEATURE_METRICS
 from synthbench.metrics.feature_sets import checked_pair, load_features, saved_variants
 from synthbench.metrics.fid_infinity import MIN_IMAGES, extrapolated, frechet_to_features
 from synthbench.metrics.folders import read_folder
-from synthbench.metrics.iqa import PAIR_FUNCTIONS, as_unit_images, pair_distribution
+from synthbench.metrics.iqa import MIN_SIDES, PAIR_FUNCTIONS, as_unit_images, pair_distribution
 from synthbench.metrics.kid import kid
 from synthbench.metrics.prdc import bootstrap_intervals, sample_scores
 
@@ -217,7 +217,13 @@ def pairs(args: argparse.Namespace) -> None:
     distorted = as_unit_images(_load(args.distorted), str(args.distorted))
     n = {"pairs": len(reference)}
     values = []
-    for name in args.metrics:
+    names, left_out = args.metrics, {}
+    if names is None:  # every metric the images are large enough for; the others listed, not silently dropped
+        side = min(reference.shape[1:])
+        names = [name for name in PAIR_FUNCTIONS if MIN_SIDES[name] <= side]
+        left_out = {name: f"needs images of at least {MIN_SIDES[name]} px, these have {side}"
+                    for name in PAIR_FUNCTIONS if name not in names}
+    for name in names:
         per_pair = PAIR_FUNCTIONS[name](reference, distorted)
         distribution = pair_distribution(per_pair, args.bootstrap, args.seed, args.ci_level)
         entry = described(name, distribution["median"], {"statistic": "median over pairs"}, n)
@@ -229,7 +235,9 @@ def pairs(args: argparse.Namespace) -> None:
     inputs = {"reference": {"path": str(args.reference), "shape": list(np.shape(reference))},
               "distorted": {"path": str(args.distorted), "shape": list(np.shape(distorted))}}
     with replacing(args.out) as partial:
-        partial.write_text(json.dumps({**inputs, "metrics": values}, indent=2) + "\n")
+        partial.write_text(json.dumps({**inputs, "metrics": values, "left_out": left_out}, indent=2) + "\n")
+    for name, reason in left_out.items():
+        print(f"{name:>10} left out: {reason}")
     for value in values:
         print(f"{value['name']:>10} median {value['value']:.6g}  [{value['ci']['low']:.4g}, {value['ci']['high']:.4g}]"
               f"  ({value['direction']} is better)")

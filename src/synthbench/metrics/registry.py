@@ -113,6 +113,7 @@ register(Metric("coverage", "coverage (Naeem et al.)", "features", "higher", 0.0
 # One image against the image it should match (a synthetic image and its nearest real training image).
 register(Metric("psnr", "PSNR (dB)", "image_pairs", "higher", 0.0))
 register(Metric("ssim", "SSIM", "image_pairs", "higher", -1.0, 1.0))
+register(Metric("ms_ssim", "MS-SSIM", "image_pairs", "higher", 0.0, 1.0))
 register(Metric("ms_gmsd", "MS-GMSD", "image_pairs", "lower", 0.0))
 register(Metric("haarpsi", "HaarPSI", "image_pairs", "higher", 0.0, 1.0))
 register(Metric("mdsi", "MDSI", "image_pairs", "lower", 0.0))
