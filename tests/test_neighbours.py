@@ -111,7 +111,8 @@ def test_neighbours_command_embeds_searches_and_writes_ids_report_and_grid(tmp_p
                      files["synthetic"], "--train-records", files["train"], "--heldout-records", files["heldout"],
                      "--batch-size", "16", "--meta", str(tmp_path / "meta.json"),
                      "--settings-json", json.dumps({"k": 3, "memory_mb": None, "closest_pairs": 5,
-                                                    "pixel_pairs": 50, "pixel_bootstrap": 100}),
+                                                    "pixel_pairs": 50, "pixel_bootstrap": 100,
+                                                    "diversity_pairs": 40}),
                      "--out", str(out)])  # no --threads: this process's TensorFlow already started (the model)
     with np.load(out / "neighbours.npz") as result:
         assert result["query_id"].tolist() == synthetic_ids.tolist(), "every synthetic train image is a query"
@@ -135,6 +136,9 @@ def test_neighbours_command_embeds_searches_and_writes_ids_report_and_grid(tmp_p
     assert table.loc["nn_heldout_ssim_median", "n"] == 15
     low, high = table.loc["nn_ssim_median", ["ci_low", "ci_high"]]
     assert low <= table.loc["nn_ssim_median", "result"] <= high
+    assert table.loc[["diversity_ssim", "diversity_ssim_real"], "n"].tolist() == [40, 40]
+    assert abs(table.loc["diversity_ssim_real", "result"]) < 0.2, "unrelated noise images are not alike"
+    assert report["diversity"]["synthetic"]["left_out"] == {"ms_ssim": "needs images of at least 161 px, these have 12"}
 
 
 def test_pixel_report_leaves_out_what_the_image_size_cannot_measure_and_subsets_queries():

@@ -16,6 +16,7 @@ import numpy as np
 PATIENTS = 0  # stream id of the patient-level train / valid / test partition
 ARM_STREAMS = {"resolution": 1, "classes": 2, "samples": 3}  # stream id of each arm's image draws
 PIXEL_PAIRS = 4  # stream id of the memorisation queries compared pixel by pixel
+DIVERSITY_PAIRS = 5  # stream id of the same-class image pairs of the diversity measure
 
 
 def patient_partition(seed: int) -> np.random.Generator:
@@ -52,6 +53,12 @@ def pixel_pairs(seed: int) -> np.random.Generator:
     """Which synthetic and held-out queries of a memorisation search are compared with their nearest train image
     pixel by pixel, and the bootstrap of those comparisons."""
     return np.random.default_rng([seed, PIXEL_PAIRS])
+
+
+def diversity_pairs(seed: int) -> np.random.Generator:
+    """Which same-class pairs of synthetic and of real train images the diversity measure compares, and its
+    bootstrap."""
+    return np.random.default_rng([seed, DIVERSITY_PAIRS])
 
 
 def fid_fakes(seed: int) -> int:

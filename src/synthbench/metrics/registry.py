@@ -14,6 +14,8 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from synthbench.metrics.diversity import METRICS as DIVERSITY_METRICS
+
 # What a metric is computed from.
 CONSUMES = {
     "features": "feature vectors of real and synthetic image sets, in one extractor's space",
@@ -139,6 +141,14 @@ for pair_metric in [metric for metric in list(_METRICS.values()) if metric.consu
                     "image", "image_pairs", "none", pair_metric.low, pair_metric.high))
     register(Metric(f"nn_heldout_{pair_metric.name}_median", f"median {pair_metric.label} of a held-out image and "
                     "its nearest train image", "image_pairs", "none", pair_metric.low, pair_metric.high))
+# Diversity (synthbench.metrics.diversity): same-class pairs of a generator's images, read against the same for
+# real train images (a collapsed generator scores near 1).
+for pair_metric in DIVERSITY_METRICS:
+    label = _METRICS[pair_metric].label
+    register(Metric(f"diversity_{pair_metric}", f"mean {label} of same-class synthetic pairs (1: collapsed)",
+                    "images", "none", _METRICS[pair_metric].low, _METRICS[pair_metric].high))
+    register(Metric(f"diversity_{pair_metric}_real", f"mean {label} of same-class real train pairs", "images",
+                    "none", _METRICS[pair_metric].low, _METRICS[pair_metric].high))
 # Attribution: agreement of a classifier's maps with the real-trained classifier's.
 register(Metric("attribution_spearman_mean", "mean Spearman ρ with the real classifier's maps", "maps", "higher",
                 -1.0, 1.0))

@@ -2,7 +2,8 @@
 
 Describes the synthetic train split, the real train split and the real test split (the held-out baseline) with
 the arm's real-trained classifier (`synthbench.classifier.jobs.features`), searches, and writes neighbours.npz,
-memorisation.json and grid.png. Arguments are in `cli`.
+memorisation.json and grid.png. The same job measures the run's diversity (`synthbench.metrics.diversity`):
+it has both splits' labels and image ids at hand. Arguments are in `cli`.
 """
 
 import argparse
@@ -14,7 +15,9 @@ from threadpoolctl import threadpool_limits
 from synthbench import records, seeds
 from synthbench.atomic import replacing
 from synthbench.classifier.jobs import features
+from synthbench.datasets.splits import combination_keys
 from synthbench.metrics import table as metrics_table
+from synthbench.metrics.diversity import diversity_report, same_class_pairs
 from synthbench.neighbours.grid import save_pair_grid
 from synthbench.neighbours.memorisation import memorisation_report
 from synthbench.neighbours.pixels import chosen_queries, nearest_pairs, pixel_report, pixel_rows
@@ -53,6 +56,28 @@ def _pixel_report(args: argparse.Namespace, settings: dict, meta: dict, syntheti
     return pixel_report(pairs, side, settings["pixel_bootstrap"], int(rng.integers(2 ** 31)))
 
 
+def _diversity(args: argparse.Namespace, settings: dict, meta: dict, synthetic: dict, train: dict) -> dict:
+    """Same-class pairs of the synthetic train split and, as the yardstick, of the real train split."""
+    side, num_labels = meta["resolution"], len(meta["labels"])
+    rng = seeds.diversity_pairs(args.seed)
+    report = {}
+    for which, records_path, split in (("synthetic", args.synthetic_records, synthetic),
+                                       ("real", args.train_records, train)):
+        rows = same_class_pairs(combination_keys(split["labels"]), settings["diversity_pairs"], rng)
+        ids = split["image_id"][rows]
+        images = records.images_by_id(records_path, num_labels, side, np.unique(ids))
+        first, second = (np.stack([images[int(i)] for i in column]) for column in ids.T)
+        report[which] = diversity_report(first, second, settings["pixel_bootstrap"], int(rng.integers(2 ** 31)))
+    return report
+
+
+def diversity_rows(report: dict) -> list[dict]:
+    """diversity_<metric> (synthetic pairs) and diversity_<metric>_real rows, each with its pairs and interval."""
+    return [metrics_table.row(f"diversity_{name}{'' if which == 'synthetic' else '_real'}", value["mean"],
+                              n=value["pairs"], ci=value["ci"])
+            for which, measured in report.items() for name, value in measured["metrics"].items()]
+
+
 def search(args: argparse.Namespace) -> None:
     configure(args.threads)
     settings = json.loads(args.settings_json)
@@ -70,6 +95,7 @@ def search(args: argparse.Namespace) -> None:
     side, num_labels = meta["resolution"], len(meta["labels"])
     report["pixels"] = _pixel_report(args, settings, meta, synthetic, train, heldout, found.indices,
                                      baseline.indices)
+    report["diversity"] = _diversity(args, settings, meta, synthetic, train)
     report["inputs"] = {"model": str(args.model), "synthetic": str(args.synthetic_records),
                         "train": str(args.train_records), "heldout": str(args.heldout_records)}
     args.out.mkdir(parents=True, exist_ok=True)
@@ -85,7 +111,7 @@ def search(args: argparse.Namespace) -> None:
         metrics_table.row("nn_distance_median", report["synthetic_to_train"]["q50"], n=count),
         metrics_table.row("nn_heldout_distance_median", report["heldout_to_train"]["q50"], n=len(heldout["image_id"])),
         metrics_table.row("nn_threshold", report["threshold"], n=len(heldout["image_id"])),
-        *pixel_rows(report["pixels"])])
+        *pixel_rows(report["pixels"]), *diversity_rows(report["diversity"])])
     pairs = report["closest_pairs"]
     images = {**records.images_by_id(args.synthetic_records, num_labels, side, [p["synthetic_id"] for p in pairs]),
               **records.images_by_id(args.train_records, num_labels, side, [p["train_id"] for p in pairs])}
@@ -94,6 +120,9 @@ def search(args: argparse.Namespace) -> None:
           f"{report['synthetic_to_train']['q50']:.4f} (held-out {report['heldout_to_train']['q50']:.4f}); "
           f"{report['flagged']} ({100 * report['fraction_below_threshold']:.2f} %) below the held-out 1st "
           f"percentile {report['threshold']:.4f}", flush=True)
+    for name, value in report["diversity"]["synthetic"]["metrics"].items():
+        print(f"diversity: mean {name} of same-class pairs {value['mean']:.4g} (real train "
+              f"{report['diversity']['real']['metrics'][name]['mean']:.4g})", flush=True)
     for name, sides in report["pixels"]["metrics"].items():
         print(f"{name} with the nearest train image, median: synthetic "
               f"{sides['synthetic_to_train']['median']:.4g} (held-out {sides['heldout_to_train']['median']:.4g})",
