@@ -6,3 +6,12 @@ nothing heavy: TensorFlow starts only in the modules that train or run networks.
 """
 
 __version__ = "0.2.0"
+
+
+def __getattr__(name: str):
+    """`from synthbench import Generators` without importing the catalogue (or anything) with the package."""
+    if name == "Generators":
+        from synthbench.catalogue.models import Generators
+
+        return Generators
+    raise AttributeError(f"module 'synthbench' has no attribute {name!r}")

@@ -30,6 +30,7 @@ STAGES = (
     ("report", "synthbench.report.cli", "pages of the HTML report that are not figures"),
     ("metrics", "synthbench.metrics.cli", "the benchmark's metrics on your own feature arrays"),
     ("headline", "synthbench.summary.headline", "the benchmark's answers in a few lines, from the summary"),
+    ("models", "synthbench.catalogue.cli", "search, rank and use the trained generators (the catalogue)"),
 )
 
 

@@ -60,6 +60,16 @@ def glob(pattern: str) -> str:
     """The pattern with every wildcard matching anything: a glob over all runs."""
     return re.sub(r"\{[^}]+\}", "*", pattern)
 
+def arm_of_run(run_folder: Path) -> Path:
+    """The arm folder of a GAN run folder (.../{dataset}/{arm}/{value}/gan/{gan}/seed{seed} -> .../{value})."""
+    return Path(run_folder).parents[GAN.removeprefix(ARM + "/").count("/")]
+
+
+def in_arm(arm_folder: Path, pattern: str, name: str, **values) -> Path:
+    """A file of one of the layout's per-arm folders (e.g. GENERATOR_METRICS), under a given arm folder."""
+    return Path(arm_folder) / pattern.removeprefix(ARM + "/").format(**values) / name
+
+
 SEED = re.compile(r"seed(\d+)$")
 
 

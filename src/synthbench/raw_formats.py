@@ -55,3 +55,20 @@ DOWNLOADS = {
              "stage_2_train.csv and stage_2_train/",
 }
 
+
+
+# What a model card says of the data a generator learned from (synthbench.catalogue.cards): what the images show
+# and the terms the public dataset is shared under, which a model derived from it carries.
+DATASET_FACTS = {
+    "chest": {"modality": "radiograph (X-ray), frontal view", "anatomy": "chest",
+              "source_data": {"name": "CheXpert-v1.0-small (Irvin et al., AAAI 2019)",
+                              "licence": "Stanford University CheXpert Dataset Research Use Agreement: "
+                                         "non-commercial research use",
+                              "url": "https://stanfordmlgroup.github.io/competitions/chexpert/"}},
+    "brain": {"modality": "computed tomography (CT), axial slice, brain window", "anatomy": "head",
+              "source_data": {"name": "RSNA Intracranial Hemorrhage Detection, stage 2 (Flanders et al., "
+                                      "Radiology: Artificial Intelligence 2020)",
+                              "licence": "RSNA Intracranial Hemorrhage Detection competition data: "
+                                         "non-commercial research and education use",
+                              "url": "https://www.kaggle.com/c/rsna-intracranial-hemorrhage-detection"}},
+}

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from synthbench import __version__
+from synthbench.catalogue.cards import CARD_VERSION, CITATION, MODEL_LICENCE, dataset_facts
 from synthbench.config import section_hash
 from synthbench.digest import file_sha256
 from synthbench.fid import extractors
@@ -40,10 +41,12 @@ def train(args: argparse.Namespace) -> None:
     run_config = {"settings": section, "seed": args.seed, "extractor": extractor.name,
                   "extractor_weights_sha256": weights_sha256,
                   "data_config_sha256": meta["config_sha256"], "manifest_sha256": meta["manifest_sha256"]}
-    card = {"family": args.family, "dataset": meta["dataset"], "arm": meta["arm"], "value": meta["value"],
+    card = {"card_version": CARD_VERSION, "family": args.family, "dataset": meta["dataset"],
+            **dataset_facts(meta["dataset"]), "arm": meta["arm"], "value": meta["value"],
             "resolution": meta["resolution"], "labels": meta["labels"], "seed": args.seed,
             "settings_sha256": section_hash(section),
-            "training_data_sha256": file_sha256(args.data / "train.tfrecord"), "synthbench_version": __version__}
+            "training_data_sha256": file_sha256(args.data / "train.tfrecord"), "synthbench_version": __version__,
+            "licence": MODEL_LICENCE, "citation": CITATION}
     trainer = Trainer(args.family, family, settings, images, meta["labels"], real, real_labels, extractor,
                       RunFiles(args.out), args.seed, run_config, card=card)
     trainer.train()

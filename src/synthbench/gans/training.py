@@ -21,6 +21,7 @@ import tensorflow as tf
 
 from synthbench import seeds
 from synthbench.atomic import replacing
+from synthbench.catalogue.cards import checked
 from synthbench.fid.extractors import Extractor
 from synthbench.fid.frechet import Statistics
 from synthbench.gans import checkpoint
@@ -299,9 +300,12 @@ class Trainer:
                   "best_kimg": best["kimg"], "extractor": self.extractor.name,
                   "evaluations": len(self.stopping.history), "wall_seconds": round(self.wall_seconds, 1)}
         if self.card is not None:
-            card = {**self.card, "best": [{"metric": self.monitor.name, "value": best[self.monitor.name],
-                                           "direction": self.monitor.direction,
-                                           "extractor": self.extractor.name, "kimg": best["kimg"]}]}
+            card = checked({**self.card,
+                            "training": {key: record[key] for key in ("kimg", "best_kimg", "stop_reason",
+                                                                      "wall_seconds")},
+                            "best": [{"metric": self.monitor.name, "value": best[self.monitor.name],
+                                      "direction": self.monitor.direction, "extractor": self.extractor.name,
+                                      "kimg": best["kimg"]}]}, str(self.files.card))
             with replacing(self.files.card) as partial:
                 partial.write_text(json.dumps(card, indent=2) + "\n")
         # The monitored value that chose the generator is in training.json, not in the summary: as the best of
