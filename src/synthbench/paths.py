@@ -60,9 +60,15 @@ def glob(pattern: str) -> str:
     """The pattern with every wildcard matching anything: a glob over all runs."""
     return re.sub(r"\{[^}]+\}", "*", pattern)
 
-def arm_of_run(run_folder: Path) -> Path:
-    """The arm folder of a GAN run folder (.../{dataset}/{arm}/{value}/gan/{gan}/seed{seed} -> .../{value})."""
-    return Path(run_folder).parents[GAN.removeprefix(ARM + "/").count("/")]
+def arm_of_run(run_folder: Path) -> Path | None:
+    """The arm folder of a GAN run folder (.../{dataset}/{arm}/{value}/gan/{gan}/seed{seed} -> .../{value}), or
+    None for a folder outside the results layout (a generator trained or imported elsewhere)."""
+    tail = GAN.removeprefix(ARM + "/").split("/")
+    folder = Path(run_folder).resolve()
+    parts = folder.parts[-len(tail):]
+    fits = len(folder.parts) > len(tail) and all(
+        re.fullmatch(re.sub(r"\{\w+\}", "[^/]+", pattern), part) for pattern, part in zip(tail, parts, strict=True))
+    return folder.parents[len(tail) - 1] if fits else None
 
 
 def in_arm(arm_folder: Path, pattern: str, name: str, **values) -> Path:

@@ -58,9 +58,10 @@ def _measured(folder: Path, card: dict) -> list[dict]:
     """The card's metrics, or those of the run's generator metrics table when it lies in the results layout."""
     if "metrics" in card:
         return card["metrics"]
-    table_path = paths.in_arm(paths.arm_of_run(folder), paths.GENERATOR_METRICS, metrics_table.FILE,
-                              source=card["family"], seed=card["seed"])
-    if not table_path.is_file():
+    arm = paths.arm_of_run(folder)
+    table_path = arm and paths.in_arm(arm, paths.GENERATOR_METRICS, metrics_table.FILE, source=card["family"],
+                                      seed=card["seed"])
+    if table_path is None or not table_path.is_file():
         return []
     table = metrics_table.read(table_path)
     return [{"metric": row.metric, "value": None if math.isnan(row.result) else float(row.result),
@@ -152,10 +153,11 @@ class Generators:
         found = self._model(model)
         names = found.card["labels"]
         if isinstance(labels, str) and labels == AS_TRAINING:
-            train = paths.in_arm(paths.arm_of_run(found.folder), paths.DATA, "train.csv")
-            if not train.is_file():
-                raise FileNotFoundError(f"{train}: the training split of {found.id} is not here; give label names "
-                                        "or vectors")
+            arm = paths.arm_of_run(found.folder)
+            train = arm and paths.in_arm(arm, paths.DATA, "train.csv")
+            if train is None or not train.is_file():
+                raise FileNotFoundError(f"{train or found.folder}: the training split of {found.id} is not here; "
+                                        "give label names or vectors")
             return pd.read_csv(train)[names].to_numpy(np.float32)
         if labels is not None and len(labels) and all(isinstance(name, str) for name in labels):
             unknown = [name for name in labels if name not in names]
