@@ -307,6 +307,21 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     real = means["real"]
     assert re.search(rf"^chest\s+samples\s+20\s+{real:.3f}\s", printed, flags=re.M), printed
     assert printed.rstrip().endswith("results/report.html (open it in a browser)"), printed
+    # The README's catalogue commands, as written, on this run's generators.
+    catalogue = [line for line in (REPO / "README.md").read_text().splitlines()
+                 if line.startswith("PYTHONPATH=src python -m synthbench models ")]
+    assert len(catalogue) == 5
+    printed = {line.split()[4]: subprocess.run(line, shell=True, cwd=demo_datasets, capture_output=True, text=True,
+                                               check=True).stdout for line in catalogue}
+    assert all(f"chest-samples-20-{family}-s0" in printed["list"] for family in FAMILIES)
+    assert printed["search"].splitlines()[1].split()[0] == "chest-samples-20-cpd-s0"
+    fids = generator[(generator["metric"] == "fid") & (generator["extractor"] == "classifier")
+                     & (generator["source"] != "real")]
+    best_first = fids.assign(id="chest-samples-20-" + fids["source"] + "-s0").sort_values(["result", "id"])
+    assert [line.split()[0] for line in printed["rank"].splitlines()[1:]] == best_first["id"].tolist()
+    assert json.loads(printed["info"])["id"] == "chest-samples-20-cpd-s0"
+    written = pd.read_csv(demo_datasets / "fakes/labels.csv")
+    assert len(written) == len(pd.read_csv(results / "chest/samples/20/data/train.csv"))
 
 
 @pytest.mark.e2e
