@@ -147,3 +147,70 @@ def test_the_models_command_lists_ranks_and_generates(catalogue, tmp_path, capsy
     assert "wrote 3 images" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="--where 'colour': expected FIELD=VALUE"):
         synthbench_main(["models", "search", "--where", "colour", "--root", str(catalogue)])
+
+
+def test_an_exported_package_imports_into_a_catalogue_and_makes_the_same_images(catalogue, tmp_path):
+    from synthbench.catalogue.packages import export_package, import_package
+
+    gens = Generators(catalogue)
+    package = export_package(gens, "chest-samples-80-dcgan-s1", tmp_path / "model.zip")
+    installed = import_package(package, tmp_path / "catalogue")
+    assert installed == tmp_path / "catalogue/chest-samples-80-dcgan-s1"
+    imported = Generators(tmp_path / "catalogue")
+    assert list(imported.models) == ["chest-samples-80-dcgan-s1"]
+    assert [(value["metric"], value["value"]) for value in imported.info("chest-samples-80-dcgan-s1")["metrics"]] == [
+        ("fid", 12.0), ("precision", 0.2)], "the package carries the metrics measured after training"
+    ours, _ = gens.generate("chest-samples-80-dcgan-s1", num_samples=8, labels=["left"], seed=4)
+    theirs, _ = imported.generate("chest-samples-80-dcgan-s1", num_samples=8, labels=["left"], seed=4)
+    np.testing.assert_array_equal(ours, theirs)
+    with pytest.raises(ValueError, match="is in the catalogue already"):
+        import_package(package, tmp_path / "catalogue")
+
+
+def _rewritten(package, out, **changes):
+    """A copy of a package with some members replaced (bytes) or added."""
+    import zipfile
+
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(out, "w") as copy:
+        for name in source.namelist():
+            copy.writestr(name, changes.pop(name, source.read(name)))
+        for name, data in changes.items():
+            copy.writestr(name, data)
+    return out
+
+
+def test_damaged_escaping_or_miscarded_packages_are_refused_and_leave_nothing(catalogue, tmp_path):
+    import hashlib
+
+    from synthbench.catalogue.packages import export_package, import_package
+
+    package = export_package(Generators(catalogue), "chest-samples-20-dcgan-s0", tmp_path / "model.zip")
+    into = tmp_path / "catalogue"
+    tampered = _rewritten(package, tmp_path / "tampered.zip", **{"card.json": b'{"family": "dcgan"}'})
+    with pytest.raises(ValueError, match="card.json does not match its checksum"):
+        import_package(tampered, into)
+    escaping = _rewritten(package, tmp_path / "escaping.zip", **{"../../evil.py": b"print('hi')"})
+    with pytest.raises(ValueError, match=r"holds .*'../../evil.py'.*exactly \['card.json'"):
+        import_package(escaping, into)
+    bad_card = json.dumps({**card(), "resolution": "big"}).encode()
+    sums = json.dumps({"card.json": hashlib.sha256(bad_card).hexdigest(), "network_final.keras": json.loads(
+        _member(package, "checksums.json"))["network_final.keras"]}).encode()
+    miscarded = _rewritten(package, tmp_path / "miscarded.zip", **{"card.json": bad_card, "checksums.json": sums})
+    with pytest.raises(ValueError, match=r"miscarded.zip: card.json: invalid model card:\n  - resolution: 'big'"):
+        import_package(miscarded, into)
+    wrong_side = json.dumps(card(resolution=32)).encode()
+    sums = json.dumps({"card.json": hashlib.sha256(wrong_side).hexdigest(), "network_final.keras": json.loads(
+        _member(package, "checksums.json"))["network_final.keras"]}).encode()
+    mismatched = _rewritten(package, tmp_path / "mismatched.zip", **{"card.json": wrong_side, "checksums.json": sums})
+    with pytest.raises(ValueError, match="makes 16 px images of 2 labels, the card says 32 px and 2 labels"):
+        import_package(mismatched, into)
+    with pytest.raises(ValueError, match="not a readable .zip"):
+        import_package(tmp_path / "absent.zip", into)
+    assert not into.exists() or not list(into.iterdir()), "nothing installed, not even a partial folder"
+
+
+def _member(package, name):
+    import zipfile
+
+    with zipfile.ZipFile(package) as archive:
+        return archive.read(name)

@@ -1,7 +1,7 @@
 """`pip install <checkout>` into a fresh venv gives a synthbench that works outside the checkout: the console
 script, the schema and family configs as package data, and a trained generator that loads from its run folder
 (network_final.keras + card.json) after `import synthbench` alone and generates through the sampler contract and
-through `synthbench models`.
+through `synthbench models` (listed, exported, imported into a catalogue folder and generating from there).
 
 The venv reuses this environment's installed dependencies through a .pth file, so nothing is downloaded;
 synthbench itself is installed from the checkout (no editable link), and every command runs outside it.
@@ -85,11 +85,16 @@ def test_a_trained_generator_loads_from_its_run_folder_and_samples_through_the_c
                  "print(x.shape, x.dtype, g.label_names, int((x == g(y, 5)).all()))")
     printed = _run(venv, "python", "-c", one_liner).stdout.strip().splitlines()[-1]
     assert printed == "(3, 32, 32) uint8 ['left', 'right'] 1", "same labels and seed, same images"
-    assert "chest-samples-48-dcgan-s0" in _run(venv, "synthbench", "models", "list", "--root", "run").stdout
-    _run(venv, "synthbench", "models", "generate", "chest-samples-48-dcgan-s0", "--root", "run", "--num-samples", "8",
-         "--labels", "right", "--out", "fakes")
-    fakes = (venv / "fakes/labels.csv").read_text().splitlines()
-    assert fakes[0] == "file,left,right" and fakes[1:] == [f"{i:06d}.png,0,1" for i in range(8)]
+    model = "chest-samples-48-dcgan-s0"
+    assert model in _run(venv, "synthbench", "models", "list", "--root", "run").stdout
+    _run(venv, "synthbench", "models", "export", model, "--root", "run", "--out", "model.zip")
+    _run(venv, "synthbench", "models", "import", "model.zip", "--into", "catalogue")
+    for label, row in (("left", "1,0"), ("right", "0,1")):  # 8 images per class, from the imported package
+        _run(venv, "synthbench", "models", "generate", model, "--root", "catalogue", "--num-samples", "8",
+             "--labels", label, "--out", f"fakes_{label}")
+        fakes = (venv / f"fakes_{label}/labels.csv").read_text().splitlines()
+        assert fakes[0] == "file,left,right" and fakes[1:] == [f"{i:06d}.png,{row}" for i in range(8)]
+        assert len(list((venv / f"fakes_{label}").glob("*.png"))) == 8
 
 
 def _settings() -> dict:

@@ -310,10 +310,15 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     # The README's catalogue commands, as written, on this run's generators.
     catalogue = [line for line in (REPO / "README.md").read_text().splitlines()
                  if line.startswith("PYTHONPATH=src python -m synthbench models ")]
-    assert len(catalogue) == 5
-    printed = {line.split()[4]: subprocess.run(line, shell=True, cwd=demo_datasets, capture_output=True, text=True,
-                                               check=True).stdout for line in catalogue}
+    assert len(catalogue) == 8
+    printed = {}  # command -> output; the two lists are "list" and "list --root"
+    for line in catalogue:
+        command = line.split()[5:]
+        key = " ".join(command[:2]) if command[0] == "list" else command[0]
+        printed[key] = subprocess.run(line, shell=True, cwd=demo_datasets, capture_output=True, text=True,
+                                      check=True).stdout
     assert all(f"chest-samples-20-{family}-s0" in printed["list"] for family in FAMILIES)
+    assert printed["list --root"].splitlines()[1].split()[0] == "chest-samples-20-cpd-s0", "the imported package"
     assert printed["search"].splitlines()[1].split()[0] == "chest-samples-20-cpd-s0"
     fids = generator[(generator["metric"] == "fid") & (generator["extractor"] == "classifier")
                      & (generator["source"] != "real")]

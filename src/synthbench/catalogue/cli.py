@@ -1,10 +1,13 @@
-"""`synthbench models list|search|rank|info|generate`: arguments only; the jobs are in `synthbench.catalogue.jobs`.
+"""`synthbench models list|search|rank|info|generate|export|import`: arguments only; the jobs are in
+`synthbench.catalogue.jobs`.
 
     synthbench models list [--root results]
     synthbench models search chest 32 cpd [--where dataset=chest]
     synthbench models rank --metric fid [--extractor classifier] [chest samples]
     synthbench models info chest-samples-20-cpd-s0
     synthbench models generate chest-samples-20-cpd-s0 --num-samples 64 --labels Edema "Pleural Effusion" --out fakes
+    synthbench models export chest-samples-20-cpd-s0 --out cpd.zip
+    synthbench models import cpd.zip --into catalogue
 """
 
 import argparse
@@ -53,3 +56,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     generate.add_argument("--out", type=Path, required=True, help="folder for the PNGs and labels.csv")
     _roots(generate)
     job(generate, f"{JOBS}:generate")
+    export = commands.add_parser("export", help="a generator as one .zip (network, card with metrics, checksums)")
+    export.add_argument("model")
+    export.add_argument("--out", type=Path, required=True, help="the .zip to write")
+    _roots(export)
+    job(export, f"{JOBS}:export")
+    install = commands.add_parser("import", help="check a generator package and install it into a catalogue folder")
+    install.add_argument("package", type=Path)
+    install.add_argument("--into", type=Path, required=True, help="the catalogue folder (e.g. catalogue)")
+    job(install, f"{JOBS}:install")

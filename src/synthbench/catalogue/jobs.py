@@ -60,3 +60,17 @@ def generate(args: argparse.Namespace) -> None:
     labels = AS_TRAINING if args.as_training else args.labels
     written = Generators(*args.root).generate(args.model, args.num_samples, labels, args.seed, args.out)
     print(f"wrote {len(pd.read_csv(written))} images and {written}")
+
+
+def export(args: argparse.Namespace) -> None:
+    from synthbench.catalogue.packages import export_package
+
+    written = export_package(Generators(*args.root), args.model, args.out)
+    print(f"wrote {written} ({written.stat().st_size / 1e6:.1f} MB)")
+
+
+def install(args: argparse.Namespace) -> None:
+    from synthbench.catalogue.packages import import_package
+
+    folder = import_package(args.package, args.into)
+    print(f"installed {folder.name} into {args.into}: use it with --root {args.into}")
