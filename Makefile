@@ -30,7 +30,7 @@ $(VENV)/.installed: requirements.txt
 demo: setup
 	$(RUN) snakemake --cores $(CORES) --max-threads 1 --configfile config/demo.yaml
 	$(RUN) snakemake --report results/report.html --configfile config/demo.yaml
-	@$(RUN) PYTHONPATH=src python -m synthbench headline --summary results/summary_mean.csv --report results/report.html
+	@$(RUN) PYTHONPATH=src python -m synthbench headline --summary results/summary_mean.csv --generators results --report results/report.html
 
 test: setup
 	$(RUN) pytest

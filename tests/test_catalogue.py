@@ -214,3 +214,17 @@ def _member(package, name):
 
     with zipfile.ZipFile(package) as archive:
         return archive.read(name)
+
+
+def test_the_headline_suggests_the_generator_whose_classifier_scored_best(catalogue, tmp_path):
+    from synthbench.summary.headline import generator_line
+
+    table = pd.DataFrame([
+        {"dataset": "chest", "arm": "samples", "value": value, "source": source, "metric": "mean_auroc",
+         "class": np.nan, "mean": mean} for value, source, mean in (
+            (20, "real", 0.99), (20, "dcgan", 0.7), (80, "dcgan", 0.8), (80, "prog", 0.95))])
+    line = generator_line(table, catalogue)
+    assert line == ("make images with the best of them (chest-samples-80-dcgan-s0): PYTHONPATH=src python -m "
+                    "synthbench models generate chest-samples-80-dcgan-s0 --as-training --out "
+                    "fakes/chest-samples-80-dcgan-s0"), "prog scored higher but has no generator here; seed 0 first"
+    assert generator_line(table, tmp_path / "empty") is None

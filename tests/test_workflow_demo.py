@@ -307,6 +307,10 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     real = means["real"]
     assert re.search(rf"^chest\s+samples\s+20\s+{real:.3f}\s", printed, flags=re.M), printed
     assert printed.rstrip().endswith("results/report.html (open it in a browser)"), printed
+    suggested = re.search(r"^make images with the best of them \((\S+)\): (PYTHONPATH=src .*)$", printed, flags=re.M)
+    assert suggested, printed
+    subprocess.run(suggested[2], shell=True, cwd=demo_datasets, capture_output=True, text=True, check=True)
+    assert (demo_datasets / f"fakes/{suggested[1]}/labels.csv").is_file(), "the printed command works as printed"
     # The README's catalogue commands, as written, on this run's generators.
     catalogue = [line for line in (REPO / "README.md").read_text().splitlines()
                  if line.startswith("PYTHONPATH=src python -m synthbench models ")]

@@ -1,7 +1,7 @@
 """`synthbench headline --summary summary_mean.csv [--report report.html]`: the benchmark's answers in a few
 lines, printed where a run ends (`make demo`), so that a newcomer sees what the run found before opening the
-report: the mean test AUROC of every source on every arm value beside the real-data one, and the largest
-memorisation flag.
+report: the mean test AUROC of every source on every arm value beside the real-data one, the largest
+memorisation flag, and a command that makes images with the generator whose classifier scored best.
 
 Read from `summary_mean.csv` alone, the table the figures are drawn from, so the lines agree with them.
 """
@@ -19,6 +19,8 @@ ROW = ["dataset", "arm", "value"]
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--summary", type=Path, required=True, help="results/summary_mean.csv")
     parser.add_argument("--report", type=Path, help="the HTML report, named in the last line when it exists")
+    parser.add_argument("--generators", type=Path,
+                        help="the folder of the trained generators (results): print a command that uses the best")
     parser.set_defaults(job="synthbench.summary.headline:show")
 
 
@@ -56,6 +58,22 @@ def memorisation_line(table) -> str:
             f"{worst['value']}; {len(rows)} runs searched)")
 
 
+def generator_line(table, root: Path) -> str | None:
+    """A command that makes images with the generator whose synthetic-trained classifier scored the best mean
+    test AUROC (its first seed), or None when no generator of the summary is in the catalogue."""
+    from synthbench.catalogue.models import Generators
+
+    rows = table[(table["metric"] == AUROC) & table["class"].isna() & (table["source"] != REAL)]
+    models = Generators(root)
+    for row in rows.sort_values("mean", ascending=False, kind="stable").itertuples():
+        found = models.search(dataset=row.dataset, arm=row.arm, value=row.value, family=row.source)
+        if found:
+            best = min(found, key=lambda model: model.card["seed"])
+            return (f"make images with the best of them ({best.id}): PYTHONPATH=src python -m synthbench models "
+                    f"generate {best.id} --as-training --out fakes/{best.id}")
+    return None
+
+
 def headline(table) -> str:
     return "\n".join(["mean test AUROC on the real test images (classifier trained on each source):",
                       *auroc_lines(table), memorisation_line(table)])
@@ -66,6 +84,10 @@ def show(args: argparse.Namespace) -> None:
 
     if not args.summary.exists():
         raise FileNotFoundError(f"{args.summary}: no summary yet; the workflow's `summary` rule writes it")
-    print(headline(pd.read_csv(args.summary)))
+    table = pd.read_csv(args.summary)
+    print(headline(table))
+    command = generator_line(table, args.generators) if args.generators is not None else None
+    if command is not None:
+        print(command)
     if args.report is not None and args.report.exists():
         print(f"every figure and table, with how to read them: {args.report} (open it in a browser)")
