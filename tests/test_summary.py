@@ -132,3 +132,19 @@ def test_rank_agreement_compares_every_two_extractors_rankings_of_an_arms_runs()
     too_few = table.loc[("classes", "classifier", "classifier[minmax]")]
     assert too_few["runs"] == 2 and np.isnan(too_few["spearman"]) and "at least 3" in too_few["note"]
     assert rank_agreement(fid_rows("samples", [(20, "cpd", 0, {"classifier": 1.0})])).empty, "one extractor"
+
+
+def test_the_catalogue_table_has_a_row_per_generator_with_its_fid_kid_and_test_auroc(tmp_path):
+    from synthbench.summary.catalogue_table import catalogue_table
+
+    run = "results/chest/samples/20"
+    files = [write(tmp_path, f"{run}/metrics/cpd/seed0", [row("fid", 12.5, extractor="classifier", n=50),
+                                                          row("fid", 40.0, extractor="classifier[minmax]", n=50),
+                                                          row("kid", 0.01, extractor="classifier", n=50)]),
+             write(tmp_path, f"{run}/metrics/real/seed0", [row("fid", 2.0, extractor="classifier", n=50)]),
+             write(tmp_path, f"{run}/classifier/cpd/seed0", classifier_rows(0.8, 0.7, 0.9, {"a": 0.8})),
+             write(tmp_path, f"{run}/classifier/real/seed0", classifier_rows(0.9, 0.8, 0.95, {"a": 0.9}))]
+    table = catalogue_table(summary_table(files))
+    assert table.to_dict("records") == [{"id": "chest-samples-20-cpd-s0", "family": "cpd", "dataset": "chest",
+                                         "arm": "samples", "value": 20, "seed": 0, "fid classifier": 12.5,
+                                         "kid classifier": 0.01, "test mean AUROC": 0.8}]

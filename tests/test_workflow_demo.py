@@ -296,6 +296,10 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     assert "<table" in pages["results/plots/auroc.html"] and "<table" in pages["results/plots/fid_chest.html"]
     assert "<table" in pages["results/plots/metrics_chest.html"]
     assert "random[minmax]" in pages["results/fid_rank_agreement.html"]
+    listed = pd.read_csv(results / "catalogue.csv")
+    assert sorted(listed["id"]) == sorted(f"chest-samples-20-{family}-s0" for family in FAMILIES)
+    assert listed["test mean AUROC"].tolist() == [means[family] for family in listed["family"]]
+    assert "chest-samples-20-cpd-s0" in pages["results/catalogue.html"]
     assert "real-vs-real ceiling" in pages["results/plots/metrics_chest.html"]
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?:", html), "self-contained: works offline"
     # `make demo`'s last step, as the README shows it, from a folder laid out like the checkout.

@@ -16,6 +16,10 @@ rule summary:
         rank_page=report(paths.result(paths.TOP, "fid_rank_agreement.html"),
                          caption="../../src/synthbench/report/fid_rank_agreement.rst", category="Tables",
                          labels={"table": "FID rank agreement of extractors"}),
+        catalogue=paths.result(paths.TOP, "catalogue.csv"),
+        catalogue_page=report(paths.result(paths.TOP, "catalogue.html"),
+                              caption="../../src/synthbench/report/catalogue.rst", category="Tables",
+                              labels={"table": "trained generators"}),
     log:
         paths.log(paths.TOP, "summary.log"),
     benchmark:
@@ -28,7 +32,8 @@ rule summary:
     shell:
         "python -m synthbench summary --inputs {input:q} --out {output.table:q} --mean-out {output.mean:q}"
         " --page {output.page:q} --mean-page {output.mean_page:q} --rank-out {output.rank:q}"
-        " --rank-page {output.rank_page:q} > {log:q} 2>&1"
+        " --rank-page {output.rank_page:q} --catalogue-out {output.catalogue:q}"
+        " --catalogue-page {output.catalogue_page:q} > {log:q} 2>&1"
 
 
 rule plot_auroc:

@@ -1,5 +1,5 @@
 """`synthbench summary --inputs FILE... --out summary.csv --mean-out summary_mean.csv --rank-out
-fid_rank_agreement.csv` (job in `jobs`)."""
+fid_rank_agreement.csv --catalogue-out catalogue.csv` (job in `jobs`)."""
 
 import argparse
 from pathlib import Path
@@ -17,4 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rank-out", type=Path, required=True,
                         help="agreement of the FID rankings by each pair of extractors, per arm")
     parser.add_argument("--rank-page", type=Path, help="the rank agreement as an HTML page for the report")
+    parser.add_argument("--catalogue-out", type=Path, required=True,
+                        help="every trained generator by its catalogue id, with FID, KID and test AUROC")
+    parser.add_argument("--catalogue-page", type=Path, help="the catalogue table as an HTML page for the report")
     job(parser, "synthbench.summary.jobs:summarise")

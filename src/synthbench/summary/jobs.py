@@ -1,9 +1,10 @@
-"""`synthbench summary`: results/summary.csv, summary_mean.csv and fid_rank_agreement.csv from every job's result
-files."""
+"""`synthbench summary`: results/summary.csv, summary_mean.csv, fid_rank_agreement.csv and catalogue.csv from every
+job's result files."""
 
 import argparse
 
 from synthbench.report.pages import write_table
+from synthbench.summary.catalogue_table import catalogue_table
 from synthbench.summary.collect import mean_over_seeds, summary_table
 from synthbench.summary.rank_agreement import rank_agreement
 
@@ -14,4 +15,6 @@ def summarise(args: argparse.Namespace) -> None:
     write_table(mean_over_seeds(table), args.mean_out, args.mean_page, "Every number, mean over seeds")
     write_table(rank_agreement(table), args.rank_out, args.rank_page,
                 "Agreement of the extractors' FID rankings of each arm's generator runs")
+    write_table(catalogue_table(table), args.catalogue_out, args.catalogue_page,
+                "Every trained generator, by its catalogue id")
     print(f"{len(table)} numbers from {len(args.inputs)} files", flush=True)
