@@ -79,6 +79,7 @@ def write_split(records_path, images, labels, ids):
     with RecordWriter(records_path) as writer:
         writer.write(images, labels, ids)
     table = pd.DataFrame(labels, columns=["a", "b"])
+    table.insert(0, "patient_id", [f"p{image_id // 2}" for image_id in ids])  # two images per patient
     table.insert(0, "image_id", ids)
     table.to_csv(records_path.with_suffix(".csv"), index=False)
     return str(records_path)
@@ -137,6 +138,10 @@ def test_neighbours_command_embeds_searches_and_writes_ids_report_and_grid(tmp_p
     low, high = table.loc["nn_ssim_median", ["ci_low", "ci_high"]]
     assert low <= table.loc["nn_ssim_median", "result"] <= high
     assert table.loc[["diversity_ssim", "diversity_ssim_real"], "n"].tolist() == [40, 40]
+    attack = report["membership"]
+    assert (attack["member_patients"], attack["non_member_patients"]) == (30, 8)
+    assert attack["tpr_at_fpr"] >= 3 / 30, "the three patients whose images were copied are exposed"
+    assert table.loc["mia_auc", "n"] == 38 and table.loc["mia_auc", "ci_low"] <= table.loc["mia_auc", "result"]
     assert abs(table.loc["diversity_ssim_real", "result"]) < 0.2, "unrelated noise images are not alike"
     assert report["diversity"]["synthetic"]["left_out"] == {"ms_ssim": "needs images of at least 161 px, these have 12"}
 
@@ -154,3 +159,31 @@ def test_pixel_report_leaves_out_what_the_image_size_cannot_measure_and_subsets_
     assert report["metrics"]["psnr"]["synthetic_to_train"]["median"] == pytest.approx(80.0), "identical pairs"
     rows = chosen_queries(100, 7, np.random.default_rng(1))
     assert len(rows) == 7 and (np.diff(rows) > 0).all() and chosen_queries(5, 7, rng).tolist() == [0, 1, 2, 3, 4]
+
+
+def test_membership_inference_separates_leaked_training_patients_and_not_others():
+    from sklearn.metrics import roc_auc_score
+
+    from synthbench.neighbours.membership import membership_report, patient_scores, tpr_at_fpr
+
+    assert patient_scores(np.array([0.5, 0.2, 0.9]), np.array(["a", "a", "b"])).tolist() == [-0.2, -0.9], \
+        "a patient is as exposed as their closest image"
+    rng = np.random.default_rng(0)
+    members, non_members = np.repeat(np.arange(200), 2).astype(str), np.repeat(np.arange(200, 300), 2).astype(str)
+    inside, out_distances = rng.uniform(0.2, 0.6, 400), rng.uniform(0.2, 0.6, 200)
+    same = membership_report(inside, members, out_distances, non_members, 200, 0)
+    assert abs(same["auc"] - 0.5) < 0.1 and same["ci"][0] < 0.5 < same["ci"][1], "no leak: chance"
+    leaked = inside.copy()
+    leaked[:40] = 0.01  # 20 training patients copied
+    report = membership_report(leaked, members, out_distances, non_members, 200, 0)
+    assert report["tpr_at_fpr"] >= 0.1 > same["tpr_at_fpr"], "the copied patients are exposed"
+    assert report["auc"] > same["auc"]
+    assert (report["member_patients"], report["non_member_patients"]) == (200, 100)
+    scores_in, scores_out = np.array([3.0, 2.0, 0.5]), np.array([1.0, 0.0])
+    assert tpr_at_fpr(scores_in, scores_out, 0.0) == pytest.approx(2 / 3), "above every non-member: 2 of 3"
+    report = membership_report(leaked, members, out_distances, non_members, 50, 0)
+    closest_in, closest_out = leaked.reshape(200, 2).min(axis=1), out_distances.reshape(100, 2).min(axis=1)
+    assert report["auc"] == pytest.approx(roc_auc_score(np.r_[np.ones(200), np.zeros(100)],
+                                                        -np.r_[closest_in, closest_out]), rel=1e-12)
+    with pytest.raises(ValueError, match="needs members and non-members: 200 training and 0 held-out"):
+        membership_report(leaked, members, np.zeros(0), np.array([], str), 10, 0)

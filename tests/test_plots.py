@@ -67,6 +67,7 @@ def generator_summary():
             rows.append(("chest", "resolution", value, "cpd", seed, "precision", "", "classifier", 0.5, 0.4, 0.6))
     rows.append(("chest", "resolution", 16, "prog", 0, "precision", "", "classifier", 0.3, 0.2, 0.45))
     rows.append(("chest", "resolution", 16, "cpd", 0, "fid", "", "classifier[minmax]", 55.0, None, None))
+    rows.append(("chest", "resolution", 16, "cpd", 0, "mia_auc", "", np.nan, 0.55, 0.5, 0.6))  # as read from a CSV
     rows.append(("brain", "resolution", 16, "prog", 0, "precision", "", "classifier", 0.9, 0.8, 0.95))
     rows.append(("chest", "resolution", 16, "real", 0, "mean_auroc", "", "", 0.9, 0.8, 0.95))
     return pd.DataFrame(rows, columns=["dataset", "arm", "value", "source", "seed", "metric", "class", "extractor",
@@ -77,8 +78,9 @@ def test_generator_metric_points_average_seeds_keep_a_single_runs_interval_and_t
     from synthbench.plots.generator_metrics import generator_points
 
     points = generator_points(generator_summary(), "chest").set_index(["metric", "extractor", "source", "value"])
-    assert len(points) == 2 + 2 + 2 + 1 + 1, \
-        "fid: real and cpd at 2 values, cpd min-max stretched at 1; precision: cpd at 2, prog at 1"
+    assert len(points) == 2 + 2 + 2 + 1 + 1 + 1, \
+        "fid: real and cpd at 2 values, cpd min-max stretched at 1; precision: cpd at 2, prog at 1; the attack at 1"
+    assert points.loc[("mia_auc", "", "cpd", 16), ["mean", "low", "high"]].tolist() == [0.55, 0.5, 0.6]
     assert points.loc[("fid", "classifier", "cpd", 16), ["mean", "n", "band"]].tolist() == [41.0, 2,
                                                                                              "95% CI over seeds"]
     assert points.loc[("fid", "classifier[minmax]", "cpd", 16), "mean"] == 55.0
@@ -98,7 +100,8 @@ def test_the_generator_metrics_figure_draws_each_metric_and_extractor_and_the_da
     titles = [axis.get_title() for axis in figure.axes]
     assert titles == ["resolution: FID, classifier\n(lower is better)",
                       "resolution: FID, classifier[minmax]\n(lower is better)",
-                      "resolution: precision (Naeem et al.), classifier\n(higher is better)"]
+                      "resolution: precision (Naeem et al.), classifier\n(higher is better)",
+                      "resolution: membership inference AUC, training vs held-out patients\n(lower is better)"]
     stretched = {line.get_label(): list(line.get_ydata()) for line in figure.axes[1].get_lines()}
     assert stretched == {"cpd (no-growth GAN)": [55.0]}, "variants are drawn in their own panel, not mixed in"
     fid_axis = figure.axes[0]

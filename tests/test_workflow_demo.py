@@ -270,8 +270,10 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     with_interval = generator[~generator["metric"].isin(["fid", "kid"])]
     assert with_interval["ci_low"].notna().all() and (with_interval["ci_low"] <= with_interval["ci_high"]).all()
     assert generator["direction"].isin(["lower", "higher"]).all()
+    attacks = summary[summary["metric"] == "mia_auc"]
+    assert set(attacks["source"]) == set(FAMILIES) and attacks["result"].between(0, 1).all()
     plotted = pd.read_csv(results / "plots/metrics_chest.csv")
-    assert len(plotted) == len(generator), "one seed: every summary row is one plotted point"
+    assert len(plotted) == len(generator) + len(attacks), "one seed: every summary row is one plotted point"
     agreement = pd.read_csv(results / "fid_rank_agreement.csv")
     assert agreement[["arm", "extractor_a", "extractor_b", "runs"]].values.tolist() == [
         ["samples", "classifier", "random", len(FAMILIES)], ["samples", "classifier", "random[minmax]", len(FAMILIES)],

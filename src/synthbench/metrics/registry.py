@@ -134,6 +134,10 @@ register(Metric("nn_distance_median", "median distance of a fake to its nearest 
 register(Metric("nn_heldout_distance_median", "median distance of a held-out image to its nearest train image",
                 "features", "none", 0.0, 2.0))
 register(Metric("nn_threshold", "memorisation threshold (held-out 1st percentile)", "features", "none", 0.0, 2.0))
+# Patient-level membership inference (synthbench.neighbours.membership): 0.5 and 0.01 are chance.
+register(Metric("mia_auc", "membership inference AUC, training vs held-out patients", "features", "lower", 0.0,
+                1.0))
+register(Metric("mia_tpr_at_1pct_fpr", "membership inference TPR at 1 % FPR", "features", "lower", 0.0, 1.0))
 # The same search's matches compared pixel by pixel (synthbench.neighbours.pixels), by every image-pair metric:
 # the median over synthetic queries, read against the one over held-out queries.
 for pair_metric in [metric for metric in list(_METRICS.values()) if metric.consumes == "image_pairs"]:

@@ -2,14 +2,16 @@
 
 Describes the synthetic train split, the real train split and the real test split (the held-out baseline) with
 the arm's real-trained classifier (`synthbench.classifier.jobs.features`), searches, and writes neighbours.npz,
-memorisation.json and grid.png. The same job measures the run's diversity (`synthbench.metrics.diversity`):
-it has both splits' labels and image ids at hand. Arguments are in `cli`.
+memorisation.json and grid.png. The same job measures the run's diversity (`synthbench.metrics.diversity`) and
+runs the patient-level membership inference attack (`membership`): both need the features and ids it has at
+hand. Arguments are in `cli`.
 """
 
 import argparse
 import json
 
 import numpy as np
+import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from synthbench import records, seeds
@@ -19,6 +21,7 @@ from synthbench.datasets.splits import combination_keys
 from synthbench.metrics import table as metrics_table
 from synthbench.metrics.diversity import diversity_report, same_class_pairs
 from synthbench.neighbours.grid import save_pair_grid
+from synthbench.neighbours.membership import membership_report
 from synthbench.neighbours.memorisation import memorisation_report
 from synthbench.neighbours.pixels import chosen_queries, nearest_pairs, pixel_report, pixel_rows
 from synthbench.neighbours.search import nearest
@@ -71,6 +74,22 @@ def _diversity(args: argparse.Namespace, settings: dict, meta: dict, synthetic: 
     return report
 
 
+def _membership(args: argparse.Namespace, settings: dict, synthetic: dict, train: dict, heldout: dict) -> dict:
+    """The attack's report: training (member) against held-out (non-member) patients, by their images' distance
+    to the nearest synthetic image."""
+    patients = {}
+    for name, records_path, split in (("train", args.train_records, train), ("heldout", args.heldout_records,
+                                                                               heldout)):
+        table = pd.read_csv(records_path.with_suffix(".csv"), usecols=["image_id", "patient_id"],
+                            dtype={"patient_id": str}).set_index("image_id")
+        patients[name] = table.loc[split["image_id"], "patient_id"].to_numpy()
+    with threadpool_limits(args.threads):
+        distances = {name: nearest(split["features"], synthetic["features"], 1, settings["memory_mb"]).distances[:, 0]
+                     for name, split in (("train", train), ("heldout", heldout))}
+    return membership_report(distances["train"], patients["train"], distances["heldout"], patients["heldout"],
+                             settings["pixel_bootstrap"], args.seed)
+
+
 def diversity_rows(report: dict) -> list[dict]:
     """diversity_<metric> (synthetic pairs) and diversity_<metric>_real rows, each with its pairs and interval."""
     return [metrics_table.row(f"diversity_{name}{'' if which == 'synthetic' else '_real'}", value["mean"],
@@ -96,6 +115,7 @@ def search(args: argparse.Namespace) -> None:
     report["pixels"] = _pixel_report(args, settings, meta, synthetic, train, heldout, found.indices,
                                      baseline.indices)
     report["diversity"] = _diversity(args, settings, meta, synthetic, train)
+    report["membership"] = _membership(args, settings, synthetic, train, heldout)
     report["inputs"] = {"model": str(args.model), "synthetic": str(args.synthetic_records),
                         "train": str(args.train_records), "heldout": str(args.heldout_records)}
     args.out.mkdir(parents=True, exist_ok=True)
@@ -111,7 +131,11 @@ def search(args: argparse.Namespace) -> None:
         metrics_table.row("nn_distance_median", report["synthetic_to_train"]["q50"], n=count),
         metrics_table.row("nn_heldout_distance_median", report["heldout_to_train"]["q50"], n=len(heldout["image_id"])),
         metrics_table.row("nn_threshold", report["threshold"], n=len(heldout["image_id"])),
-        *pixel_rows(report["pixels"]), *diversity_rows(report["diversity"])])
+        *pixel_rows(report["pixels"]), *diversity_rows(report["diversity"]),
+        metrics_table.row("mia_auc", report["membership"]["auc"], ci=report["membership"]["ci"],
+                          n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"]),
+        metrics_table.row("mia_tpr_at_1pct_fpr", report["membership"]["tpr_at_fpr"],
+                          n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"])])
     pairs = report["closest_pairs"]
     images = {**records.images_by_id(args.synthetic_records, num_labels, side, [p["synthetic_id"] for p in pairs]),
               **records.images_by_id(args.train_records, num_labels, side, [p["train_id"] for p in pairs])}
@@ -120,6 +144,10 @@ def search(args: argparse.Namespace) -> None:
           f"{report['synthetic_to_train']['q50']:.4f} (held-out {report['heldout_to_train']['q50']:.4f}); "
           f"{report['flagged']} ({100 * report['fraction_below_threshold']:.2f} %) below the held-out 1st "
           f"percentile {report['threshold']:.4f}", flush=True)
+    attack = report["membership"]
+    print(f"membership inference: AUC {attack['auc']:.3f} [{attack['ci'][0]:.3f}, {attack['ci'][1]:.3f}], TPR "
+          f"{attack['tpr_at_fpr']:.3f} at {100 * attack['fpr']:g} % FPR ({attack['member_patients']} training, "
+          f"{attack['non_member_patients']} held-out patients)", flush=True)
     for name, value in report["diversity"]["synthetic"]["metrics"].items():
         print(f"diversity: mean {name} of same-class pairs {value['mean']:.4g} (real train "
               f"{report['diversity']['real']['metrics'][name]['mean']:.4g})", flush=True)

@@ -3,6 +3,8 @@ a column per metric and extractor (FID again under each input normalisation vari
 beside the standard one). A line per generator family (mean over seeds) with its interval band, and the
 real-vs-real ceiling dashed: real held-out images measured against the same real train images, the value a
 perfect generator would score at these sample sizes (FID and KID are not 0 there, precision and recall not 1).
+The last column is the patient-level membership inference attack's AUC (0.5: the synthetic images do not tell
+training patients from others), where the arm's small values are where leakage should grow.
 """
 
 import pandas as pd
@@ -14,12 +16,13 @@ from synthbench.plots.auroc import order_sources
 from synthbench.plots.points import metric_points
 from synthbench.plots.style import arm_x_axis, panel_grid, source_label, source_lines
 
-PANELS = ("fid", "fid_infinity", "kid", *PRDC_NAMES)
+PANELS = ("fid", "fid_infinity", "kid", *PRDC_NAMES, "mia_auc")
 
 
 def generator_points(summary: pd.DataFrame, dataset: str) -> pd.DataFrame:
     """metric, extractor, dataset, arm, value, source, mean, low, high, n, band: the figure's points."""
     rows = summary[(summary["dataset"] == dataset) & summary["metric"].isin(PANELS)]
+    rows = rows.assign(extractor=rows["extractor"].fillna(""))  # the attack's rows have no feature space
     frames = [metric_points(group, metric).assign(metric=metric, extractor=extractor)
               for (metric, extractor), group in rows.groupby(["metric", "extractor"])]
     if not frames:
@@ -33,7 +36,7 @@ def _label(source: str) -> str:
 
 def panel_label(metric: str, extractor: str) -> str:
     entry = registry.entry(metric)
-    return f"{entry.label}, {extractor}\n({entry.direction} is better)"
+    return f"{entry.label}{', ' + extractor if extractor else ''}\n({entry.direction} is better)"
 
 
 def panel_columns(points: pd.DataFrame) -> list[tuple[str, str]]:

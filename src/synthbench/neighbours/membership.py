@@ -1,0 +1,50 @@
+"""Patient-level membership inference: can someone holding only the synthetic images tell which patients the
+generator was trained on?
+
+The attack scores every real image by its distance to the nearest synthetic image (in the real-trained
+classifier's feature space, as the memorisation search), takes a patient's score from their closest image, and
+ranks patients: the generator's training patients (members) against the held-out test patients (non-members).
+A generator that leaks puts synthetic images closer to its training patients. Reported: the attack's AUC
+(0.5: no better than chance) with a percentile-bootstrap interval over patients (members and non-members
+resampled separately), and the true-positive rate at 1 % false positives (the rate that matters to a patient:
+how many members are exposed when almost no outsider is accused), with the number of patients behind each.
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score, roc_curve
+
+from synthbench.metrics import bootstrap
+
+FALSE_POSITIVE_RATE = 0.01
+
+
+def patient_scores(distances: np.ndarray, patients: np.ndarray) -> np.ndarray:
+    """One attack score per patient: minus the distance of their image nearest a synthetic image."""
+    return -pd.Series(distances).groupby(np.asarray(patients)).min().to_numpy()
+
+
+def _auc(members: np.ndarray, non_members: np.ndarray) -> float:
+    truth = np.r_[np.ones(len(members)), np.zeros(len(non_members))]
+    return float(roc_auc_score(truth, np.r_[members, non_members]))
+
+
+def tpr_at_fpr(members: np.ndarray, non_members: np.ndarray, fpr: float = FALSE_POSITIVE_RATE) -> float:
+    """The largest share of members flagged while at most `fpr` of the non-members are."""
+    truth = np.r_[np.ones(len(members)), np.zeros(len(non_members))]
+    false_positive, true_positive, _ = roc_curve(truth, np.r_[members, non_members])
+    return float(true_positive[false_positive <= fpr].max())
+
+
+def membership_report(member_distances: np.ndarray, member_patients: np.ndarray, non_member_distances: np.ndarray,
+                      non_member_patients: np.ndarray, resamples: int, seed: int, level: float = 0.95) -> dict:
+    members = patient_scores(member_distances, member_patients)
+    non_members = patient_scores(non_member_distances, non_member_patients)
+    if not len(members) or not len(non_members):
+        raise ValueError(f"membership inference needs members and non-members: {len(members)} training and "
+                         f"{len(non_members)} held-out patients")
+    low, high = bootstrap.interval(_auc, (members, non_members), resamples, seed, level)
+    return {"auc": _auc(members, non_members), "ci": [low, high], "level": level, "resamples": resamples,
+            "tpr_at_fpr": tpr_at_fpr(members, non_members), "fpr": FALSE_POSITIVE_RATE,
+            "member_patients": len(members), "non_member_patients": len(non_members),
+            "attack": "minus the distance of a patient's closest image to its nearest synthetic image"}
