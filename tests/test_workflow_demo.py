@@ -18,13 +18,17 @@ import pytest
 from conftest import REPO, load_config, run_snakemake, start_snakemake
 from test_config import deep_merge
 
+# Tiny demo raw data, enough for both index jobs (their image caches are the targets).
+TINY_RAW = {"demo": {"chest": {"train_patients": 15, "valid_patients": 3},
+                     "brain": {"patients": 5, "haemorrhage_fraction": 0.5}},
+            "datasets": {"brain": {"normal_images": 4}}}
+INDEX_CACHES = [f"results/{dataset}/index/images_32.h5" for dataset in ("chest", "brain")]
+
 
 @pytest.mark.e2e
 def test_demo_dag_writes_raw_data_index_and_cache(tmp_path, write_config):
-    tiny = write_config({"demo": {"chest": {"train_patients": 15, "valid_patients": 3},
-                                  "brain": {"patients": 5, "haemorrhage_fraction": 0.5}},
-                         "datasets": {"brain": {"normal_images": 4}}})
-    targets = [f"results/{d}/index/images_32.h5" for d in ("chest", "brain")]
+    tiny = write_config(TINY_RAW)
+    targets = INDEX_CACHES
     args = ["demo_data", *targets, "--cores", "2", "--configfile", str(REPO / "config/demo.yaml"), str(tiny)]
     run_snakemake(tmp_path, *args)
     chest = tmp_path / "resources/demo/CheXpert-v1.0-small"
@@ -59,11 +63,8 @@ def test_demo_dag_writes_raw_data_index_and_cache(tmp_path, write_config):
 
 @pytest.mark.e2e
 def test_a_killed_workflow_is_unlocked_and_finished_as_the_readme_says(tmp_path, write_config):
-    tiny = write_config({"demo": {"chest": {"train_patients": 15, "valid_patients": 3},
-                                  "brain": {"patients": 5, "haemorrhage_fraction": 0.5}},
-                         "datasets": {"brain": {"normal_images": 4}}})
-    targets = [f"results/{d}/index/images_32.h5" for d in ("chest", "brain")]
-    args = [*targets, "--cores", "1", "--configfile", str(REPO / "config/demo.yaml"), str(tiny)]
+    args = [*INDEX_CACHES, "--cores", "1", "--configfile", str(REPO / "config/demo.yaml"),
+            str(write_config(TINY_RAW))]
     snakemake = start_snakemake(tmp_path, *args)
     started = tmp_path / "logs/demo"
     while not started.is_dir() and snakemake.poll() is None:

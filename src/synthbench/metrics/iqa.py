@@ -33,6 +33,8 @@ MS-SSIM is only defined here from 161 px: zero-padded windows (piqa's `padding=T
 images, but give two unrelated 32 px noise images an MS-SSIM of 0.69, since the padding is structure both share.
 """
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from synthbench.metrics import bootstrap
@@ -115,10 +117,8 @@ def ms_ssim(reference: np.ndarray, distorted: np.ndarray) -> np.ndarray:
     """MS-SSIM of each pair, [N] (higher is better, 1 for identical images)."""
     x, y = checked_pairs(reference, distorted, min_side=MIN_SIDES["ms_ssim"])
     total = np.ones(len(x))
-    for scale, weight in enumerate(MS_SSIM_WEIGHTS):
-        if scale:
-            x, y = _mean_pool(x), _mean_pool(y)
-        full, contrast_structure = _ssim_and_cs(x, y)
+    for scale, (weight, (x_scale, y_scale)) in enumerate(zip(MS_SSIM_WEIGHTS, _scales(x, y), strict=False)):
+        full, contrast_structure = _ssim_and_cs(x_scale, y_scale)
         term = full if scale == len(MS_SSIM_WEIGHTS) - 1 else contrast_structure
         total *= np.maximum(term, 0.0) ** weight
     return total
@@ -142,6 +142,14 @@ def _mean_pool(images: np.ndarray) -> np.ndarray:
     return pooled(padded) / pooled(counts[None])
 
 
+def _scales(x: np.ndarray, y: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The pair at its own scale, then halved again and again by 2 x 2 mean pooling (multi-scale metrics take as
+    many as they have weights)."""
+    while True:
+        yield x, y
+        x, y = _mean_pool(x), _mean_pool(y)
+
+
 def _gradient_magnitude(images: np.ndarray) -> np.ndarray:
     """Prewitt gradient magnitude of [N, H, W], zero-padded to the same size."""
     smooth, difference = np.full(3, 1 / 3), np.array([1.0, 0.0, -1.0])
@@ -160,10 +168,8 @@ def ms_gmsd(reference: np.ndarray, distorted: np.ndarray) -> np.ndarray:
     """MS-GMSD of each pair, [N] (lower is better)."""
     x, y = checked_pairs(reference, distorted, min_side=MIN_SIDES["ms_gmsd"])
     total = np.zeros(len(x))
-    for scale, weight in enumerate(MS_GMSD_WEIGHTS):
-        if scale:
-            x, y = _mean_pool(x), _mean_pool(y)
-        total += weight * _gmsd(x, y) ** 2
+    for weight, (x_scale, y_scale) in zip(MS_GMSD_WEIGHTS, _scales(x, y), strict=False):
+        total += weight * _gmsd(x_scale, y_scale) ** 2
     return np.sqrt(total)
 
 
