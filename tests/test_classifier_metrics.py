@@ -31,7 +31,8 @@ def test_per_class_and_mean_auroc_equal_scikit_learn(predictions):
 def test_degenerate_class_is_excluded_with_reason_and_counts(predictions):
     labels, scores = predictions
     report = auroc_report(labels, scores, NAMES, resamples=1000, seed=1)
-    assert report["classes"]["c"] == {"auroc": None, "positives": 0, "negatives": 300}
+    assert {key: report["classes"]["c"][key] for key in ("auroc", "auroc_ci95", "auprc", "positives", "negatives")} \
+        == {"auroc": None, "auroc_ci95": None, "auprc": None, "positives": 0, "negatives": 300}
     assert report["excluded"] == {"c": "only negative labels among the 300 test rows"}
     assert report["classes"]["a"]["positives"] == int(labels[:, 0].sum())
 
@@ -84,3 +85,43 @@ def test_auroc_equals_scikit_learn_with_ties_and_on_every_bootstrap_resample():
         rows = stream.integers(0, 120, 120)
         expected = np.mean([roc_auc_score(labels[rows, c], scores[rows, c]) for c in range(2)])
         assert means[resample] == pytest.approx(expected, abs=1e-12)
+
+
+def test_per_class_intervals_come_from_the_same_resamples_as_the_mean(predictions):
+    from synthbench.classifier.metrics import bootstrap_class_aurocs
+
+    labels, scores = predictions
+    report = auroc_report(labels, scores, NAMES, resamples=500, seed=3)
+    draws = bootstrap_class_aurocs(labels, scores, 500, seed=3)
+    for column, name in enumerate(NAMES[:2]):
+        low, high = report["classes"][name]["auroc_ci95"]
+        assert (low, high) == pytest.approx(tuple(np.percentile(draws[:, column], [2.5, 97.5])))
+        assert low < report["classes"][name]["auroc"] < high
+    assert report["classes"]["c"]["auroc_ci95"] is None
+    assert report["mean_auroc_ci95"] == pytest.approx(np.percentile(np.nanmean(draws, axis=1), [2.5, 97.5]))
+
+
+def test_auprc_brier_and_ece_equal_their_definitions(predictions):
+    from sklearn.metrics import average_precision_score, brier_score_loss
+
+    labels, scores = predictions
+    report = auroc_report(labels, scores, NAMES, resamples=10, seed=0)
+    for column, name in enumerate(NAMES[:2]):
+        assert report["classes"][name]["auprc"] == pytest.approx(average_precision_score(labels[:, column],
+                                                                                         scores[:, column]))
+        assert report["classes"][name]["brier"] == pytest.approx(brier_score_loss(labels[:, column], scores[:, column]))
+    assert report["classes"]["c"]["auprc"] is None, "no positive: average precision is undefined"
+    assert report["mean_auprc"] == pytest.approx(np.mean([report["classes"][n]["auprc"] for n in NAMES[:2]]))
+    assert report["brier"] == pytest.approx(np.mean([brier_score_loss(labels[:, c], scores[:, c]) for c in range(3)]))
+
+
+def test_ece_by_hand():
+    from synthbench.classifier.metrics import expected_calibration_error
+
+    # Bin [0.1, 0.2): scores 0.15, 0.15, labels 0, 1 -> |0.5 - 0.15| = 0.35, weight 2/4.
+    # Bin [0.9, 1.0]: scores 0.95, 1.0, labels 1, 1 -> |1 - 0.975| = 0.025, weight 2/4 (1.0 in the last bin).
+    labels = np.array([[0.0, 1.0], [1.0, 1.0]])
+    scores = np.array([[0.15, 0.95], [0.15, 1.0]])
+    assert expected_calibration_error(labels, scores) == pytest.approx(0.5 * 0.35 + 0.5 * 0.025)
+    perfect = np.array([[0.0], [1.0]])
+    assert expected_calibration_error(perfect, perfect) == 0.0

@@ -257,6 +257,11 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     for source, mean in means.items():
         metrics = json.loads((results / f"chest/samples/20/classifier/{source}/seed0/test_metrics.json").read_text())
         assert mean == pytest.approx(metrics["mean_auroc"])
+    for metric in ("mean_auprc", "brier", "ece"):  # beside AUROC: precision-recall and calibration
+        whole_run = summary[(summary["metric"] == metric) & summary["class"].isna()]
+        assert set(whole_run["source"]) == {"real", *FAMILIES} and whole_run["result"].between(0, 1).all(), metric
+    per_class = summary[(summary["metric"] == "auroc") & summary["result"].notna()]
+    assert per_class["ci_low"].notna().all() and (per_class["ci_low"] <= per_class["ci_high"]).all()
     plotted = pd.read_csv(results / "plots/auroc.csv")
     plotted = plotted[plotted["figure"] == "auroc"].set_index("source")["mean"]
     assert plotted.sort_index().tolist() == pytest.approx(means.sort_index().tolist())

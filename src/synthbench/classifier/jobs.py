@@ -8,6 +8,7 @@ real test images (`synthbench.attribution.jobs.explain`).
 import argparse
 import functools
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -95,8 +96,17 @@ def _test(model, test_records: Path, meta: dict, settings: dict, seed: int, out:
         roc_table(labels, scores, names).to_csv(partial, index=False)
     metrics_table.write(out / metrics_table.FILE, [
         metrics_table.row("mean_auroc", report["mean_auroc"], n=len(ids), ci=report["mean_auroc_ci95"]),
-        *(metrics_table.row("auroc", result["auroc"], class_name=name, n=len(ids))
-          for name, result in report["classes"].items())])
+        *(metrics_table.row("auroc", math.nan if result["auroc"] is None else result["auroc"], class_name=name,
+                            n=len(ids), ci=result["auroc_ci95"])
+          for name, result in report["classes"].items()),
+        *([metrics_table.row("mean_auprc", report["mean_auprc"], n=len(ids))] if report["mean_auprc"] is not None
+          else []),
+        *(metrics_table.row("auprc", result["auprc"], class_name=name, n=len(ids))
+          for name, result in report["classes"].items() if result["auprc"] is not None),
+        metrics_table.row("brier", report["brier"], n=len(ids)),
+        *(metrics_table.row("brier", result["brier"], class_name=name, n=len(ids))
+          for name, result in report["classes"].items()),
+        metrics_table.row("ece", report["ece"], n=len(ids))])
     with replacing(out / "test_metrics.json") as partial:
         partial.write_text(json.dumps(report, indent=2) + "\n")
     print(f"test mean AUROC {report['mean_auroc']:.4f} (95% CI {report['mean_auroc_ci95'][0]:.4f}-"

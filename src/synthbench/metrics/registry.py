@@ -126,6 +126,10 @@ register(Metric("wall_seconds", "training wall time (s)", "run", "none", 0.0))
 # Classifiers on the real test split.
 register(Metric("auroc", "AUROC", "predictions", "higher", 0.0, 1.0))
 register(Metric("mean_auroc", "mean AUROC", "predictions", "higher", 0.0, 1.0))
+register(Metric("auprc", "AUPRC (average precision)", "predictions", "higher", 0.0, 1.0))
+register(Metric("mean_auprc", "mean AUPRC", "predictions", "higher", 0.0, 1.0))
+register(Metric("brier", "Brier score", "predictions", "lower", 0.0, 1.0))
+register(Metric("ece", "expected calibration error (10 bins)", "predictions", "lower", 0.0, 1.0))
 # Memorisation: synthetic images against real train images, in the real classifier's feature space.
 register(Metric("nn_fraction_below_threshold", "share of fakes nearer than held-out images", "features", "lower",
                 0.0, 1.0))
