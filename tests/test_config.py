@@ -173,7 +173,7 @@ def test_snakemake_dry_run_plans_the_paper_dag(tmp_path):
     assert jobs["train_classifier"] == jobs["evaluate_classifier"] == str((1 + families) * arm_values), "real + each"
     assert jobs["nearest_neighbours"] == str(families * arm_values), "one memorisation check per GAN run"
     assert jobs["generator_metrics"] == str((families + 1) * arm_values), "each GAN run, and the real ceiling"
-    assert jobs["attribution_panel"] == str(arm_values)
+    assert jobs["attribution_panel"] == str(arm_values) == jobs["compare_classifiers"]
 
 
 @pytest.mark.e2e
@@ -185,6 +185,7 @@ def test_snakemake_dry_run_of_the_demo_config(tmp_path):
     assert jobs["train_gan"] == str(12 + 2) and jobs["evaluate_classifier"] == str(12 + 14)
     assert jobs["plot_fid"] == jobs["plot_memorisation"] == jobs["plot_generator_metrics"] == "2"
     assert jobs["summary"] == jobs["plot_auroc"] == "1" and jobs["generator_metrics"] == str(14 + 12)
+    assert jobs["compare_classifiers"] == "12", "every arm value's classifiers against real's, paired"
 
 
 @pytest.mark.e2e
@@ -200,8 +201,8 @@ def test_an_arm_target_plans_exactly_the_jobs_of_that_arm(tmp_path):
                     "train_classifier": str((1 + families) * values),
                     "evaluate_classifier": str((1 + families) * values),
                     "nearest_neighbours": str(families * values), "attribution_panel": str(values),
-                    "generator_metrics": str((1 + families) * values),
-                    "chest_samples": "1", "total": str(3 + (6 + 5 * families) * values)}
+                    "generator_metrics": str((1 + families) * values), "compare_classifiers": str(values),
+                    "chest_samples": "1", "total": str(3 + (7 + 5 * families) * values)}
     assert "brain" not in result.stdout and "results/chest/classes" not in result.stdout
 
 

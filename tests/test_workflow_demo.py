@@ -260,6 +260,11 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     for metric in ("mean_auprc", "brier", "ece"):  # beside AUROC: precision-recall and calibration
         whole_run = summary[(summary["metric"] == metric) & summary["class"].isna()]
         assert set(whole_run["source"]) == {"real", *FAMILIES} and whole_run["result"].between(0, 1).all(), metric
+    verdicts = pd.read_csv(results / "paired_tests.csv")
+    assert sorted(verdicts["source"]) == sorted(FAMILIES) and set(verdicts["value"]) == {20}
+    for row in verdicts.itertuples():
+        assert row.delta_mean_auroc == pytest.approx(means[row.source] - means["real"], abs=1e-9)
+        assert row.ci_low <= row.delta_mean_auroc <= row.ci_high and row.equivalent == (row.tost_p_holm < 0.05)
     per_class = summary[(summary["metric"] == "auroc") & summary["result"].notna()]
     assert per_class["ci_low"].notna().all() and (per_class["ci_low"] <= per_class["ci_high"]).all()
     plotted = pd.read_csv(results / "plots/auroc.csv")
@@ -308,6 +313,7 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     assert sorted(listed["id"]) == sorted(f"chest-samples-20-{family}-s0" for family in FAMILIES)
     assert listed["test mean AUROC"].tolist() == [means[family] for family in listed["family"]]
     assert "chest-samples-20-cpd-s0" in pages["results/catalogue.html"]
+    assert "tost_p_holm" in pages["results/paired_tests.html"]
     assert "real-vs-real ceiling" in pages["results/plots/metrics_chest.html"]
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?:", html), "self-contained: works offline"
     # `make demo`'s last step, as the README shows it, from a folder laid out like the checkout.

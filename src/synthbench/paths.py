@@ -22,6 +22,8 @@ SYNTHETIC = GAN + "/synthetic"  # {split}.tfrecord + .csv
 GAN_FEATURES = GAN + "/features"  # {extractor}.npz: the synthetic train features in another extractor's space
 # model.keras, history.csv, test_metrics.json, metrics.csv, roc.csv, predictions.csv, maps.npz
 CLASSIFIER = ARM + "/classifier/{source}/seed{seed}"
+# comparison.json, metrics.csv: every synthetic-trained classifier against the real-trained one, paired
+COMPARISON = ARM + "/comparison/seed{seed}"
 # metrics.json, metrics.csv: a generator's feature metrics ({source} a GAN), or the real-vs-real ceiling (real)
 GENERATOR_METRICS = ARM + "/metrics/{source}/seed{seed}"
 NEIGHBOURS = ARM + "/nn/{gan}/seed{seed}"  # neighbours.npz, memorisation.json, metrics.csv, grid.png

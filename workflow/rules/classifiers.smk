@@ -1,6 +1,7 @@
 # Classifiers: one DenseNet-121 per (dataset, arm, value, source, seed), trained on the source's train split
 # with model selection on its valid split, then evaluated in one job: tested on the arm's REAL test split and
-# explained (occlusion maps of the chosen real test images).
+# explained (occlusion maps of the chosen real test images). Then, per arm value and seed, every synthetic-trained
+# classifier is compared with the real-trained one on the same test rows (a light job on their predictions).
 
 
 rule train_classifier:
@@ -66,3 +67,29 @@ rule evaluate_classifier:
         " --test {input.test:q} --meta {input.meta:q} --settings-json {params.settings:q}"
         " --attribution-json {params.attribution:q} --seed {wildcards.seed:q} --threads {threads} --out {params.out:q}"
         " > {log:q} 2>&1"
+
+
+rule compare_classifiers:
+    input:
+        real=paths.result(paths.fixed(paths.CLASSIFIER, source=REAL), "predictions.csv"),
+        compared=compared_predictions,
+    output:
+        report=paths.result(paths.COMPARISON, "comparison.json"),
+        metrics=paths.result(paths.COMPARISON, "metrics.csv"),
+    log:
+        paths.log(paths.COMPARISON, "compare.log"),
+    benchmark:
+        paths.benchmark(paths.COMPARISON, "compare.tsv")
+    params:
+        settings=classifier_settings_json("compare"),
+        compared=lambda wildcards, input: [f"{gan}={path}" for gan, path in zip(
+            arm_gans(wildcards.dataset, wildcards.arm), input.compared, strict=True)],
+        out=lambda wildcards, output: Path(output.report).parent,
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    shell:
+        "python -m synthbench classifier compare --real {input.real:q} --compared {params.compared:q}"
+        " --settings-json {params.settings:q} --seed {wildcards.seed:q} --out {params.out:q} > {log:q} 2>&1"

@@ -272,6 +272,19 @@ def classifier_targets(runs):
             for dataset, arm, value in runs for source in sources(dataset, arm) for seed in config["seeds"]]
 
 
+def compared_predictions(wildcards):
+    """Input function: predictions.csv of each synthetic-trained classifier of the arm value and seed, in
+    arm_gans order."""
+    return [run_file(paths.CLASSIFIER, "predictions.csv", wildcards, source=gan)
+            for gan in arm_gans(wildcards.dataset, wildcards.arm)]
+
+
+def comparison_targets(runs):
+    """Per arm value with generators and per seed: the paired comparison of its classifiers with real's."""
+    return [run_file(paths.COMPARISON, "comparison.json", dataset=dataset, arm=arm, value=value, seed=seed)
+            for dataset, arm, value in runs if arm_gans(dataset, arm) for seed in config["seeds"]]
+
+
 GENERATOR_METRICS = config["generator_metrics"]
 
 
@@ -338,12 +351,13 @@ def arm_targets(dataset=None, arm=None):
     analyses."""
     runs = arm_runs(dataset, arm)
     return (dataset_targets(runs) + gan_targets(runs) + generator_metrics_targets(runs) + classifier_targets(runs)
-            + analysis_targets(runs))
+            + comparison_targets(runs) + analysis_targets(runs))
 
 
 def summary_inputs():
     """The per-run metrics tables (metrics.csv beside each job's report) results/summary.csv is built from."""
-    reports = ("training.json", "metrics.json", "test_metrics.json", "memorisation.json", "attribution.json")
+    reports = ("training.json", "metrics.json", "test_metrics.json", "comparison.json", "memorisation.json",
+               "attribution.json")
     return [str(Path(path).with_name("metrics.csv")) for path in arm_targets() if Path(path).name in reports]
 
 

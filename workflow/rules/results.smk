@@ -20,6 +20,10 @@ rule summary:
         catalogue_page=report(paths.result(paths.TOP, "catalogue.html"),
                               caption="../../src/synthbench/report/catalogue.rst", category="Tables",
                               labels={"table": "trained generators"}),
+        paired=paths.result(paths.TOP, "paired_tests.csv"),
+        paired_page=report(paths.result(paths.TOP, "paired_tests.html"),
+                           caption="../../src/synthbench/report/paired_tests.rst", category="Main results",
+                           labels={"figure": "as good as real? (paired tests)"}),
     log:
         paths.log(paths.TOP, "summary.log"),
     benchmark:
@@ -33,7 +37,8 @@ rule summary:
         "python -m synthbench summary --inputs {input:q} --out {output.table:q} --mean-out {output.mean:q}"
         " --page {output.page:q} --mean-page {output.mean_page:q} --rank-out {output.rank:q}"
         " --rank-page {output.rank_page:q} --catalogue-out {output.catalogue:q}"
-        " --catalogue-page {output.catalogue_page:q} > {log:q} 2>&1"
+        " --catalogue-page {output.catalogue_page:q} --paired-out {output.paired:q}"
+        " --paired-page {output.paired_page:q} > {log:q} 2>&1"
 
 
 rule plot_auroc:

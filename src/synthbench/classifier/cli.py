@@ -1,4 +1,5 @@
-"""`synthbench classifier train|evaluate`: arguments only; the jobs are in `synthbench.classifier.jobs`."""
+"""`synthbench classifier train|evaluate|compare`: arguments only; the jobs are in `synthbench.classifier.jobs` and
+(compare, no TensorFlow) `synthbench.classifier.compare_job`."""
 
 import argparse
 from pathlib import Path
@@ -29,3 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         add_threads(command)
         command.add_argument("--seed", type=int, required=True)
         command.add_argument("--out", type=Path, required=True, help="the job's output folder")
+    compare = commands.add_parser(
+        "compare", help="each synthetic-trained classifier against the real-trained one, paired on the test rows")
+    compare.add_argument("--real", type=Path, required=True, help="the real-trained classifier's predictions.csv")
+    compare.add_argument("--compared", nargs="+", required=True, metavar="SOURCE=PREDICTIONS",
+                         help="each synthetic-trained classifier's predictions.csv, by its source name")
+    compare.add_argument("--settings-json", required=True, help="bootstrap and equivalence_margin, as JSON")
+    compare.add_argument("--seed", type=int, required=True)
+    compare.add_argument("--out", type=Path, required=True, help="the comparison's folder")
+    job(compare, "synthbench.classifier.compare_job:compare")

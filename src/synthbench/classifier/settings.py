@@ -8,9 +8,10 @@ The workflow hands every job only its own keys, so a change to a key that only t
 TRAINING = ("backbone", "weights", "input_size", "bn_momentum", "batch_size", "learning_rate", "steps_per_epoch",
             "max_epochs", "patience", "lr_patience", "lr_factor", "cache_mb", "mixed_precision")
 TESTING = ("batch_size", "bootstrap", "flip_below_half")
-JOBS = {"train": TRAINING, "evaluate": TESTING}
+COMPARING = ("bootstrap", "equivalence_margin")
+JOBS = {"train": TRAINING, "evaluate": TESTING, "compare": COMPARING}
 
 
 def job_settings(section: dict, job: str) -> dict:
-    """The keys of the classifier section that `job` (train or evaluate) reads."""
+    """The keys of the classifier section that `job` (train, evaluate or compare) reads."""
     return {key: section[key] for key in JOBS[job]}

@@ -130,6 +130,11 @@ register(Metric("auprc", "AUPRC (average precision)", "predictions", "higher", 0
 register(Metric("mean_auprc", "mean AUPRC", "predictions", "higher", 0.0, 1.0))
 register(Metric("brier", "Brier score", "predictions", "lower", 0.0, 1.0))
 register(Metric("ece", "expected calibration error (10 bins)", "predictions", "lower", 0.0, 1.0))
+# A synthetic-trained classifier against the real-trained one on the same test rows (synthbench.classifier.paired).
+register(Metric("delta_mean_auroc", "mean AUROC - the real-trained classifier's", "predictions", "higher", -1.0,
+                1.0))
+register(Metric("tost_p", "equivalence with real (TOST p, unadjusted)", "predictions", "lower", 0.0, 1.0))
+register(Metric("delong_p", "DeLong p, AUROC unlike real's", "predictions", "none", 0.0, 1.0))
 # Memorisation: synthetic images against real train images, in the real classifier's feature space.
 register(Metric("nn_fraction_below_threshold", "share of fakes nearer than held-out images", "features", "lower",
                 0.0, 1.0))

@@ -1,5 +1,5 @@
 """`synthbench summary --inputs FILE... --out summary.csv --mean-out summary_mean.csv --rank-out
-fid_rank_agreement.csv --catalogue-out catalogue.csv` (job in `jobs`)."""
+fid_rank_agreement.csv --catalogue-out catalogue.csv --paired-out paired_tests.csv` (job in `jobs`)."""
 
 import argparse
 from pathlib import Path
@@ -20,4 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalogue-out", type=Path, required=True,
                         help="every trained generator by its catalogue id, with FID, KID and test AUROC")
     parser.add_argument("--catalogue-page", type=Path, help="the catalogue table as an HTML page for the report")
+    parser.add_argument("--paired-out", type=Path, required=True,
+                        help="each source's paired comparison with real, Holm-adjusted equivalence per arm")
+    parser.add_argument("--paired-page", type=Path, help="the paired tests as an HTML page for the report")
     job(parser, "synthbench.summary.jobs:summarise")
