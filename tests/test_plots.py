@@ -48,6 +48,28 @@ def test_the_figure_draws_the_summary_values():
     plt.close(figure)
 
 
+def test_a_star_marks_a_source_equivalent_to_real_for_every_seed():
+    from synthbench.plots.auroc import EQUIVALENT, equivalent_points
+
+    summary = summary_rows()
+    verdicts = []
+    for seed in (0, 1):  # prog: equivalent at 16 px for both seeds; at 32 px for seed 0 only
+        for value, p in ((16, 0.001), (32, 0.001 if seed == 0 else 0.3)):
+            verdicts += [("chest", "resolution", value, "prog", seed, "delta_mean_auroc", "", "", -0.01, -0.02, 0.0),
+                         ("chest", "resolution", value, "prog", seed, "tost_p", "", "", p, np.nan, np.nan)]
+    summary = pd.concat([summary, pd.DataFrame(verdicts, columns=summary.columns)], ignore_index=True)
+    points = order_sources(auroc_points(summary))
+    marked = equivalent_points(summary, points)
+    assert marked[["arm", "value", "source"]].values.tolist() == [["resolution", 16, "prog"]]
+    figure = arm_figure(points, "AUROC", 0.5, "title", marked=marked)
+    stars = [collection for axis in figure.axes for collection in axis.collections
+             if collection.get_label() == EQUIVALENT]
+    assert len(stars) == 1 and stars[0].get_offsets().tolist() == [[16, marked["mean"].item()]]
+    assert EQUIVALENT in [text.get_text() for text in figure.legends[0].get_texts()]
+    assert equivalent_points(summary_rows(), points).empty, "no paired tests: nothing marked"
+    plt.close(figure)
+
+
 def test_the_legend_names_every_source_even_one_drawn_in_a_later_panel_only():
     summary = summary_rows()
     only_on_classes = summary[(summary["arm"] == "classes")].assign(source="dcgan")

@@ -6,7 +6,7 @@ import argparse
 import pandas as pd
 
 from synthbench.figures import save_png
-from synthbench.plots.auroc import arm_figure, auroc_points, gap_points, order_sources
+from synthbench.plots.auroc import arm_figure, auroc_points, equivalent_points, gap_points, order_sources
 from synthbench.plots.fid_curves import fid_figure, fid_runs, stop_points
 from synthbench.plots.generator_metrics import generator_figure, generator_points
 from synthbench.plots.memorisation import memorisation_figure, nearest_distances
@@ -19,7 +19,8 @@ def auroc(args: argparse.Namespace) -> None:
     if points.empty:
         raise ValueError(f"{args.summary}: no mean_auroc rows to plot")
     save_png(arm_figure(points, "mean test AUROC (real test images)", 0.5,
-                        "Classifiers trained on real vs synthetic data, tested on real data"), args.out)
+                        "Classifiers trained on real vs synthetic data, tested on real data",
+                        marked=equivalent_points(summary, points)), args.out)
     gaps = order_sources(gap_points(summary))
     save_png(arm_figure(gaps, "real - synthetic mean AUROC", 0.0, "How much AUROC synthetic training data costs"),
              args.gap_out)
