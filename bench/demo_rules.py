@@ -28,6 +28,7 @@ RULES = [
     ("generator_metrics", (paths.GENERATOR_METRICS, "metrics.tsv")),
     ("train_classifier", (paths.CLASSIFIER, "train.tsv")),
     ("evaluate_classifier", (paths.CLASSIFIER, "evaluate.tsv")),
+    ("compare_classifiers", (paths.COMPARISON, "compare.tsv")),
     ("nearest_neighbours", (paths.NEIGHBOURS, "search.tsv")),
     ("attribution_panel", (paths.ATTRIBUTION, "panel.tsv")), ("summary + plots", (paths.TOP, "summary.tsv")),
     ("summary + plots", (paths.PLOTS, "*.tsv")),
