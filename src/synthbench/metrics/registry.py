@@ -144,7 +144,7 @@ register(Metric("nn_heldout_distance_median", "median distance of a held-out ima
                 "features", "none", 0.0, 2.0))
 register(Metric("nn_threshold", "memorisation threshold (held-out 1st percentile)", "features", "none", 0.0, 2.0))
 # Patient-level membership inference (synthbench.neighbours.membership): 0.5 and 0.01 are chance.
-register(Metric("mia_auc", "membership inference AUC, training vs held-out patients", "features", "lower", 0.0,
+register(Metric("mia_auc", "membership inference AUC (patients)", "features", "lower", 0.0,
                 1.0))
 register(Metric("mia_tpr_at_1pct_fpr", "membership inference TPR at 1 % FPR", "features", "lower", 0.0, 1.0))
 # The same search's matches compared pixel by pixel (synthbench.neighbours.pixels), by every image-pair metric:
