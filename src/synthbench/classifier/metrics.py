@@ -57,15 +57,20 @@ def class_aurocs(labels: np.ndarray, scores: np.ndarray, flip_below_half: bool =
 ECE_BINS = 10
 
 
+def resample_counts(rows: int, resamples: int, seed: int) -> np.ndarray:
+    """[resamples, rows] how often each test row is drawn in each seeded resample (with replacement): the
+    weights `weighted_aurocs` takes, the same for every classifier scored on these rows."""
+    draws = seeds.bootstrap(seed).integers(0, rows, (resamples, rows))
+    counts = np.zeros((resamples, rows))
+    np.add.at(counts, (np.repeat(np.arange(resamples), rows), draws.ravel()), 1.0)
+    return counts
+
+
 def bootstrap_class_aurocs(labels: np.ndarray, scores: np.ndarray, resamples: int, seed: int,
                            flip_below_half: bool = False) -> np.ndarray:
     """[resamples, classes] AUROC of each class in `resamples` row resamples (with replacement); NaN where a
     resample leaves a class one label value."""
-    rng = seeds.bootstrap(seed)
-    rows = len(labels)
-    draws = rng.integers(0, rows, (resamples, rows))
-    counts = np.zeros((resamples, rows))
-    np.add.at(counts, (np.repeat(np.arange(resamples), rows), draws.ravel()), 1.0)
+    counts = resample_counts(len(labels), resamples, seed)
     per_class = np.stack([weighted_aurocs(labels[:, column], scores[:, column], counts)
                           for column in range(labels.shape[1])], axis=1)
     return _flipped(per_class, flip_below_half)

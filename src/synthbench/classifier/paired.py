@@ -19,18 +19,13 @@ import math
 import numpy as np
 from scipy import stats
 
-from synthbench import seeds
-from synthbench.classifier.metrics import weighted_aurocs
+from synthbench.classifier.metrics import resample_counts, weighted_aurocs
 
 
 def paired_mean_auroc_differences(labels: np.ndarray, real: np.ndarray, other: np.ndarray, resamples: int,
                                   seed: int) -> np.ndarray:
     """[resamples] mean AUROC of `other` - that of `real`, both on the same resampled rows each time."""
-    rng = seeds.bootstrap(seed)
-    rows = len(labels)
-    draws = rng.integers(0, rows, (resamples, rows))
-    counts = np.zeros((resamples, rows))
-    np.add.at(counts, (np.repeat(np.arange(resamples), rows), draws.ravel()), 1.0)
+    counts = resample_counts(len(labels), resamples, seed)
     differences = np.stack([weighted_aurocs(labels[:, c], other[:, c], counts)
                             - weighted_aurocs(labels[:, c], real[:, c], counts) for c in range(labels.shape[1])],
                            axis=1)
