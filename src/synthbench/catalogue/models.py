@@ -136,7 +136,7 @@ class Generators:
                 raise ValueError(f"{model.id} has {metric} in several spaces ({', '.join(extractors)}): name one "
                                  "with extractor=")
             ranked += [(model, values[0])] if values else []
-        return sorted(ranked, key=lambda pair: pair[1]["value"] * (1 if direction == "lower" else -1))
+        return sorted(ranked, key=lambda pair: (pair[1]["value"] * (1 if direction == "lower" else -1), pair[0].id))
 
     def info(self, model: str) -> dict:
         found = self._model(model)
