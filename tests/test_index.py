@@ -103,6 +103,10 @@ def test_chexpert_layout_errors_name_file_and_problem(tmp_path, index):
     table.drop(columns=["Edema"]).to_csv(root / "train.csv", index=False)
     with pytest.raises(LayoutError, match=r"train.csv: missing column\(s\) \['Edema'\]"):
         index("chest", root, FINDINGS)
+    table.assign(**{"Frontal/Lateral": ""}).to_csv(root / "train.csv", index=False)
+    with pytest.raises(LayoutError, match=r"1 row\(s\) have a Frontal/Lateral cell other than Frontal or Lateral, "
+                                          r"first row 2 \(CheXpert-v1.0-small/train/patient00001.*\): nan"):
+        index("chest", root, FINDINGS)
     table.assign(Edema="yes").to_csv(root / "train.csv", index=False)
     with pytest.raises(LayoutError, match=r"not 1.0, 0.0, -1.0 or blank, first in column 'Edema'.*'yes'"):
         index("chest", root, FINDINGS)

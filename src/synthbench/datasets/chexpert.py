@@ -27,6 +27,7 @@ from synthbench.raw_formats import CHEXPERT_ROOT
 
 PATIENT_IN_PATH = re.compile(r"/(patient\d+)/")
 VALID_CELLS = {1.0, 0.0, -1.0}
+VIEWS = ("Frontal", "Lateral")
 FIRST_DATA_ROW = 2  # CSV rows are numbered as a spreadsheet shows them: the header is row 1
 
 
@@ -43,7 +44,14 @@ def read_findings(csv_path: Path, labels: list[str], uncertain_as: int) -> tuple
         raise LayoutError(f"{csv_path}: missing column(s) {missing}; found {list(table.columns)}")
     table["csv_row"] = np.arange(len(table)) + FIRST_DATA_ROW
     table["Path"] = table["Path"].fillna("")
-    frontal = table[table["Frontal/Lateral"] == "Frontal"].reset_index(drop=True)
+    views = table["Frontal/Lateral"]
+    odd = ~views.isin(VIEWS)
+    if odd.any():
+        first = int(np.flatnonzero(odd)[0])
+        raise LayoutError(f"{csv_path}: {int(odd.sum())} row(s) have a Frontal/Lateral cell other than "
+                          f"{' or '.join(VIEWS)}, first row {table['csv_row'][first]} ({table['Path'][first]}): "
+                          f"{views[first]!r}")
+    frontal = table[views == "Frontal"].reset_index(drop=True)
     cells = frontal[labels].apply(pd.to_numeric, errors="coerce")
     bad = frontal[labels].notna() & (cells.isna() | ~cells.isin(VALID_CELLS))
     if bad.any().any():
