@@ -7,7 +7,7 @@ by the next in the seeded order, so the count holds. Patient ids are read from e
 slice is decoded once, straight into the image cache. Slices in the wrapped 12-bit encoding are corrected
 (`decode.wrapped_12bit`) and counted in the index log.
 
-An image listed twice with the same labels (the real file repeats a few) is kept once, the repeat recorded
+An image listed twice with the same labels (as in concatenated tables) is kept once, the repeat recorded
 in skipped.csv; listed twice with different labels, it stops the job. A file name that leads outside the raw
 folder is skipped (`raw_paths`).
 """
