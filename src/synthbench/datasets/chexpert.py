@@ -22,7 +22,7 @@ from synthbench.datasets.decode import load_jpeg, try_decode
 from synthbench.datasets.errors import LayoutError
 from synthbench.datasets.manifest import make_manifest, skipped_table
 from synthbench.datasets.parallel import ordered_map
-from synthbench.datasets.raw_paths import OUTSIDE_RAW_DIR, inside_raw_dir
+from synthbench.datasets.raw_paths import OUTSIDE_RAW_DIR, RawFolder
 from synthbench.raw_formats import CHEXPERT_ROOT
 
 PATIENT_IN_PATH = re.compile(r"/(patient\d+)/")
@@ -73,10 +73,11 @@ def usable_rows(raw_dir: Path, csv_path: Path, rows: pd.DataFrame,
     paths kept inside raw_dir, patients read from them, repeated paths kept once."""
     candidates, skipped, first_row = [], [], {}
     labels = values.to_numpy()
+    folder = RawFolder(raw_dir)
     for index, (listed, csv_row) in enumerate(zip(rows["Path"], rows["csv_row"], strict=True)):
         # CSV paths start with the CheXpert-v1.0-small folder itself; the manifest keeps them relative to it.
         relative = listed.removeprefix(CHEXPERT_ROOT + "/")
-        path = inside_raw_dir(raw_dir, relative)
+        path = folder.inside(relative)
         match = PATIENT_IN_PATH.search("/" + path) if path is not None else None
         if not listed:
             skipped.append(("", f"CSV row {csv_row} has no Path"))

@@ -14,13 +14,18 @@ from pathlib import Path
 OUTSIDE_RAW_DIR = "path outside raw_dir"
 
 
-def inside_raw_dir(raw_dir: Path, relative: str) -> str | None:
-    """The normalised form of `relative` if it names a file inside `raw_dir`, else None (also for text that
-    cannot be a path at all: one with a NUL byte)."""
-    if not relative or "\0" in relative or os.path.isabs(relative):
-        return None
-    normal = posixpath.normpath(relative)
-    if normal == ".." or normal.startswith("../"):
-        return None
-    root = Path(raw_dir).resolve()
-    return normal if (root / normal).resolve().is_relative_to(root) else None
+class RawFolder:
+    """A download's folder, resolved once (an index checks every path of its label table against it)."""
+
+    def __init__(self, raw_dir: Path):
+        self.root = Path(raw_dir).resolve()
+
+    def inside(self, relative: str) -> str | None:
+        """The normalised form of `relative` if it names a file inside the folder, else None (also for text that
+        cannot be a path at all: one with a NUL byte)."""
+        if not relative or "\0" in relative or os.path.isabs(relative):
+            return None
+        normal = posixpath.normpath(relative)
+        if normal == ".." or normal.startswith("../"):
+            return None
+        return normal if (self.root / normal).resolve().is_relative_to(self.root) else None

@@ -32,7 +32,7 @@ from synthbench.datasets.decode import (
 from synthbench.datasets.errors import LayoutError
 from synthbench.datasets.manifest import make_manifest, skipped_table
 from synthbench.datasets.parallel import ordered_map
-from synthbench.datasets.raw_paths import OUTSIDE_RAW_DIR, inside_raw_dir
+from synthbench.datasets.raw_paths import OUTSIDE_RAW_DIR, RawFolder
 from synthbench.raw_formats import RSNA_CSV_COLUMNS, RSNA_LABELS_CSV, RSNA_SUBTYPES, rsna_image_file
 
 NO_FINDING = "no finding"
@@ -127,11 +127,12 @@ def index_rsna(raw_dir: Path, labels: list[str], normal_images: int, seed: int, 
     decode = partial(try_decode, partial(_slice_and_patient, side=cache.side, window=window, min_side=min_side))
     kept_paths, kept_sops, patients = [], [], []
     corrected = 0
+    folder = RawFolder(raw_dir)
 
     def check(sops, label: str) -> int:
         """Decodes `sops`, caching usable slices and recording the others; returns how many were usable."""
         nonlocal corrected
-        paths = {sop: inside_raw_dir(raw_dir, rsna_image_file(sop)) for sop in sops}
+        paths = {sop: folder.inside(rsna_image_file(sop)) for sop in sops}
         skipped.extend((rsna_image_file(sop), OUTSIDE_RAW_DIR) for sop in sops if paths[sop] is None)
         inside = [sop for sop in sops if paths[sop] is not None]
         results = ordered_map(decode, [raw_dir / paths[sop] for sop in inside], processes, label)
