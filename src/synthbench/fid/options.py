@@ -20,6 +20,16 @@ def variant_name(extractor: str, variant: str) -> str:
     return f"{extractor}[{variant}]"
 
 
+def is_variant(label: str) -> bool:
+    """Whether an extractor label names a normalisation variant (see `variant_name`)."""
+    return label.endswith("]") and "[" in label
+
+
+def standard_first(label: str) -> tuple[bool, str]:
+    """Sort key of extractor labels: each standard scaling before the normalisation variants."""
+    return is_variant(label), label
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--extractor", choices=EXTRACTORS, required=True)
     parser.add_argument("--extractor-weights", type=Path,

@@ -9,6 +9,7 @@ training patients from others), where the arm's small values are where leakage s
 
 import pandas as pd
 
+from synthbench.fid.options import standard_first
 from synthbench.metrics import registry
 from synthbench.metrics.prdc import NAMES as PRDC_NAMES
 from synthbench.names import ARMS, REAL
@@ -43,7 +44,7 @@ def panel_columns(points: pd.DataFrame) -> list[tuple[str, str]]:
     """(metric, extractor) per column: metrics in PANELS order, each extractor's standard scaling before its
     normalisation variants."""
     pairs = set(zip(points["metric"], points["extractor"], strict=True))
-    return sorted(pairs, key=lambda pair: (PANELS.index(pair[0]), "[" in pair[1], pair[1]))
+    return sorted(pairs, key=lambda pair: (PANELS.index(pair[0]), *standard_first(pair[1])))
 
 
 def generator_figure(points: pd.DataFrame, dataset: str):

@@ -5,6 +5,7 @@ mean test AUROC of the classifier trained on its synthetic images. Built from th
 import pandas as pd
 
 from synthbench.catalogue.models import model_id
+from synthbench.fid.options import is_variant
 from synthbench.names import REAL
 
 RUN = ["dataset", "arm", "value", "source", "seed"]
@@ -14,7 +15,7 @@ COLUMNS = ["id", "family", "dataset", "arm", "value", "seed"]
 def catalogue_table(summary: pd.DataFrame) -> pd.DataFrame:
     """id, family, dataset, arm, value, seed, then fid / kid per extractor and the test mean AUROC."""
     runs = summary[(summary["source"] != REAL) & summary["metric"].isin(["fid", "kid"])
-                   & ~summary["extractor"].fillna("").str.contains("[", regex=False)]
+                   & ~summary["extractor"].fillna("").map(is_variant)]
     if runs.empty:
         return pd.DataFrame(columns=COLUMNS)
     wide = runs.pivot_table(index=RUN, columns=["metric", "extractor"], values="result", aggfunc="first")

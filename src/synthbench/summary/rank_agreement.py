@@ -14,16 +14,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from synthbench.fid.options import standard_first
 from synthbench.names import REAL
 
 MIN_RUNS = 3
 RUN = ["value", "source", "seed"]
 COLUMNS = ["dataset", "arm", "metric", "extractor_a", "extractor_b", "runs", "spearman", "kendall", "note"]
-
-
-def _extractor_order(extractor: str) -> tuple[bool, str]:
-    """Standard input scaling first, then its normalisation variants."""
-    return "[" in extractor, extractor
 
 
 def rank_agreement(summary: pd.DataFrame, metric: str = "fid") -> pd.DataFrame:
@@ -32,7 +28,7 @@ def rank_agreement(summary: pd.DataFrame, metric: str = "fid") -> pd.DataFrame:
     rows = []
     for (dataset, arm), group in runs.groupby(["dataset", "arm"], sort=True):
         wide = group.pivot_table(index=RUN, columns="extractor", values="result", aggfunc="first")
-        for first, second in itertools.combinations(sorted(wide.columns, key=_extractor_order), 2):
+        for first, second in itertools.combinations(sorted(wide.columns, key=standard_first), 2):
             both = wide[[first, second]].dropna()
             row = {"dataset": dataset, "arm": arm, "metric": metric, "extractor_a": first, "extractor_b": second,
                    "runs": len(both), "spearman": np.nan, "kendall": np.nan, "note": ""}
