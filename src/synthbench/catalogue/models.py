@@ -76,9 +76,8 @@ def _tokens(text: str) -> list[str]:
     return [token for token in re.split(r"[\s,;]+", text.lower()) if token]
 
 
-def _matches(model: Model, token: str) -> bool:
-    """A number matches a numeric field exactly; a word is a substring of any field."""
-    values = model.fields()
+def _matches(values: dict, token: str) -> bool:
+    """A number matches a numeric field exactly; a word is a substring of any field (`Model.fields`)."""
     if token.isdigit():
         return token in (values["value"], values["resolution"], values["seed"])
     return any(token in value.lower() for value in values.values())
@@ -117,7 +116,7 @@ class Generators:
             if unknown:
                 raise ValueError(f"unknown card field(s) {unknown}; search by {', '.join(fields)}")
             if all(fields[key].lower() == str(value).lower() for key, value in where.items()) \
-                    and all(_matches(model, token) for token in tokens):
+                    and all(_matches(fields, token) for token in tokens):
                 found.append(model)
         return found
 
@@ -139,10 +138,11 @@ class Generators:
         return sorted(ranked, key=lambda pair: (pair[1]["value"] * (1 if direction == "lower" else -1), pair[0].id))
 
     def info(self, model: str) -> dict:
-        found = self._model(model)
+        found = self.model(model)
         return {"id": found.id, "folder": str(found.folder), **found.card, "metrics": found.metrics}
 
-    def _model(self, model: str) -> Model:
+    def model(self, model: str) -> Model:
+        """The generator of id `model`, or an error listing the known ids."""
         if model not in self.models:
             raise KeyError(f"no generator {model!r}; known: {', '.join(self.models) or 'none'}")
         return self.models[model]
@@ -150,7 +150,7 @@ class Generators:
     def label_vectors(self, model: str, labels=None, num_samples: int | None = None) -> np.ndarray:
         """[N, L] float32 conditioning vectors: from label names (one combination for all `num_samples`), from
         vectors given, or AS_TRAINING (one per row of the generator's real train split)."""
-        found = self._model(model)
+        found = self.model(model)
         names = found.card["labels"]
         if isinstance(labels, str) and labels == AS_TRAINING:
             arm = paths.arm_of_run(found.folder)
@@ -180,12 +180,12 @@ class Generators:
         images = np.concatenate(list(self._batches(model, vectors, seed)))
         if out is None:
             return images, vectors
-        return write_images(Path(out), images, vectors, self.models[model].card["labels"])
+        return write_images(Path(out), images, vectors, self.model(model).card["labels"])
 
     def _batches(self, model: str, vectors: np.ndarray, seed: int):
         """Images in batches of BATCH rows, each batch seeded as inference seeds its batches, so `generate` and
         `dataset` give the same images for the same labels and seed."""
-        sampler = load_run(self._model(model).folder)
+        sampler = load_run(self.model(model).folder)
         for start in range(0, len(vectors), BATCH):
             yield sampler(vectors[start:start + BATCH], seeds.synthetic_rows(seed, start))
 
@@ -195,7 +195,7 @@ class Generators:
         import tensorflow as tf
 
         vectors = self.label_vectors(model, labels, num_samples)
-        side, width = self._model(model).card["resolution"], vectors.shape[1]
+        side, width = self.model(model).card["resolution"], vectors.shape[1]
 
         def pairs():
             for start, images in zip(range(0, len(vectors), BATCH), self._batches(model, vectors, seed), strict=True):

@@ -16,7 +16,8 @@ from pathlib import Path
 from synthbench.atomic import replacing, replacing_folder
 from synthbench.catalogue.cards import CardError, checked
 from synthbench.catalogue.models import Generators, model_id
-from synthbench.gans.sampler import CARD, NETWORK
+from synthbench.gans import registry
+from synthbench.gans.sampler import CARD, NETWORK, load_run
 
 CHECKSUMS = "checksums.json"
 MEMBERS = (CARD, NETWORK, CHECKSUMS)
@@ -28,9 +29,7 @@ class PackageError(ValueError):
 
 def export_package(generators: Generators, model: str, out: Path) -> Path:
     """Writes the package of `model` to `out` (.zip) and returns it."""
-    found = generators.models.get(model)
-    if found is None:
-        raise KeyError(f"no generator {model!r}; known: {', '.join(generators.models) or 'none'}")
+    found = generators.model(model)
     card = checked({**found.card, "metrics": found.metrics}, f"{found.folder / CARD} with its metrics")
     members = {CARD: (json.dumps(card, indent=2) + "\n").encode(), NETWORK: (found.folder / NETWORK).read_bytes()}
     members[CHECKSUMS] = json.dumps({name: hashlib.sha256(data).hexdigest() for name, data in members.items()},
@@ -55,8 +54,6 @@ def _members(package: Path) -> dict[str, bytes]:
 
 def _checked_network(folder: Path, card: dict, package: Path) -> None:
     """The network loads in safe mode and maps [z, labels] to images of the card's side."""
-    from synthbench.gans.sampler import load_run
-
     try:
         sampler = load_run(folder)
     except Exception as error:  # Keras raises many types for a file it refuses
@@ -68,8 +65,6 @@ def _checked_network(folder: Path, card: dict, package: Path) -> None:
 
 def import_package(package: Path, catalogue: Path) -> Path:
     """Checks `package` and installs it as `catalogue`/<id>/; returns that folder."""
-    from synthbench.gans import registry
-
     package = Path(package)
     members = _members(package)
     try:
