@@ -57,13 +57,14 @@ def build_arm(dataset: str, arm: str, value: int, manifest_path: Path, cache_pat
     keys = combination_keys(labels)
     per_split = {}
     outputs = [out_dir / f"{name}{suffix}" for name in SPLITS for suffix in (".tfrecord", ".csv")]
+    kept_labels_float, image_ids = labels[:, keep].astype(np.float32), manifest["image_id"].to_numpy()
     with replacing_together([*outputs, out_dir / "meta.json"]) as partials:
         written = dict(zip(outputs, partials, strict=False))
         for name in SPLITS:
             rows = split.rows[name]
             table = manifest.iloc[rows][["image_id", "patient_id", *kept_names]].reset_index(drop=True)
             write_records(written[out_dir / f"{name}.tfrecord"], rows, cache_path, manifest_path, side,
-                          labels[:, keep].astype(np.float32), manifest["image_id"].to_numpy())
+                          kept_labels_float, image_ids)
             table.to_csv(written[out_dir / f"{name}.csv"], index=False)
             per_split[name] = {
                 "images": int(len(rows)),
