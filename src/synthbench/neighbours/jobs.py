@@ -23,7 +23,7 @@ from synthbench.metrics.diversity import diversity_report, same_class_pairs
 from synthbench.neighbours.grid import save_pair_grid
 from synthbench.neighbours.membership import membership_report
 from synthbench.neighbours.memorisation import memorisation_report
-from synthbench.neighbours.pixels import chosen_queries, nearest_pairs, pixel_report, pixel_rows
+from synthbench.neighbours.pixels import chosen_queries, pixel_report, pixel_rows
 from synthbench.neighbours.search import nearest
 from synthbench.runtime import configure
 
@@ -40,38 +40,41 @@ def _closest_pairs(synthetic: dict, train: dict, indices: np.ndarray, nearest_di
     return pairs
 
 
-def _pixel_report(args: argparse.Namespace, settings: dict, meta: dict, synthetic: dict, train: dict, heldout: dict,
-                  synthetic_nearest: np.ndarray, heldout_nearest: np.ndarray) -> dict:
-    """Every image-pair metric of (a seeded subset of) synthetic and held-out queries against their nearest train
-    image."""
-    side, num_labels = meta["resolution"], len(meta["labels"])
-    rng = seeds.pixel_pairs(args.seed)
+def _pixel_choice(seed: int, settings: dict, synthetic: dict, train: dict, heldout: dict,
+                  synthetic_nearest: np.ndarray, heldout_nearest: np.ndarray) -> tuple[dict, int]:
+    """Which (seeded subset of) synthetic and held-out queries are compared pixel by pixel with their nearest train
+    image, as {side: (query split, query ids, neighbour ids)}, and the seed of those comparisons' bootstrap."""
+    rng = seeds.pixel_pairs(seed)
     chosen = {}
-    for which, records_path, queries, nearest_rows in (
-            ("synthetic_to_train", args.synthetic_records, synthetic, synthetic_nearest),
-            ("heldout_to_train", args.heldout_records, heldout, heldout_nearest)):
+    for which, split, queries, nearest_rows in (("synthetic_to_train", "synthetic", synthetic, synthetic_nearest),
+                                                ("heldout_to_train", "heldout", heldout, heldout_nearest)):
         rows = chosen_queries(len(queries["image_id"]), settings["pixel_pairs"], rng)
-        chosen[which] = (records_path, queries["image_id"][rows], train["image_id"][nearest_rows[rows, 0]])
-    wanted = np.unique(np.concatenate([neighbours for _, _, neighbours in chosen.values()]))
-    train_images = records.images_by_id(args.train_records, num_labels, side, wanted)
-    pairs = {which: nearest_pairs(path, num_labels, side, ids, neighbours, train_images)
-             for which, (path, ids, neighbours) in chosen.items()}
-    return pixel_report(pairs, side, settings["pixel_bootstrap"], int(rng.integers(2 ** 31)))
+        chosen[which] = (split, queries["image_id"][rows], train["image_id"][nearest_rows[rows, 0]])
+    return chosen, int(rng.integers(2 ** 31))
 
 
-def _diversity(args: argparse.Namespace, settings: dict, meta: dict, synthetic: dict, train: dict) -> dict:
-    """Same-class pairs of the synthetic train split and, as the yardstick, of the real train split."""
-    side, num_labels = meta["resolution"], len(meta["labels"])
-    rng = seeds.diversity_pairs(args.seed)
-    report = {}
-    for which, records_path, split in (("synthetic", args.synthetic_records, synthetic),
-                                       ("real", args.train_records, train)):
+def _diversity_choice(seed: int, settings: dict, synthetic: dict, train: dict) -> dict:
+    """Same-class pairs of the synthetic train split and, as the yardstick, of the real train split, as
+    {which: (split, image ids [pairs, 2], bootstrap seed)}."""
+    rng = seeds.diversity_pairs(seed)
+    chosen = {}
+    for which, split_name, split in (("synthetic", "synthetic", synthetic), ("real", "train", train)):
         rows = same_class_pairs(combination_keys(split["labels"]), settings["diversity_pairs"], rng)
-        ids = split["image_id"][rows]
-        images = records.images_by_id(records_path, num_labels, side, np.unique(ids))
-        first, second = (np.stack([images[int(i)] for i in column]) for column in ids.T)
-        report[which] = diversity_report(first, second, settings["pixel_bootstrap"], int(rng.integers(2 ** 31)))
-    return report
+        chosen[which] = (split_name, split["image_id"][rows], int(rng.integers(2 ** 31)))
+    return chosen
+
+
+def _wanted_images(pixel_chosen: dict, diversity_chosen: dict, closest: list[dict]) -> dict[str, np.ndarray]:
+    """Per split, the ids of every image the pixel comparisons, the diversity pairs and the grid need: read in
+    one pass over each split's records."""
+    wanted = {"synthetic": [p["synthetic_id"] for p in closest], "train": [p["train_id"] for p in closest],
+              "heldout": []}
+    for split, queries, neighbours in pixel_chosen.values():
+        wanted[split] += list(queries)
+        wanted["train"] += list(neighbours)
+    for split, ids, _ in diversity_chosen.values():
+        wanted[split] += list(ids.ravel())
+    return {split: np.unique(np.asarray(ids, np.int64)) for split, ids in wanted.items() if ids}
 
 
 def _membership(args: argparse.Namespace, settings: dict, synthetic: dict, train: dict, heldout: dict) -> dict:
@@ -112,9 +115,22 @@ def search(args: argparse.Namespace) -> None:
     report["closest_pairs"] = _closest_pairs(synthetic, train, found.indices, found.distances[:, 0],
                                              settings["closest_pairs"])
     side, num_labels = meta["resolution"], len(meta["labels"])
-    report["pixels"] = _pixel_report(args, settings, meta, synthetic, train, heldout, found.indices,
-                                     baseline.indices)
-    report["diversity"] = _diversity(args, settings, meta, synthetic, train)
+    pixel_chosen, pixel_seed = _pixel_choice(args.seed, settings, synthetic, train, heldout, found.indices,
+                                             baseline.indices)
+    diversity_chosen = _diversity_choice(args.seed, settings, synthetic, train)
+    files = {"synthetic": args.synthetic_records, "train": args.train_records, "heldout": args.heldout_records}
+    images = {split: records.images_by_id(files[split], num_labels, side, ids)
+              for split, ids in _wanted_images(pixel_chosen, diversity_chosen, report["closest_pairs"]).items()}
+
+    def stacked(split: str, ids: np.ndarray) -> np.ndarray:
+        return np.stack([images[split][int(i)] for i in ids])
+
+    report["pixels"] = pixel_report({which: (stacked(split, queries), stacked("train", neighbours))
+                                     for which, (split, queries, neighbours) in pixel_chosen.items()},
+                                    side, settings["pixel_bootstrap"], pixel_seed)
+    report["diversity"] = {which: diversity_report(stacked(split, ids[:, 0]), stacked(split, ids[:, 1]),
+                                                   settings["pixel_bootstrap"], bootstrap_seed)
+                           for which, (split, ids, bootstrap_seed) in diversity_chosen.items()}
     report["membership"] = _membership(args, settings, synthetic, train, heldout)
     report["inputs"] = {"model": str(args.model), "synthetic": str(args.synthetic_records),
                         "train": str(args.train_records), "heldout": str(args.heldout_records)}
@@ -136,10 +152,8 @@ def search(args: argparse.Namespace) -> None:
                           n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"]),
         metrics_table.row("mia_tpr_at_1pct_fpr", report["membership"]["tpr_at_fpr"],
                           n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"])])
-    pairs = report["closest_pairs"]
-    images = {**records.images_by_id(args.synthetic_records, num_labels, side, [p["synthetic_id"] for p in pairs]),
-              **records.images_by_id(args.train_records, num_labels, side, [p["train_id"] for p in pairs])}
-    save_pair_grid(pairs, images, meta["labels"], report["threshold"], args.title, args.out / "grid.png")
+    save_pair_grid(report["closest_pairs"], {**images["synthetic"], **images["train"]}, meta["labels"],
+                   report["threshold"], args.title, args.out / "grid.png")
     print(f"{len(flagged)} synthetic images: nearest train distance median "
           f"{report['synthetic_to_train']['q50']:.4f} (held-out {report['heldout_to_train']['q50']:.4f}); "
           f"{report['flagged']} ({100 * report['fraction_below_threshold']:.2f} %) below the held-out 1st "

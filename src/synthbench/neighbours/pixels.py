@@ -1,7 +1,7 @@
 """The pixel-space view of memorisation: each synthetic image against the real train image the search found
-nearest to it (in the classifier's feature space), by every full-reference image metric
-(`synthbench.metrics.iqa.PAIR_FUNCTIONS`: PSNR, SSIM, MS-GMSD, HaarPSI, MDSI), next to each held-out real image
-against its nearest train image.
+nearest to it (in the classifier's feature space), by every full-reference image metric the side allows
+(`synthbench.metrics.iqa.PAIR_FUNCTIONS`: PSNR, SSIM, MS-SSIM, MS-GMSD, HaarPSI, MDSI), next to each held-out real
+image against its nearest train image.
 
 A pair means something here: the two images are the search's match, not unrelated images (between those the
 metrics measure nothing). As with the feature distances, the held-out pairs are the yardstick: a generator
@@ -12,7 +12,6 @@ cost stays small at any split size.
 
 import numpy as np
 
-from synthbench import records
 from synthbench.metrics import table as metrics_table
 from synthbench.metrics.iqa import MIN_SIDES, PAIR_FUNCTIONS, pair_distribution
 
@@ -37,14 +36,6 @@ def pixel_report(pairs: dict[str, tuple[np.ndarray, np.ndarray]], side: int, res
         report["metrics"][name] = {which: pair_distribution(metric(*pairs[which]), resamples, seed)
                                    for which in SIDES}
     return report
-
-
-def nearest_pairs(query_records, num_labels: int, side: int, query_ids: np.ndarray,
-                  neighbour_ids: np.ndarray, train_images: dict[int, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """(query images, their nearest train images) as uint8 arrays; `train_images` holds the train images by id."""
-    queries = records.images_by_id(query_records, num_labels, side, query_ids)
-    return (np.stack([queries[int(i)] for i in query_ids]),
-            np.stack([train_images[int(i)] for i in neighbour_ids]))
 
 
 def pixel_rows(report: dict) -> list[dict]:
