@@ -4,6 +4,7 @@ the classifiers' predictions.csv: no TensorFlow."""
 
 import argparse
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -12,41 +13,52 @@ import pandas as pd
 from synthbench.atomic import replacing
 from synthbench.classifier.paired import delong, paired_mean_auroc_differences, tost_p
 from synthbench.metrics import table as metrics_table
+from synthbench.metrics.bootstrap import percentile_interval
 
 LEVEL = metrics_table.CI_LEVEL
 
 
-def read_predictions(path: Path) -> tuple[pd.Index, list[str], np.ndarray, np.ndarray]:
-    """(image ids, label names, labels, scores) of a predictions.csv."""
+@dataclass(frozen=True)
+class Predictions:
+    """A classifier's predictions.csv: its test rows' image ids, label names, labels and scores."""
+
+    path: Path
+    ids: pd.Index
+    names: list[str]
+    labels: np.ndarray
+    scores: np.ndarray
+
+
+def read_predictions(path: Path) -> Predictions:
     table = pd.read_csv(path).set_index("image_id").sort_index()
     names = [column.removeprefix("score ") for column in table.columns if column.startswith("score ")]
-    return table.index, names, table[names].to_numpy(float), table[[f"score {n}" for n in names]].to_numpy(float)
+    return Predictions(Path(path), table.index, names, table[names].to_numpy(float),
+                       table[[f"score {n}" for n in names]].to_numpy(float))
 
 
-def compare_one(real_path: Path, other_path: Path, settings: dict, seed: int) -> dict:
-    ids, names, labels, real = read_predictions(real_path)
-    other_ids, other_names, other_labels, other = read_predictions(other_path)
-    if not ids.equals(other_ids) or names != other_names or not np.array_equal(labels, other_labels):
-        raise ValueError(f"{other_path} and {real_path} are not predictions of the same test rows and labels")
-    differences = paired_mean_auroc_differences(labels, real, other, settings["bootstrap"], seed)
-    usable = [c for c in range(len(names)) if labels[:, c].min() != labels[:, c].max()]
-    per_class = {names[c]: delong(labels[:, c], real[:, c], other[:, c]) for c in usable}
-    tail = (1 - LEVEL) / 2 * 100
+def compare_one(real: Predictions, other: Predictions, settings: dict, seed: int) -> dict:
+    if not real.ids.equals(other.ids) or real.names != other.names or not np.array_equal(real.labels, other.labels):
+        raise ValueError(f"{other.path} and {real.path} are not predictions of the same test rows and labels")
+    labels = real.labels
+    differences = paired_mean_auroc_differences(labels, real.scores, other.scores, settings["bootstrap"], seed)
+    usable = [c for c in range(len(real.names)) if labels[:, c].min() != labels[:, c].max()]
+    per_class = {real.names[c]: delong(labels[:, c], real.scores[:, c], other.scores[:, c]) for c in usable}
     margin = settings["equivalence_margin"]
-    return {"delta_mean_auroc": float(np.mean([per_class[names[c]]["difference"] for c in usable])),
-            "ci": [float(np.percentile(differences, tail)), float(np.percentile(differences, 100 - tail))],
-            "level": LEVEL, "resamples": settings["bootstrap"], "test_rows": len(ids),
+    return {"delta_mean_auroc": float(np.mean([per_class[real.names[c]]["difference"] for c in usable])),
+            "ci": list(percentile_interval(differences, LEVEL)), "level": LEVEL,
+            "resamples": settings["bootstrap"], "test_rows": len(real.ids),
             "equivalence_margin": margin, "tost_p": tost_p(differences, margin), "delong": per_class}
 
 
 def compare(args: argparse.Namespace) -> None:
     settings = json.loads(args.settings_json)
+    real = read_predictions(args.real)  # read once, compared with every source
     compared = {}
     for pair in args.compared:
         source, separator, path = pair.partition("=")
         if not separator:
             raise ValueError(f"--compared {pair!r}: expected SOURCE=PREDICTIONS")
-        compared[source] = compare_one(args.real, Path(path), settings, args.seed)
+        compared[source] = compare_one(real, read_predictions(Path(path)), settings, args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     with replacing(args.out / "comparison.json") as partial:
         partial.write_text(json.dumps({"real": str(args.real), "sources": compared}, indent=2) + "\n")

@@ -18,6 +18,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, roc_curve
 
 from synthbench import seeds
+from synthbench.metrics.bootstrap import percentile_interval
 
 
 def weighted_aurocs(truth: np.ndarray, scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -122,7 +123,7 @@ def auroc_report(labels: np.ndarray, scores: np.ndarray, names: list[str], *, re
 
     def class_ci(column: int) -> list[float] | None:
         draws = per_class[:, column][~np.isnan(per_class[:, column])]
-        return [float(np.percentile(draws, 2.5)), float(np.percentile(draws, 97.5))] if len(draws) else None
+        return list(percentile_interval(draws, 0.95)) if len(draws) else None
 
     return {
         "auroc": "flipped below 0.5 (1 - AUROC), as in the paper" if flip_below_half else "raw",
