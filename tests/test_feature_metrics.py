@@ -11,6 +11,7 @@ import pytest
 from synthbench.cli import main as synthbench_main
 from synthbench.fid.frechet import Statistics, frechet_distance
 from synthbench.metrics.fid_infinity import fid_infinity
+from synthbench.metrics.fid_jackknife import jackknife_interval
 from synthbench.metrics.kid import kid
 from synthbench.metrics.prdc import SampleScores, bootstrap_intervals, kth_neighbour_radii, prdc, sample_scores
 
@@ -238,7 +239,7 @@ def test_the_workflow_job_measures_a_run_and_the_real_ceiling_into_metrics_table
 
     real, fake = _feature_files(tmp_path)
     settings = json.dumps({"kid_subsets": 7, "kid_subset_size": 50, "k": 3, "bootstrap": 50, "memory_mb": None,
-                           "fid_infinity_points": 4})
+                           "fid_infinity_points": 4, "fid_groups": 5})
     common = ["--real-features", str(tmp_path / "real.npz"), "--settings-json", settings, "--seed", "4"]
     synthbench_main(["metrics", "generator", *common, "--synthetic-features", str(tmp_path / "gan.npz"),
                      "--out", str(tmp_path / "run")])
@@ -250,8 +251,11 @@ def test_the_workflow_job_measures_a_run_and_the_real_ceiling_into_metrics_table
     assert run.loc[list(expected), "result"].tolist() == pytest.approx(list(expected.values()), rel=1e-12)
     assert run.loc["kid", "result"] == pytest.approx(kid(real[:150], fake, 7, 50, 4).mean, rel=1e-12)
     assert run.loc["fid_infinity", "result"] == pytest.approx(fid_infinity(real[:150], fake, 4, 4).value, rel=1e-12)
-    with_interval = ["fid_infinity", "kid", "precision", "recall", "density", "coverage"]
-    assert run.loc[with_interval, "ci_low"].notna().all() and run.loc[["fid", "kid_std"], "ci_low"].isna().all()
+    with_interval = ["fid", "fid_infinity", "kid", "precision", "recall", "density", "coverage"]
+    assert run.loc[with_interval, "ci_low"].notna().all() and np.isnan(run.loc["kid_std", "ci_low"])
+    interval = jackknife_interval(real[:150], fake, groups=5, seed=4)
+    assert run.loc["fid", ["ci_low", "result", "ci_high"]].tolist() == pytest.approx(
+        [interval.low, interval.value, interval.high], rel=1e-12)
     assert (run.loc[with_interval, "ci_low"] <= run.loc[with_interval, "result"]).all()
     ceiling = metrics_table.read(tmp_path / "ceiling" / metrics_table.FILE).set_index("metric")
     assert set(ceiling["n"]) == {len(real) - 150}, "the ceiling compares the held-out rows"
@@ -272,7 +276,7 @@ def test_the_workflow_job_measures_fid_again_under_each_normalisation_variant_bo
                      "train@raw": real[:150] * 3, "heldout@raw": real[150:] * 3})
     save_features(tmp_path / "gan.npz", "inception", synthetic=fake, **{"synthetic@minmax": stretched_fake})
     settings = json.dumps({"kid_subsets": 3, "kid_subset_size": 50, "k": 3, "bootstrap": 5, "memory_mb": None,
-                           "fid_infinity_points": 3})
+                           "fid_infinity_points": 3, "fid_groups": 5})
     synthbench_main(["metrics", "generator", "--real-features", str(tmp_path / "real.npz"), "--synthetic-features",
                      str(tmp_path / "gan.npz"), "--settings-json", settings, "--seed", "0", "--out",
                      str(tmp_path / "run")])
@@ -297,7 +301,7 @@ def test_the_workflow_job_measures_in_every_extractor_it_is_given_a_pair_of_file
     save_features(tmp_path / "real_random.npz", "random", train=other_real[:150], heldout=other_real[150:])
     save_features(tmp_path / "gan_random.npz", "random", synthetic=other_fake)
     settings = json.dumps({"kid_subsets": 3, "kid_subset_size": 50, "k": 3, "bootstrap": 5, "memory_mb": None,
-                           "fid_infinity_points": 3})
+                           "fid_infinity_points": 3, "fid_groups": 5})
     common = ["--settings-json", settings, "--seed", "0", "--out", str(tmp_path / "run")]
     synthbench_main(["metrics", "generator", "--real-features", str(tmp_path / "real.npz"),
                      str(tmp_path / "real_random.npz"), "--synthetic-features", str(tmp_path / "gan.npz"),
@@ -317,7 +321,7 @@ def test_the_workflow_job_measures_in_every_extractor_it_is_given_a_pair_of_file
 def test_the_workflow_job_refuses_features_of_another_extractor(tmp_path):
     _feature_files(tmp_path, synthetic_extractor="inception")
     settings = json.dumps({"kid_subsets": 2, "kid_subset_size": 50, "k": 3, "bootstrap": 5, "memory_mb": None,
-                           "fid_infinity_points": 3})
+                           "fid_infinity_points": 3, "fid_groups": 5})
     with pytest.raises(SystemExit, match=r"gan.npz: features of extractor 'inception', .*real.npz holds 'classifier'"):
         synthbench_main(["metrics", "generator", "--real-features", str(tmp_path / "real.npz"), "--synthetic-features",
                          str(tmp_path / "gan.npz"), "--settings-json", settings, "--seed", "0", "--out",
@@ -335,7 +339,7 @@ def test_the_workflow_job_records_an_undefined_fid_infinity_and_a_kid_without_sp
     save_features(tmp_path / "real.npz", "classifier", train=rng.normal(size=(16, 4)),
                   heldout=rng.normal(size=(16, 4)))
     settings = json.dumps({"kid_subsets": 5, "kid_subset_size": 100, "k": 3, "bootstrap": 20, "memory_mb": None,
-                           "fid_infinity_points": 5})
+                           "fid_infinity_points": 5, "fid_groups": 5})
     synthbench_main(["metrics", "generator", "--real-features", str(tmp_path / "real.npz"), "--settings-json",
                      settings, "--seed", "0", "--out", str(tmp_path / "ceiling")])
     table = metrics_table.read(tmp_path / "ceiling" / metrics_table.FILE).set_index("metric")

@@ -66,6 +66,21 @@ def frechet_distance(first: Statistics, second: Statistics) -> float:
     return from_terms(first.mean - second.mean, np.trace(first.cov), np.trace(second.cov), trace_sqrt)
 
 
+def frechet_of_features(first: np.ndarray, second: np.ndarray) -> float:
+    """FID between two sets of feature vectors ([N, D] and [M, D]) without their D x D square roots where a set
+    has no more rows than dimensions: with centred rows X1, X2 and S_i = X_i' X_i / (n_i - 1), the eigenvalues of
+    S1^1/2 S2 S1^1/2 are the squared singular values of X1 X2' / sqrt((n1 - 1)(n2 - 1)), so the trace term is that
+    n1 x n2 matrix's nuclear norm (the same value; for the interval's many small sets, far cheaper)."""
+    first, second = np.asarray(first, dtype=np.float64), np.asarray(second, dtype=np.float64)
+    if min(len(first), len(second)) > first.shape[1]:
+        return frechet_distance(Statistics.from_features(first, ""), Statistics.from_features(second, ""))
+    centred = [features - features.mean(axis=0) for features in (first, second)]
+    scale = np.sqrt((len(first) - 1) * (len(second) - 1))
+    trace_sqrt = np.linalg.svd(centred[0] @ centred[1].T / scale, compute_uv=False).sum()
+    first_trace, second_trace = (np.einsum("ij,ij->", rows, rows) / (len(rows) - 1) for rows in centred)
+    return from_terms(first.mean(axis=0) - second.mean(axis=0), first_trace, second_trace, trace_sqrt)
+
+
 def from_terms(mean_difference: np.ndarray, first_trace: float, second_trace: float, trace_sqrt: float) -> float:
     """|mu1 - mu2|^2 + tr(S1) + tr(S2) - 2 tr(sqrt), clipped at 0 (round-off can dip below it for equal sets)."""
     distance = mean_difference @ mean_difference + first_trace + second_trace - 2 * trace_sqrt

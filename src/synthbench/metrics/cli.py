@@ -33,13 +33,16 @@ def _names_from(choices: tuple[str, ...]):
 def _add_metric_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--metrics", type=_names_from(FEATURE_METRICS), default=list(FEATURE_METRICS),
                         help=f"comma-separated, from {', '.join(FEATURE_METRICS)} (default: all)")
+    parser.add_argument("--fid-groups", type=int, default=10,
+                        help="FID: groups of its jackknife interval (default 10; at most half the smaller set)")
     parser.add_argument("--fid-infinity-points", type=int, default=15,
                         help="FID∞: subset sizes the line is fitted to (default 15)")
     parser.add_argument("--kid-subsets", type=int, default=100, help="KID: random subsets (default 100)")
     parser.add_argument("--kid-subset-size", type=int, default=1000,
                         help="KID: rows per subset (default 1000; capped at the smaller set, with a note)")
     parser.add_argument("--seed", type=int, default=0,
-                        help="seed of KID's and FID∞'s subset draws and of PRDC's bootstrap (default 0)")
+                        help="seed of KID's and FID∞'s subset draws, FID's jackknife groups and PRDC's bootstrap "
+                        "(default 0)")
     parser.add_argument("--k", type=int, default=5, help="PRDC: the k-th nearest neighbour radius (default 5)")
     parser.add_argument("--bootstrap", type=int, default=1000,
                         help="PRDC: bootstrap resamples of the per-sample scores for each value's CI (default 1000; "
