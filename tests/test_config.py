@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import REPO, load_config, run_snakemake
-from synthbench.config import ConfigError, arm_sources, section_hash, validate_config
+from synthbench.config import ConfigError, arm_sources, outside_path, section_hash, validate_config
 
 
 def deep_merge(base: dict, override: dict) -> dict:
@@ -131,11 +131,47 @@ def test_arm_sources_choose_the_families_of_each_arm(paper):
 
 def test_arm_sources_must_be_registered_and_fit_the_arms_images(paper):
     paper["datasets"]["brain"]["arms"]["samples"]["sources"] = ["prog", "vae"]
-    assert "key 'datasets.brain.arms.samples.sources': 'vae' is not a registered family" in error_of(paper)
+    assert ("key 'datasets.brain.arms.samples.sources': 'vae' is neither a registered family (known: prog, cpd, "
+            "dcgan, sngan) nor a name in outside_sources (none)") in error_of(paper)
     paper["datasets"]["brain"]["arms"]["samples"]["sources"] = ["dcgan"]
     paper["datasets"]["brain"]["arms"]["samples"]["resolution"] = 8
     assert ("key 'datasets.brain.arms.samples.sources': dcgan trains at 16 px or more, but this arm has 8 px "
             "images") in error_of(paper)
+
+
+def test_outside_sources_join_the_arms_that_list_them(paper):
+    paper["outside_sources"] = {"theirs": {"kind": "images", "path": "outside/{dataset}/{arm}/{value}"}}
+    paper["datasets"]["chest"]["arms"]["classes"]["sources"] = ["cpd", "theirs"]
+    validated = validate_config(paper)
+    assert arm_sources(validated, "chest", "classes") == ["cpd", "theirs"]
+    assert arm_sources(validated, "chest", "samples") == ["prog", "cpd", "dcgan", "sngan"], "null: families only"
+    assert outside_path(validated, "theirs", "chest", "classes", 4) == "outside/chest/classes/4"
+
+
+@pytest.mark.parametrize(("name", "source", "problem"), [
+    ("cpd", {"kind": "images", "path": "x/{value}"}, "key 'outside_sources.cpd': 'cpd' is the name of a registered "
+     "family"),
+    ("real", {"kind": "images", "path": "x/{value}"}, "'real' is the name of real data"),
+    ("theirs", {"kind": "images", "path": "x/{seed}/{value}"}, "key 'outside_sources.theirs.path': 'x/{seed}/{value}' "
+     "names seed; it may name only {dataset}, {arm} and {value}"),
+    ("theirs", {"kind": "images", "path": "x/{arm}"}, "key 'outside_sources.theirs.path': 'x/classes' serves both "
+     "chest classes 20 and chest classes 15; each arm value needs its own images"),
+    ("Theirs", {"kind": "images", "path": "x"}, "'Theirs' does not match"),
+    ("theirs", {"kind": "video", "path": "x"}, "'video' is not one of ['images', 'package']"),
+])
+def test_outside_sources_are_refused_with_the_reason(paper, name, source, problem):
+    paper["outside_sources"] = {name: source}
+    paper["datasets"]["chest"]["arms"]["classes"]["sources"] = ["prog", name]
+    assert problem in error_of(paper)
+
+
+def test_the_readmes_outside_sources_example_is_a_valid_config(paper):
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("### Benchmarking a generator trained elsewhere"):]
+    example = yaml.safe_load(section[section.index("```yaml") + 7:section.index("```", section.index("```yaml") + 7)])
+    validated = validate_config(deep_merge(paper, example))
+    assert arm_sources(validated, "chest", "samples") == ["cpd", "mygen"]
+    assert validated["outside_sources"]["theirs"]["kind"] == "package"
 
 
 def test_command_line_list_items_are_read_as_the_numbers_the_schema_asks_for(paper):

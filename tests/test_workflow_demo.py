@@ -3,9 +3,11 @@
 import base64
 import contextlib
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import numpy as np
 import pandas as pd
 import psutil
 import pytest
+from PIL import Image
 
 from conftest import REPO, load_config, run_snakemake, start_snakemake
 from test_config import deep_merge
@@ -277,8 +280,8 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     assert len(generator) == (7 + 1 + 7) * (1 + len(FAMILIES)), "every generator metric for every run and the " \
         "ceiling in both spaces, and FID of the min-max stretched images in the FID extractor's"
     assert set(generator.loc[generator["extractor"] == "random[minmax]", "metric"]) == {"fid"}
-    # FID has no interval; KID none where its subsets are both whole sets (the tiny test arm's case).
-    with_interval = generator[~generator["metric"].isin(["fid", "kid"])]
+    # Every metric has its interval but KID where its subsets are both whole sets (the tiny test arm's case).
+    with_interval = generator[generator["metric"] != "kid"]
     assert with_interval["ci_low"].notna().all() and (with_interval["ci_low"] <= with_interval["ci_high"]).all()
     assert generator["direction"].isin(["lower", "higher"]).all()
     attacks = summary[summary["metric"] == "mia_auc"]
@@ -349,6 +352,73 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     assert json.loads(printed["info"])["id"] == "chest-samples-20-cpd-s0"
     written = pd.read_csv(demo_datasets / "fakes/labels.csv")
     assert len(written) == len(pd.read_csv(results / "chest/samples/20/data/train.csv"))
+
+
+def noisy_copies(arm: Path, out: Path, noise: float = 8.0) -> Path:
+    """An outside images source made from the arm's real images with Gaussian noise (a copycat generator): one
+    PNG per real row of every split, and its manifest."""
+    from synthbench import records
+
+    labels = arm_labels(arm)
+    side = json.loads((arm / "data/meta.json").read_text())["resolution"]
+    rows, rng = [], np.random.default_rng(0)
+    out.mkdir(parents=True)
+    for split in ("train", "valid", "test"):
+        images, vectors, ids = records.read_records(arm / f"data/{split}.tfrecord", len(labels), side)
+        for image, vector, image_id in zip(images, vectors, ids, strict=True):
+            noisy = np.clip(image + rng.normal(0, noise, image.shape), 0, 255).astype(np.uint8)
+            Image.fromarray(noisy).save(out / f"{split}_{image_id}.png")
+            rows.append({"file": f"{split}_{image_id}.png", "split": split,
+                         **dict(zip(labels, vector.astype(int).tolist(), strict=True))})
+    pd.DataFrame(rows).to_csv(out / "manifest.csv", index=False)
+    return out
+
+
+@pytest.mark.e2e
+def test_outside_images_and_packages_are_benchmarked_beside_the_families(demo_datasets, write_config):
+    """Two outside sources on chest's samples arm: noisy copies of the real images (images + manifest) and the
+    cpd run exported as a package. The dry run plans one intake job each and trains nothing; the run measures,
+    classifies, searches and plots both beside cpd. The package makes exactly cpd's synthetic splits; the
+    copycat is caught by the membership attack."""
+    arm = demo_datasets / "results/chest/samples/20"
+    args = ["--cores", "2", "--rerun-triggers", "mtime", "--configfile", str(REPO / "config/demo.yaml")]
+    run_snakemake(demo_datasets, "results/chest/samples/20/gan/cpd/seed0/training.json", *args,
+                  str(write_config(TINY)))
+    noisy_copies(arm, demo_datasets / "outside/noisy/chest/samples/20")
+    subprocess.run([sys.executable, "-m", "synthbench", "models", "export", "chest-samples-20-cpd-s0", "--out",
+                    "outside/cpd.zip"], cwd=demo_datasets, check=True,
+                   env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+    override = write_config(deep_merge(deep_merge(TINY, ONE_ARM), {
+        "outside_sources": {"noisy": {"kind": "images", "path": "outside/noisy/{dataset}/{arm}/{value}"},
+                            "theirs": {"kind": "package", "path": "outside/cpd.zip"}},
+        "datasets": {"chest": {"arms": {"samples": {"sources": ["cpd", "noisy", "theirs"]}}}}}), "outside.yaml")
+    targets = ["results/summary.csv", "results/plots/metrics_chest.png", "results/plots/auroc.png"]
+    plan = run_snakemake(demo_datasets, "-n", *targets, *args, str(override)).stdout
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", plan, flags=re.M))
+    assert jobs["outside_intake"] == "2" and "train_gan" not in jobs, plan
+    assert all(f"classifier/{source}/seed0/test_metrics.json" in plan for source in ("noisy", "theirs"))
+    run_snakemake(demo_datasets, *targets, *args, str(override))
+    intake = json.loads((arm / "gan/noisy/seed0/intake.json").read_text())
+    for split in ("train", "valid", "test"):
+        real, noisy = (pd.read_csv(arm / folder / f"{split}.csv") for folder in ("data", "gan/noisy/seed0/synthetic"))
+        assert intake["rows"][split] == len(real) == intake["offered"][split]
+        assert (noisy[arm_labels(arm)].to_numpy() == real[arm_labels(arm)].to_numpy()).all(), "row by row"
+        assert (noisy["image_id"] < 0).all()
+        assert (arm / f"gan/theirs/seed0/synthetic/{split}.tfrecord").read_bytes() == \
+            (arm / f"gan/cpd/seed0/synthetic/{split}.tfrecord").read_bytes(), "the package is cpd's generator"
+    assert (arm / "gan/noisy/seed0/samples.png").is_file()
+    summary = pd.read_csv(demo_datasets / "results/summary.csv")
+    means = summary[summary["metric"] == "mean_auroc"].set_index("source")["result"]
+    assert set(means.index) == {"real", "cpd", "noisy", "theirs"}
+    attacks = summary[summary["metric"] == "mia_auc"].set_index("source")["result"]
+    assert attacks["noisy"] > 0.75 and attacks["noisy"] > attacks["cpd"], "copies of training images are caught"
+    fid = summary[(summary["metric"] == "fid") & (summary["extractor"] == "random")].set_index("source")
+    assert fid.loc["theirs", "result"] == pytest.approx(fid.loc["cpd", "result"], rel=1e-9)
+    assert fid.loc["noisy", "result"] < fid.loc["cpd", "result"] and fid["ci_low"].notna().all()
+    assert sorted(pd.read_csv(demo_datasets / "results/catalogue.csv")["id"]) == ["chest-samples-20-cpd-s0"], \
+        "outside sources are benchmarked, not catalogued"
+    plotted = pd.read_csv(demo_datasets / "results/plots/metrics_chest.csv")
+    assert {"noisy", "theirs"} <= set(plotted["source"])
 
 
 @pytest.mark.e2e

@@ -22,6 +22,7 @@ STAGES = (
     ("dataset", "synthbench.datasets.cli", "index raw downloads and build one arm's splits"),
     ("fid", "synthbench.fid.cli", "FID Inception weights and real feature statistics"),
     ("gan", "synthbench.gans.cli", "train a generator family on one arm, write its synthetic splits"),
+    ("outside", "synthbench.outside.cli", "enter an outside generator's images or package as an arm's source"),
     ("classifier", "synthbench.classifier.cli", "train, test and describe DenseNet-121 classifiers"),
     ("neighbours", "synthbench.neighbours.cli", "nearest real images of synthetic ones (memorisation)"),
     ("attribution", "synthbench.attribution.cli", "occlusion maps of classifiers and their agreement"),

@@ -11,6 +11,7 @@ for; they also need checks a JSON schema cannot express (fractions that must sum
 
 import hashlib
 import json
+import string
 from collections.abc import Iterator
 from importlib import resources
 from typing import Any
@@ -22,7 +23,7 @@ from jsonschema.exceptions import ValidationError
 from synthbench.fid.options import RAW_CAPABLE
 from synthbench.gans import registry
 from synthbench.metrics import registry as metric_registry
-from synthbench.names import ARMS, DATASETS
+from synthbench.names import ARMS, DATASETS, REAL
 
 
 class ConfigError(ValueError):
@@ -204,11 +205,24 @@ def _cross_field_problems(config: dict) -> Iterator[str]:
 
 
 def arm_sources(config: dict, dataset: str, arm: str) -> list[str]:
-    """The families an arm of a dataset trains and benchmarks: its `sources` (every family when null), less the
-    families switched off (`gans.<name>.enabled: false` switches a family off everywhere)."""
+    """The generators an arm of a dataset benchmarks: its `sources` (every family when null), less the families
+    switched off (`gans.<name>.enabled: false` switches a family off everywhere); outside sources where listed."""
     chosen = config["datasets"][dataset]["arms"][arm]["sources"]
     return [name for name in (config["gans"] if chosen is None else chosen)
-            if name in config["gans"] and config["gans"][name]["enabled"]]
+            if name in config["outside_sources"] or (name in config["gans"] and config["gans"][name]["enabled"])]
+
+
+def arm_families(config: dict, dataset: str, arm: str) -> list[str]:
+    """The registered families among an arm's sources: the generators the workflow trains on it."""
+    return [name for name in arm_sources(config, dataset, arm) if name in config["gans"]]
+
+
+OUTSIDE_PATH_FIELDS = ("dataset", "arm", "value")
+
+
+def outside_path(config: dict, source: str, dataset: str, arm: str, value: int) -> str:
+    """Where an outside source's images folder or package of one arm value lies (its `path`, filled in)."""
+    return config["outside_sources"][source]["path"].format(dataset=dataset, arm=arm, value=value)
 
 
 def trained_resolutions(config: dict, family: str | None = None) -> list[int]:
@@ -218,7 +232,7 @@ def trained_resolutions(config: dict, family: str | None = None) -> list[int]:
     for dataset, section in config["datasets"].items():
         if section["enabled"]:
             for arm, settings in section["arms"].items():
-                if settings["enabled"] and (family is None or family in arm_sources(config, dataset, arm)):
+                if settings["enabled"] and (family is None or family in arm_families(config, dataset, arm)):
                     sides.update(settings["values"] if arm == "resolution" else [settings["resolution"]])
     return sorted(sides)
 
@@ -230,10 +244,11 @@ def _source_problems(config: dict) -> Iterator[str]:
             settings = config["datasets"][dataset]["arms"][arm]
             key = f"datasets.{dataset}.arms.{arm}.sources"
             for name in settings["sources"] or []:
-                if name not in config["gans"]:
-                    yield f"key '{key}': {name!r} is not a registered family (known: {', '.join(config['gans'])})"
+                if name not in config["gans"] and name not in config["outside_sources"]:
+                    yield (f"key '{key}': {name!r} is neither a registered family (known: {', '.join(config['gans'])}) "
+                           f"nor a name in outside_sources ({', '.join(config['outside_sources']) or 'none'})")
             benchmarked = settings["enabled"] and config["datasets"][dataset]["enabled"]
-            for name in arm_sources(config, dataset, arm) if benchmarked else []:
+            for name in arm_families(config, dataset, arm) if benchmarked else []:
                 smallest = registry.entry(name).min_resolution
                 sides = settings["values"] if arm == "resolution" else [settings["resolution"]]
                 if min(sides) < smallest:
@@ -241,8 +256,38 @@ def _source_problems(config: dict) -> Iterator[str]:
                            f"images; list the arm's other families in {key}")
 
 
+def _outside_problems(config: dict) -> Iterator[str]:
+    """Outside source names that are not taken, paths that name only known fields, and one path per arm value."""
+    served = {}
+    for dataset in DATASETS:
+        for arm, settings in config["datasets"][dataset]["arms"].items():
+            for name in settings["sources"] or []:
+                if name in config["outside_sources"]:
+                    served.setdefault(name, []).extend((dataset, arm, value) for value in settings["values"])
+    for name, source in config["outside_sources"].items():
+        key = f"outside_sources.{name}"
+        if name in config["gans"] or name == REAL:
+            yield f"key '{key}': {name!r} is the name of {'real data' if name == REAL else 'a registered family'}"
+            continue
+        fields = {field for _, field, _, _ in string.Formatter().parse(source["path"]) if field is not None}
+        unknown = sorted(fields - set(OUTSIDE_PATH_FIELDS))
+        if unknown:
+            yield (f"key '{key}.path': {source['path']!r} names {', '.join(unknown)}; it may name only {{dataset}}, "
+                   f"{{arm}} and {{value}}")
+            continue
+        where = {}
+        for dataset, arm, value in served.get(name, []):
+            path = outside_path(config, name, dataset, arm, value)
+            if path in where:
+                yield (f"key '{key}.path': {path!r} serves both {' '.join(map(str, where[path]))} and {dataset} {arm} "
+                       f"{value}; each arm value needs its own images (put {{dataset}}, {{arm}} and {{value}} in it)")
+                break
+            where[path] = (dataset, arm, value)
+
+
 def _gan_problems(config: dict) -> Iterator[str]:
     yield from _source_problems(config)
+    yield from _outside_problems(config)
     for name, gan in config["gans"].items():
         key = f"gans.{name}"
         sides = trained_resolutions(config, name) if gan["enabled"] else []

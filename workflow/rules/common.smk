@@ -1,6 +1,7 @@
 # Shared by all rule files (config validation, wildcard constraints, target functions).
 # No other file reads raw config keys by string; rules use the helpers below.
 
+import csv
 import json
 import shlex
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 SRC = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC))
 from synthbench import paths  # noqa: E402
-from synthbench.config import ConfigError, arm_sources, validate_config  # noqa: E402
+from synthbench.config import ConfigError, arm_sources, outside_path, validate_config  # noqa: E402
 from synthbench.gans import registry  # noqa: E402
 from synthbench.classifier.settings import job_settings  # noqa: E402
 from synthbench.fid.options import EXTRACTORS  # noqa: E402
@@ -37,19 +38,20 @@ shell.prefix(
     ' TF_CPP_MIN_LOG_LEVEL="${{TF_CPP_MIN_LOG_LEVEL:-2}}"; '
 )
 FAMILIES = registry.names()
+OUTSIDE = config["outside_sources"]  # generators made elsewhere: their images or packages enter the arms that list them
 
 
 def one_of(names):
-    """A wildcard constraint matching exactly one of `names`."""
-    return "|".join(names)
+    """A wildcard constraint matching exactly one of `names` (nothing at all when there are none)."""
+    return "|".join(names) or "(?!)"
 
 
 wildcard_constraints:
     dataset=one_of(DATASETS),
     arm=one_of(ARMS),
     value=r"\d+",
-    gan=one_of(FAMILIES),
-    source=one_of([REAL, *FAMILIES]),
+    gan=one_of([*FAMILIES, *OUTSIDE]),
+    source=one_of([REAL, *FAMILIES, *OUTSIDE]),
     seed=r"\d+",
     extractor=one_of(EXTRACTORS),
     split=one_of(SPLITS),
@@ -164,8 +166,23 @@ def run_file(folder, name, wildcards=None, **values):
 
 
 def arm_gans(dataset, arm):
-    """The families an arm of a dataset benchmarks (datasets.<dataset>.arms.<arm>.sources)."""
+    """The generators an arm of a dataset benchmarks (datasets.<dataset>.arms.<arm>.sources): families and
+    outside sources."""
     return arm_sources(config, dataset, arm)
+
+
+def outside_source(wildcards):
+    """Input function: an outside source's manifest and the images it lists (kind images; a missing manifest is
+    reported by Snakemake as a missing input of the intake job), or its package."""
+    path = Path(outside_path(config, wildcards.gan, wildcards.dataset, wildcards.arm, wildcards.value))
+    if OUTSIDE[wildcards.gan]["kind"] == "package":
+        return [str(path)]
+    manifest = path / "manifest.csv"
+    if not manifest.is_file():
+        return [str(manifest)]
+    with open(manifest, newline="") as handle:
+        files = [row.get("file") or "" for row in csv.DictReader(handle)]
+    return [str(manifest), *(str(path / file) for file in files if file)]
 
 
 def gan_settings_json(wildcards):
@@ -218,10 +235,12 @@ def fid_real_features(wildcards):
 
 
 def gan_targets(runs):
-    """Per GAN run: its record, sample grid and synthetic train split (which implies valid and test)."""
+    """Per GAN run: its record (training.json, or intake.json of an outside source), sample grid and synthetic
+    train split (which implies valid and test)."""
     return [run_file(paths.GAN, name, dataset=dataset, arm=arm, value=value, gan=gan, seed=seed)
             for dataset, arm, value in runs for gan in arm_gans(dataset, arm) for seed in config["seeds"]
-            for name in ("training.json", "samples.png", "synthetic/train.tfrecord")]
+            for name in ("intake.json" if gan in OUTSIDE else "training.json", "samples.png",
+                         "synthetic/train.tfrecord")]
 
 
 CLASSIFIER = config["classifier"]

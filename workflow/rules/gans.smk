@@ -62,6 +62,8 @@ rule fid_real_stats:
 
 
 rule train_gan:
+    wildcard_constraints:
+        gan=one_of(FAMILIES),
     input:
         train=paths.result(paths.DATA, "train.tfrecord"),
         csvs=expand(paths.result(paths.DATA, "{split}.csv"), split=SPLITS, allow_missing=True),

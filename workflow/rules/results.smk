@@ -28,6 +28,8 @@ rule summary:
         paths.log(paths.TOP, "summary.log"),
     benchmark:
         paths.benchmark(paths.TOP, "summary.tsv")
+    params:
+        outside=list(OUTSIDE),
     conda:
         "../../envs/data.yaml"
     threads: 1
@@ -38,6 +40,7 @@ rule summary:
         " --page {output.page:q} --mean-page {output.mean_page:q} --rank-out {output.rank:q}"
         " --rank-page {output.rank_page:q} --catalogue-out {output.catalogue:q}"
         " --catalogue-page {output.catalogue_page:q} --paired-out {output.paired:q}"
+        " --outside-sources {params.outside:q}"
         " --paired-page {output.paired_page:q} > {log:q} 2>&1"
 
 

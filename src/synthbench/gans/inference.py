@@ -4,6 +4,8 @@ Synthetic rows get negative image ids (-1, -2, ... in row order) so that no late
 the real image whose labels it borrowed; the CSV's patient_id column says `synthetic`.
 """
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +13,7 @@ import pandas as pd
 
 from synthbench import records, seeds
 from synthbench.atomic import replacing
+from synthbench.names import SPLITS
 from synthbench.progress import Progress
 
 SYNTHETIC_PATIENT = "synthetic"
@@ -42,3 +45,15 @@ def write_synthetic_split(sampler, real_csv: Path, label_names: list[str], seed:
     with replacing(out_csv) as partial:
         synthetic.to_csv(partial, index=False)
     return len(table)
+
+
+def write_synthetic_splits(sampler_of: Callable[[str], Callable], data: Path, seed: int, out: Path,
+                           batch_size: int = 512) -> None:
+    """One synthetic image per row of each real split of `data` (its meta.json and {split}.csv), with that row's
+    labels, from the sampler `sampler_of(split)` (a family's network: the same for every split; an outside image
+    pool: that split's images), each split from its own seed."""
+    labels = json.loads((data / "meta.json").read_text())["labels"]
+    for index, split in enumerate(SPLITS):
+        rows = write_synthetic_split(sampler_of(split), data / f"{split}.csv", labels, seed * len(SPLITS) + index,
+                                     out / f"{split}.tfrecord", out / f"{split}.csv", batch_size)
+        print(f"wrote {rows} synthetic {split} rows to {out / f'{split}.tfrecord'}", flush=True)

@@ -15,10 +15,9 @@ from synthbench.fid import extractors
 from synthbench.fid.real_stats import load_real, load_rows, save_split_features
 from synthbench.gans import registry
 from synthbench.gans.data import TrainImages
-from synthbench.gans.inference import write_synthetic_split
+from synthbench.gans.inference import write_synthetic_splits
 from synthbench.gans.sampler import CARD, load_run
 from synthbench.gans.training import RunFiles, Settings, Trainer  # also registers the custom layers for loading
-from synthbench.names import SPLITS
 from synthbench.runtime import configure
 
 
@@ -50,7 +49,7 @@ def train(args: argparse.Namespace) -> None:
     trainer = Trainer(args.family, family, settings, images, meta["labels"], real, real_labels, extractor,
                       RunFiles(args.out), args.seed, run_config, card=card)
     trainer.train()
-    write_synthetic_splits(args.out, args.data, args.seed, args.synthetic_out)
+    write_run_splits(args.out, args.data, args.seed, args.synthetic_out)
     if args.features_out:
         # Here, not in a job of its own: the extractor is loaded already, and a process costs more than this.
         sets = save_split_features(args.features_out, "synthetic", args.synthetic_out / "train.tfrecord",
@@ -60,20 +59,16 @@ def train(args: argparse.Namespace) -> None:
               f"({', '.join(sets)})", flush=True)
 
 
-def write_synthetic_splits(run: Path, data: Path, seed: int, out: Path) -> None:
-    """One synthetic image per row of each real split of `data`, with that row's labels, from the run's
-    selected generator."""
+def write_run_splits(run: Path, data: Path, seed: int, out: Path) -> None:
+    """The synthetic splits of `data` from a finished run's selected generator."""
     meta = json.loads((data / "meta.json").read_text())
     sampler = load_run(run)
     if sampler.label_names != meta["labels"]:
         raise ValueError(f"{run / CARD}: generator of labels {sampler.label_names}, "
                          f"{data / 'meta.json'} has {meta['labels']}")
-    for index, split in enumerate(SPLITS):
-        rows = write_synthetic_split(sampler, data / f"{split}.csv", meta["labels"], seed * len(SPLITS) + index,
-                                     out / f"{split}.tfrecord", out / f"{split}.csv")
-        print(f"wrote {rows} synthetic {split} rows to {out / f'{split}.tfrecord'}", flush=True)
+    write_synthetic_splits(lambda split: sampler, data, seed, out)
 
 
 def infer(args: argparse.Namespace) -> None:
     configure(args.threads, args.seed)
-    write_synthetic_splits(args.network.parent, args.data, args.seed, args.out)
+    write_run_splits(args.network.parent, args.data, args.seed, args.out)

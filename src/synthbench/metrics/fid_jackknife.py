@@ -4,8 +4,8 @@ FID's uncertainty cannot come from the percentile bootstrap the other metrics us
 replacement holds duplicates, which shrink its covariance's spread and bias FID far upwards (the bootstrap
 interval can lie wholly above the estimate). The jackknife leaves rows out instead of repeating them. Each set's
 rows are dealt at random (seeded) into `groups` groups of near-equal size (at most half the smaller set's rows, so
-that every group holds 2; fewer groups are used, and said, where a set is that small); FID is recomputed `groups` times, each
-time without one group of either set; the spread of those values gives the standard error
+that every group holds 2; fewer groups are used, and said, where a set is that small); FID is recomputed
+`groups` times, each time without one group of either set; the spread of those values gives the standard error
 sqrt((G - 1) / G * sum (FID_-g - mean)^2), and the interval is the estimate +- the t quantile with G - 1 degrees
 of freedom times it. FID is a smooth function of the sets' means and covariances, the case the jackknife is made
 for. Checked against the spread of FID over independent draws (tests/test_fid_jackknife.py): its standard error

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 
-def _grey(path: Path) -> np.ndarray:
+def read_grey_png(path: Path) -> np.ndarray:
     try:
         with Image.open(path) as image:
             image.load()
@@ -39,9 +39,9 @@ def read_folder(folder: Path) -> np.ndarray:
     files = sorted(folder.glob("*.png"))
     if not files:
         raise ValueError(f"{folder}: no .png images")
-    images = [_grey(files[0])]
+    images = [read_grey_png(files[0])]
     for path in files[1:]:
-        image = _grey(path)
+        image = read_grey_png(path)
         if image.shape != images[0].shape:
             raise ValueError(f"{path}: {image.shape[1]} x {image.shape[0]} px, but {files[0].name} is "
                              f"{images[0].shape[1]} x {images[0].shape[0]} px; a folder's images must have one size")

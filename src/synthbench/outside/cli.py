@@ -1,0 +1,32 @@
+"""`synthbench outside intake`: arguments only; the job is in `synthbench.outside.jobs`."""
+
+import argparse
+from pathlib import Path
+
+from synthbench.cli import add_threads, job
+from synthbench.fid import options
+
+KINDS = ("images", "package")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    commands = parser.add_subparsers(dest="command", required=True)
+    intake = commands.add_parser(
+        "intake", help="enter an outside source (images folder or generator package) into one arm value",
+        description="Writes the source's synthetic splits (one image per real row, with its labels), their features "
+        "and a sample grid, as a family's training job does, after checking it against the arm's data.")
+    intake.add_argument("--kind", choices=KINDS, required=True,
+                        help="images: a folder of PNGs with manifest.csv; package: a `models export` .zip")
+    intake.add_argument("--path", type=Path, required=True, help="the images folder or the package")
+    intake.add_argument("--data", type=Path, required=True, help="the arm's data/ folder (its splits + meta.json)")
+    intake.add_argument("--real-stats", type=Path, required=True,
+                        help="cached FID statistics of the train split (their rows choose the features kept)")
+    options.add_arguments(intake)
+    intake.add_argument("--seed", type=int, required=True, help="seed of the draws of images (or of noise)")
+    add_threads(intake)
+    intake.add_argument("--out", type=Path, required=True, help="the source's run folder (intake.json, samples.png)")
+    intake.add_argument("--synthetic-out", type=Path, required=True,
+                        help="folder for the synthetic splits ({split}.tfrecord + .csv)")
+    intake.add_argument("--features-out", type=Path, required=True,
+                        help="the extractor's features of the synthetic twins of the statistics' rows (.npz)")
+    job(intake, "synthbench.outside.jobs:intake")

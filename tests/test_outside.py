@@ -1,0 +1,92 @@
+"""Outside images sources: the manifest is checked against the arm with every problem listed at once, and the
+pool gives each requested row an image of exactly its label vector, never one image twice, seeded; a split
+without enough images of a label vector is refused with the shortfall."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from synthbench.outside.pool import ImagePool, IntakeError
+
+LABELS = ["effusion", "no finding"]
+SIDE = 8
+EFFUSION, NORMAL = [1, 0], [0, 1]
+
+
+def _source(folder, rows, side=SIDE):
+    """A folder of PNGs whose every pixel is the image's row number (so a drawn image says which file it was)
+    and its manifest; `rows` are (split, label vector)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, _ in enumerate(rows):
+        Image.fromarray(np.full((side, side), number, np.uint8)).save(folder / f"{number}.png")
+    pd.DataFrame([{"file": f"{number}.png", "split": split, **dict(zip(LABELS, vector, strict=True))}
+                  for number, (split, vector) in enumerate(rows)]).to_csv(folder / "manifest.csv", index=False)
+    return folder
+
+
+def test_every_row_gets_an_image_of_its_labels_none_twice_and_seeded(tmp_path):
+    rows = [("train", EFFUSION)] * 6 + [("train", NORMAL)] * 5 + [("test", NORMAL)] * 3
+    pool = ImagePool(_source(tmp_path, rows), LABELS, SIDE)
+    wanted = np.array([EFFUSION, NORMAL, EFFUSION, NORMAL, EFFUSION, EFFUSION], np.float32)
+    sampler = pool.sampler("train")
+    drawn = sampler(wanted, seed=3)
+    assert drawn.shape == (6, SIDE, SIDE) and drawn.dtype == np.uint8
+    files = drawn[:, 0, 0].astype(int)
+    assert len(set(files)) == 6, "no image used twice"
+    assert all(rows[file] == ("train", list(vector)) for file, vector in zip(files, wanted.astype(int).tolist(),
+                                                                               strict=True))
+    np.testing.assert_array_equal(sampler(wanted, seed=3), drawn)
+    assert any((sampler(wanted, seed=seed)[:, 0, 0] != files).any() for seed in range(4, 10))
+    assert set(pool.sampler("test")(np.array([NORMAL] * 3, np.float32), 0)[:, 0, 0]) == {11, 12, 13}
+    assert pool.offered() == {"train": 11, "valid": 0, "test": 3}
+
+
+def test_every_shortfall_of_every_split_is_named(tmp_path):
+    pool = ImagePool(_source(tmp_path, [("train", EFFUSION)] * 2 + [("valid", NORMAL)]), LABELS, SIDE)
+    with pytest.raises(IntakeError) as refused:
+        pool.check_covers({"train": np.array([EFFUSION] * 3 + [NORMAL], np.float32),
+                           "valid": np.array([NORMAL], np.float32), "test": np.array([EFFUSION], np.float32)})
+    message = str(refused.value)
+    assert "manifest.csv" in message
+    assert "split train: 3 images labelled effusion needed (one per real row), the manifest has 2 (1 short)" in message
+    assert ("split train: 1 images labelled no finding needed (one per real row), the manifest has 0 (1 short)"
+            in message)
+    assert "split test: 1 images labelled effusion needed" in message and "split valid" not in message
+
+
+def test_a_manifest_that_breaks_the_contract_is_refused_with_every_problem(tmp_path):
+    folder = _source(tmp_path / "source", [("train", EFFUSION), ("train", NORMAL), ("train", NORMAL)])
+    table = pd.read_csv(folder / "manifest.csv")
+    table.loc[0, "split"], table.loc[1, "effusion"], table.loc[2, "file"] = "training", 2, "../1.png"
+    table = pd.concat([table, table.iloc[[1]].assign(effusion=0)])
+    table.to_csv(folder / "manifest.csv", index=False)
+    with pytest.raises(IntakeError) as refused:
+        ImagePool(folder, LABELS, SIDE)
+    message = str(refused.value)
+    assert message.startswith(f"{folder / 'manifest.csv'}:")
+    for problem in ("split not one of train, valid, test on line(s) 2", "labels other than 0 or 1 on line(s) 3",
+                    "line 4: '../1.png' is not a path inside", "line 5: 1.png is listed before"):
+        assert problem in message, message
+    table.drop(columns="no finding").assign(pneumonia=0).to_csv(folder / "manifest.csv", index=False)
+    with pytest.raises(IntakeError, match=r"columns missing: no finding\n.*columns that are not labels of this arm: "
+                       r"pneumonia \(its labels: effusion, no finding\)"):
+        ImagePool(folder, LABELS, SIDE)
+    with pytest.raises(IntakeError, match="elsewhere/manifest.csv: no manifest"):
+        ImagePool(tmp_path / "elsewhere", LABELS, SIDE)
+
+
+@pytest.mark.parametrize(("pixels", "problem"), [
+    (np.zeros((16, 16), np.uint8), "16 x 16 px, this arm's images are 8 x 8 px"),
+    (np.stack([np.full((SIDE, SIDE), 200, np.uint8), *[np.zeros((SIDE, SIDE), np.uint8)] * 2], axis=-1),
+     "a RGB image; expected a greyscale PNG"),
+    (None, "listed in .*manifest.csv but missing"),
+])
+def test_an_image_of_another_size_in_colour_or_missing_is_refused_by_name(tmp_path, pixels, problem):
+    folder = _source(tmp_path, [("train", EFFUSION)])
+    if pixels is None:
+        (folder / "0.png").unlink()
+    else:
+        Image.fromarray(pixels).save(folder / "0.png")
+    with pytest.raises(ValueError, match=f"0.png: {problem}"):
+        ImagePool(folder, LABELS, SIDE).sampler("train")(np.array([EFFUSION], np.float32), 0)
