@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import REPO, load_config, run_snakemake
-from synthbench.config import ConfigError, arm_sources, outside_path, section_hash, validate_config
+from synthbench.config import ConfigError, arm_families, arm_sources, outside_path, section_hash, validate_config
 
 
 def deep_merge(base: dict, override: dict) -> dict:
@@ -132,7 +132,7 @@ def test_arm_sources_choose_the_families_of_each_arm(paper):
 def test_arm_sources_must_be_registered_and_fit_the_arms_images(paper):
     paper["datasets"]["brain"]["arms"]["samples"]["sources"] = ["prog", "vae"]
     assert ("key 'datasets.brain.arms.samples.sources': 'vae' is neither a registered family (known: prog, cpd, "
-            "dcgan, sngan) nor a name in outside_sources (none)") in error_of(paper)
+            "dcgan, sngan), a control (copycat, noise) nor a name in outside_sources (none)") in error_of(paper)
     paper["datasets"]["brain"]["arms"]["samples"]["sources"] = ["dcgan"]
     paper["datasets"]["brain"]["arms"]["samples"]["resolution"] = 8
     assert ("key 'datasets.brain.arms.samples.sources': dcgan trains at 16 px or more, but this arm has 8 px "
@@ -163,6 +163,19 @@ def test_outside_sources_are_refused_with_the_reason(paper, name, source, proble
     paper["outside_sources"] = {name: source}
     paper["datasets"]["chest"]["arms"]["classes"]["sources"] = ["prog", name]
     assert problem in error_of(paper)
+
+
+def test_controls_join_the_arms_that_list_them_and_copycat_trains_its_base(paper):
+    paper["datasets"]["chest"]["arms"]["classes"]["sources"] = ["copycat", "noise"]
+    paper["controls"] = {"copycat": {"base": "dcgan", "copy_fraction": 0.2}}
+    validated = validate_config(paper)
+    assert arm_sources(validated, "chest", "classes") == ["copycat", "noise"]
+    assert arm_families(validated, "chest", "classes") == ["dcgan"], "the base family's splits are copied into"
+    assert validated["controls"]["copycat"]["jpeg_quality"] == 90, "defaults filled in"
+    paper["gans"]["dcgan"] = {"enabled": False}
+    assert "key 'controls.copycat.base': 'dcgan' is not an enabled registered family" in error_of(paper)
+    paper["outside_sources"] = {"noise": {"kind": "images", "path": "x/{dataset}/{arm}/{value}"}}
+    assert "key 'outside_sources.noise': 'noise' is the name of a control" in error_of(paper)
 
 
 def test_the_readmes_outside_sources_example_is_a_valid_config(paper):

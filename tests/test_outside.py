@@ -90,3 +90,39 @@ def test_an_image_of_another_size_in_colour_or_missing_is_refused_by_name(tmp_pa
         Image.fromarray(pixels).save(folder / "0.png")
     with pytest.raises(ValueError, match=f"0.png: {problem}"):
         ImagePool(folder, LABELS, SIDE).sampler("train")(np.array([EFFUSION], np.float32), 0)
+
+
+def test_a_perturbed_copy_stays_near_its_original_and_is_seeded():
+    from synthbench.outside.controls import Perturbation
+
+    rng = np.random.default_rng(0)
+    image = (np.add.outer(np.arange(16), np.arange(16)) * 7 % 256).astype(np.uint8)
+    perturb = Perturbation(shift=1, noise_sd=2.0, jpeg_quality=90, flip=0.0)
+    copy = perturb(image, np.random.default_rng(1))
+    assert copy.shape == image.shape and copy.dtype == np.uint8
+    np.testing.assert_array_equal(copy, perturb(image, np.random.default_rng(1)))
+    other = rng.integers(0, 256, image.shape)
+    correlation = lambda a, b: np.corrcoef(a.ravel(), b.ravel())[0, 1]  # noqa: E731
+    assert correlation(copy, image) > 0.8 > correlation(other, image), "a disguised copy, still a copy"
+    assert not np.array_equal(copy, image)
+    mirrored = Perturbation(shift=0, noise_sd=0.0, jpeg_quality=95, flip=1.0)(image, rng).astype(int)
+    assert np.abs(mirrored - image[:, ::-1]).mean() < np.abs(mirrored - image).mean() / 4, "flip 1: always mirrored"
+
+
+def test_copies_replace_the_planted_share_of_rows_by_training_images_of_the_same_labels():
+    from synthbench.outside.controls import Perturbation, plant_copies
+
+    labels = np.array([EFFUSION, NORMAL] * 10, np.float32)
+    images = np.zeros((20, SIDE, SIDE), np.uint8)
+    real_labels = np.array([EFFUSION] * 3 + [NORMAL] * 3, np.float32)
+    real_images = np.stack([np.full((SIDE, SIDE), 100 + 20 * index, np.uint8) for index in range(6)])
+    real_ids = np.arange(50, 56)
+    untouched = Perturbation(shift=0, noise_sd=0.0, jpeg_quality=95, flip=0.0)
+    planted, rows, copied = plant_copies(images, labels, real_images, real_labels, real_ids, 0.25, untouched,
+                                         np.random.default_rng(2))
+    assert len(rows) == 5 and len(set(rows)) == 5
+    assert (planted[np.setdiff1d(np.arange(20), rows)] == 0).all(), "the other rows are the base's"
+    for row, real_id in zip(rows, copied, strict=True):
+        source = real_id - 50
+        assert (real_labels[source] == labels[row]).all(), "a copy of an image of the row's labels"
+        assert abs(int(planted[row].mean()) - int(real_images[source].mean())) <= 2, "JPEG at 95 barely changes it"

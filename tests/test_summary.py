@@ -147,7 +147,7 @@ def test_the_catalogue_table_has_a_row_per_generator_with_its_fid_kid_and_test_a
              write(tmp_path, f"{run}/metrics/theirs/seed0", [row("fid", 9.0, extractor="classifier", n=50)]),
              write(tmp_path, f"{run}/classifier/theirs/seed0", classifier_rows(0.7, 0.6, 0.8, {"a": 0.7}))]
     assert "theirs" in set(catalogue_table(summary_table(files))["family"]), "a source like any other ..."
-    table = catalogue_table(summary_table(files), outside=("theirs",))  # ... unless it was not trained here
+    table = catalogue_table(summary_table(files), uncatalogued=("theirs",))  # ... unless it was not trained here
     assert table.to_dict("records") == [{"id": "chest-samples-20-cpd-s0", "family": "cpd", "dataset": "chest",
                                          "arm": "samples", "value": 20, "seed": 0, "fid classifier": 12.5,
                                          "kid classifier": 0.01, "test mean AUROC": 0.8}]

@@ -395,7 +395,7 @@ def test_outside_images_and_packages_are_benchmarked_beside_the_families(demo_da
     targets = ["results/summary.csv", "results/plots/metrics_chest.png", "results/plots/auroc.png"]
     plan = run_snakemake(demo_datasets, "-n", *targets, *args, str(override)).stdout
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", plan, flags=re.M))
-    assert jobs["outside_intake"] == "2" and "train_gan" not in jobs, plan
+    assert jobs["source_intake"] == "2" and "train_gan" not in jobs, plan
     assert all(f"classifier/{source}/seed0/test_metrics.json" in plan for source in ("noisy", "theirs"))
     run_snakemake(demo_datasets, *targets, *args, str(override))
     intake = json.loads((arm / "gan/noisy/seed0/intake.json").read_text())
@@ -419,6 +419,46 @@ def test_outside_images_and_packages_are_benchmarked_beside_the_families(demo_da
         "outside sources are benchmarked, not catalogued"
     plotted = pd.read_csv(demo_datasets / "results/plots/metrics_chest.csv")
     assert {"noisy", "theirs"} <= set(plotted["source"])
+
+
+@pytest.mark.e2e
+def test_the_controls_prove_the_memorisation_check_and_the_membership_attack(demo_datasets, write_config):
+    """copycat (half of cpd's rows replaced by disguised copies of training images) and noise on chest's samples
+    arm: the check finds the planted copies, the attack finds copycat's training patients and not noise's."""
+    arm = demo_datasets / "results/chest/samples/20"
+    args = ["--cores", "2", "--rerun-triggers", "mtime", "--configfile", str(REPO / "config/demo.yaml")]
+    override = write_config(deep_merge(deep_merge(TINY, ONE_ARM), {
+        "controls": {"copycat": {"base": "cpd", "copy_fraction": 0.5}},
+        "datasets": {"chest": {"arms": {"samples": {"sources": ["cpd", "copycat", "noise"]}}}}}), "controls.yaml")
+    # By mtime alone an existing summary (another test's) is up to date whatever its inputs: make it anew.
+    (demo_datasets / "results/summary.csv").unlink(missing_ok=True)
+    run_snakemake(demo_datasets, "results/summary.csv", *args, str(override))
+    planted = pd.read_csv(arm / "gan/copycat/seed0/planted.csv")
+    real = pd.read_csv(arm / "data/train.csv").set_index("image_id")
+    copies = planted[planted["split"] == "train"]
+    assert len(copies) == len(real) // 2 and copies["real_image_id"].isin(real.index).all()
+    synthetic = pd.read_csv(arm / "gan/copycat/seed0/synthetic/train.csv").set_index("image_id")
+    labels = arm_labels(arm)
+    assert (synthetic.loc[copies["image_id"], labels].to_numpy() ==
+            real.loc[copies["real_image_id"], labels].to_numpy()).all(), "a copy of an image of the row's labels"
+    from synthbench import records
+    side = json.loads((arm / "data/meta.json").read_text())["resolution"]
+    ours, base = (records.read_records(arm / f"gan/{source}/seed0/synthetic/train.tfrecord", len(labels), side)
+                  for source in ("copycat", "cpd"))
+    changed = (ours[0] != base[0]).any(axis=(1, 2))
+    assert set(ours[2][changed]) <= set(copies["image_id"]) and (ours[2] == base[2]).all(), "the rest is cpd's"
+    summary = pd.read_csv(demo_datasets / "results/summary.csv")
+    recall = summary[summary["metric"] == "copy_recall"].set_index("extractor")["result"]
+    assert set(recall.index) == {"classifier", "pixels"} and recall["pixels"] >= 0.9, recall
+    assert set(summary.loc[summary["metric"].str.startswith("copy_"), "source"]) == {"copycat"}
+    attacks = summary[summary["metric"] == "mia_auc"].set_index("source")
+    assert abs(attacks.loc["noise", "result"] - 0.5) < 0.15, "noise knows no patient"
+    assert attacks.loc["copycat", "result"] > attacks.loc["noise", "result"] + 0.15
+    floor = summary[(summary["source"] == "noise") & summary["metric"].isin(["precision", "coverage"])]
+    assert len(floor) == 4 and (floor["result"] <= 0.05).all(), "noise is the floor: no image near a real one"
+    assert sorted(pd.read_csv(demo_datasets / "results/catalogue.csv")["id"]) == ["chest-samples-20-cpd-s0"]
+    report = json.loads((arm / "nn/copycat/seed0/memorisation.json").read_text())
+    assert report["planted_copies"]["spaces"]["pixels"]["planted"] == len(copies)
 
 
 @pytest.mark.e2e

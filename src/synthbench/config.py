@@ -23,7 +23,7 @@ from jsonschema.exceptions import ValidationError
 from synthbench.fid.options import RAW_CAPABLE
 from synthbench.gans import registry
 from synthbench.metrics import registry as metric_registry
-from synthbench.names import ARMS, DATASETS, REAL
+from synthbench.names import ARMS, CONTROLS, DATASETS, REAL
 
 
 class ConfigError(ValueError):
@@ -209,12 +209,15 @@ def arm_sources(config: dict, dataset: str, arm: str) -> list[str]:
     switched off (`gans.<name>.enabled: false` switches a family off everywhere); outside sources where listed."""
     chosen = config["datasets"][dataset]["arms"][arm]["sources"]
     return [name for name in (config["gans"] if chosen is None else chosen)
-            if name in config["outside_sources"] or (name in config["gans"] and config["gans"][name]["enabled"])]
+            if name in config["outside_sources"] or name in CONTROLS
+            or (name in config["gans"] and config["gans"][name]["enabled"])]
 
 
 def arm_families(config: dict, dataset: str, arm: str) -> list[str]:
-    """The registered families among an arm's sources: the generators the workflow trains on it."""
-    return [name for name in arm_sources(config, dataset, arm) if name in config["gans"]]
+    """The registered families the workflow trains on an arm: its sources', and the copycat control's base."""
+    sources = arm_sources(config, dataset, arm)
+    base = [config["controls"]["copycat"]["base"]] if "copycat" in sources else []
+    return list(dict.fromkeys(name for name in [*sources, *base] if name in config["gans"]))
 
 
 OUTSIDE_PATH_FIELDS = ("dataset", "arm", "value")
@@ -244,9 +247,11 @@ def _source_problems(config: dict) -> Iterator[str]:
             settings = config["datasets"][dataset]["arms"][arm]
             key = f"datasets.{dataset}.arms.{arm}.sources"
             for name in settings["sources"] or []:
-                if name not in config["gans"] and name not in config["outside_sources"]:
-                    yield (f"key '{key}': {name!r} is neither a registered family (known: {', '.join(config['gans'])}) "
-                           f"nor a name in outside_sources ({', '.join(config['outside_sources']) or 'none'})")
+                if name not in config["gans"] and name not in config["outside_sources"] and name not in CONTROLS:
+                    families = ", ".join(config["gans"])
+                    yield (f"key '{key}': {name!r} is neither a registered family (known: {families}), "
+                           f"a control ({', '.join(CONTROLS)}) nor a name in outside_sources "
+                           f"({', '.join(config['outside_sources']) or 'none'})")
             benchmarked = settings["enabled"] and config["datasets"][dataset]["enabled"]
             for name in arm_families(config, dataset, arm) if benchmarked else []:
                 smallest = registry.entry(name).min_resolution
@@ -266,8 +271,9 @@ def _outside_problems(config: dict) -> Iterator[str]:
                     served.setdefault(name, []).extend((dataset, arm, value) for value in settings["values"])
     for name, source in config["outside_sources"].items():
         key = f"outside_sources.{name}"
-        if name in config["gans"] or name == REAL:
-            yield f"key '{key}': {name!r} is the name of {'real data' if name == REAL else 'a registered family'}"
+        if name in config["gans"] or name == REAL or name in CONTROLS:
+            taken = "real data" if name == REAL else "a control" if name in CONTROLS else "a registered family"
+            yield f"key '{key}': {name!r} is the name of {taken}"
             continue
         fields = {field for _, field, _, _ in string.Formatter().parse(source["path"]) if field is not None}
         unknown = sorted(fields - set(OUTSIDE_PATH_FIELDS))
@@ -285,9 +291,20 @@ def _outside_problems(config: dict) -> Iterator[str]:
             where[path] = (dataset, arm, value)
 
 
+def _control_problems(config: dict) -> Iterator[str]:
+    """The copycat control's base is a family that can run, where an arm lists the control."""
+    base = config["controls"]["copycat"]["base"]
+    listed = any("copycat" in (settings["sources"] or []) for dataset in DATASETS
+                 for settings in config["datasets"][dataset]["arms"].values())
+    if listed and (base not in config["gans"] or not config["gans"][base]["enabled"]):
+        yield (f"key 'controls.copycat.base': {base!r} is not an enabled registered family (its synthetic splits "
+               f"hold the rows that are not copies)")
+
+
 def _gan_problems(config: dict) -> Iterator[str]:
     yield from _source_problems(config)
     yield from _outside_problems(config)
+    yield from _control_problems(config)
     for name, gan in config["gans"].items():
         key = f"gans.{name}"
         sides = trained_resolutions(config, name) if gan["enabled"] else []

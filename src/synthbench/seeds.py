@@ -17,6 +17,7 @@ PATIENTS = 0  # stream id of the patient-level train / valid / test partition
 ARM_STREAMS = {"resolution": 1, "classes": 2, "samples": 3}  # stream id of each arm's image draws
 PIXEL_PAIRS = 4  # stream id of the memorisation queries compared pixel by pixel
 DIVERSITY_PAIRS = 5  # stream id of the same-class image pairs of the diversity measure
+PLANTED_COPIES = 6  # stream id of the copycat control's copies (which rows, of which image, how perturbed)
 
 
 def patient_partition(seed: int) -> np.random.Generator:
@@ -59,6 +60,12 @@ def diversity_pairs(seed: int) -> np.random.Generator:
     """Which same-class pairs of synthetic and of real train images the diversity measure compares, and its
     bootstrap."""
     return np.random.default_rng([seed, DIVERSITY_PAIRS])
+
+
+def planted_copies(seed: int, split: int) -> np.random.Generator:
+    """Which rows of one split (by its index in SPLITS) the copycat control replaces, by which training images,
+    and how each copy is perturbed."""
+    return np.random.default_rng([seed, PLANTED_COPIES, split])
 
 
 def fid_fakes(seed: int) -> int:

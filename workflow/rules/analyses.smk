@@ -13,6 +13,7 @@ rule nearest_neighbours:
         heldout_records=paths.result(paths.DATA, "test.tfrecord"),
         heldout_rows=paths.result(paths.DATA, "test.csv"),
         meta=paths.result(paths.DATA, "meta.json"),
+        planted=planted_copies,
     output:
         neighbours=paths.result(paths.NEIGHBOURS, "neighbours.npz"),
         report=paths.result(paths.NEIGHBOURS, "memorisation.json"),
@@ -32,6 +33,7 @@ rule nearest_neighbours:
         settings=settings_json(NEIGHBOURS),
         batch_size=CLASSIFIER["batch_size"],
         title=lambda wildcards: run_title(wildcards, wildcards.gan),
+        planted=lambda wildcards, input: ["--planted", *input.planted] if input.planted else [],
         out=lambda wildcards, output: Path(output.report).parent,
     conda:
         "../../envs/tensorflow.yaml"
@@ -44,7 +46,8 @@ rule nearest_neighbours:
         "python -m synthbench neighbours --model {input.model:q} --synthetic-records {input.synthetic_records:q}"
         " --train-records {input.train_records:q} --heldout-records {input.heldout_records:q}"
         " --batch-size {params.batch_size:q} --meta {input.meta:q} --settings-json {params.settings:q}"
-        " --title {params.title:q} --seed {wildcards.seed:q} --threads {threads} --out {params.out:q} > {log:q} 2>&1"
+        " --title {params.title:q} --seed {wildcards.seed:q} {params.planted:q} --threads {threads}"
+        " --out {params.out:q} > {log:q} 2>&1"
 
 
 rule attribution_panel:

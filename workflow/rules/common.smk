@@ -14,7 +14,7 @@ from synthbench.config import ConfigError, arm_sources, outside_path, validate_c
 from synthbench.gans import registry  # noqa: E402
 from synthbench.classifier.settings import job_settings  # noqa: E402
 from synthbench.fid.options import EXTRACTORS  # noqa: E402
-from synthbench.names import ARMS, DATASETS, REAL, SPLITS  # noqa: E402
+from synthbench.names import ARMS, CONTROLS, DATASETS, REAL, SPLITS  # noqa: E402
 from synthbench.raw_formats import DOWNLOADS  # noqa: E402
 
 try:
@@ -39,6 +39,7 @@ shell.prefix(
 )
 FAMILIES = registry.names()
 OUTSIDE = config["outside_sources"]  # generators made elsewhere: their images or packages enter the arms that list them
+INTAKE_SOURCES = [*OUTSIDE, *CONTROLS]  # the sources an intake job enters instead of a training job
 
 
 def one_of(names):
@@ -50,8 +51,8 @@ wildcard_constraints:
     dataset=one_of(DATASETS),
     arm=one_of(ARMS),
     value=r"\d+",
-    gan=one_of([*FAMILIES, *OUTSIDE]),
-    source=one_of([REAL, *FAMILIES, *OUTSIDE]),
+    gan=one_of([*FAMILIES, *INTAKE_SOURCES]),
+    source=one_of([REAL, *FAMILIES, *INTAKE_SOURCES]),
     seed=r"\d+",
     extractor=one_of(EXTRACTORS),
     split=one_of(SPLITS),
@@ -171,18 +172,42 @@ def arm_gans(dataset, arm):
     return arm_sources(config, dataset, arm)
 
 
-def outside_source(wildcards):
-    """Input function: an outside source's manifest and the images it lists (kind images; a missing manifest is
-    reported by Snakemake as a missing input of the intake job), or its package."""
+def intake_inputs(wildcards):
+    """Input function (unpacked): what an intake job reads besides the arm's data. An outside images source: its
+    manifest and the images it lists (a missing manifest is reported by Snakemake as a missing input); a package:
+    the .zip; copycat: its base family's synthetic splits of the same seed; noise: nothing."""
+    if wildcards.gan == "copycat":
+        base = config["controls"]["copycat"]["base"]
+        return {"base": [run_file(paths.SYNTHETIC, f"{split}.{ext}", wildcards, gan=base)
+                         for split in SPLITS for ext in ("tfrecord", "csv")]}
+    if wildcards.gan == "noise":
+        return {}
     path = Path(outside_path(config, wildcards.gan, wildcards.dataset, wildcards.arm, wildcards.value))
     if OUTSIDE[wildcards.gan]["kind"] == "package":
-        return [str(path)]
+        return {"source": [str(path)]}
     manifest = path / "manifest.csv"
     if not manifest.is_file():
-        return [str(manifest)]
+        return {"source": [str(manifest)]}
     with open(manifest, newline="") as handle:
         files = [row.get("file") or "" for row in csv.DictReader(handle)]
-    return [str(manifest), *(str(path / file) for file in files if file)]
+    return {"source": [str(manifest), *(str(path / file) for file in files if file)]}
+
+
+def intake_arguments(wildcards, input):
+    """The intake job's options that say what it enters (synthbench.outside.cli)."""
+    if wildcards.gan in CONTROLS:
+        arguments = ["--kind", wildcards.gan]
+        if wildcards.gan == "copycat":
+            arguments += ["--base-synthetic", str(Path(input.base[0]).parent),
+                          "--settings-json", settings_json(config["controls"]["copycat"])]
+        return arguments
+    kind = OUTSIDE[wildcards.gan]["kind"]
+    return ["--kind", kind, "--path", str(Path(input.source[0]).parent) if kind == "images" else input.source[0]]
+
+
+def planted_copies(wildcards):
+    """Input function: the copies the copycat control planted, for the memorisation check to be scored on."""
+    return [run_file(paths.GAN, "planted.csv", wildcards)] if wildcards.gan == "copycat" else []
 
 
 def gan_settings_json(wildcards):
@@ -239,7 +264,7 @@ def gan_targets(runs):
     train split (which implies valid and test)."""
     return [run_file(paths.GAN, name, dataset=dataset, arm=arm, value=value, gan=gan, seed=seed)
             for dataset, arm, value in runs for gan in arm_gans(dataset, arm) for seed in config["seeds"]
-            for name in ("intake.json" if gan in OUTSIDE else "training.json", "samples.png",
+            for name in ("intake.json" if gan in INTAKE_SOURCES else "training.json", "samples.png",
                          "synthetic/train.tfrecord")]
 
 

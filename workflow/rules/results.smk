@@ -29,7 +29,7 @@ rule summary:
     benchmark:
         paths.benchmark(paths.TOP, "summary.tsv")
     params:
-        outside=list(OUTSIDE),
+        uncatalogued=INTAKE_SOURCES,
     conda:
         "../../envs/data.yaml"
     threads: 1
@@ -40,7 +40,7 @@ rule summary:
         " --page {output.page:q} --mean-page {output.mean_page:q} --rank-out {output.rank:q}"
         " --rank-page {output.rank_page:q} --catalogue-out {output.catalogue:q}"
         " --catalogue-page {output.catalogue_page:q} --paired-out {output.paired:q}"
-        " --outside-sources {params.outside:q}"
+        " --uncatalogued-sources {params.uncatalogued:q}"
         " --paired-page {output.paired_page:q} > {log:q} 2>&1"
 
 

@@ -147,6 +147,10 @@ register(Metric("nn_threshold", "memorisation threshold (held-out 1st percentile
 register(Metric("mia_auc", "membership inference AUC (patients)", "features", "lower", 0.0,
                 1.0))
 register(Metric("mia_tpr_at_1pct_fpr", "membership inference TPR at 1 % FPR", "features", "lower", 0.0, 1.0))
+# The memorisation check scored against the copies the copycat control planted (synthbench.neighbours.planted),
+# per space searched (the extractor column: classifier features, pixels).
+register(Metric("copy_recall", "planted copies flagged (recall)", "features", "higher", 0.0, 1.0))
+register(Metric("copy_precision", "flags that are planted copies (precision)", "features", "higher", 0.0, 1.0))
 # The same search's matches compared pixel by pixel (synthbench.neighbours.pixels), by every image-pair metric:
 # the median over synthetic queries, read against the one over held-out queries.
 for pair_metric in [metric for metric in list(_METRICS.values()) if metric.consumes == "image_pairs"]:

@@ -19,6 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--settings-json", required=True, help="the config's neighbours section as JSON")
     parser.add_argument("--title", default="", help="first line of the grid's title")
     parser.add_argument("--seed", type=int, default=0, help="seed of the queries compared pixel by pixel")
+    parser.add_argument("--planted", type=Path, help="the copycat control's planted.csv: score the check's flags "
+                        "against the copies it is known to hold")
     add_threads(parser)
     parser.add_argument("--out", type=Path, required=True, help="the job's output folder")
     job(parser, "synthbench.neighbours.jobs:search")

@@ -24,6 +24,7 @@ from synthbench.neighbours.grid import save_pair_grid
 from synthbench.neighbours.membership import membership_report
 from synthbench.neighbours.memorisation import memorisation_report
 from synthbench.neighbours.pixels import chosen_queries, pixel_report, pixel_rows
+from synthbench.neighbours.planted import detection, pixel_flags
 from synthbench.neighbours.search import nearest
 from synthbench.runtime import configure
 
@@ -93,6 +94,29 @@ def _membership(args: argparse.Namespace, settings: dict, synthetic: dict, train
                              settings["pixel_bootstrap"], args.seed)
 
 
+def _planted_detection(args: argparse.Namespace, settings: dict, meta: dict, synthetic: dict,
+                       flagged: np.ndarray) -> dict:
+    """Recall and precision of the check's flags against the planted copies of the train split, in the
+    classifier's feature space (the flags themselves) and in pixel space (the same rule on pixels)."""
+    table = pd.read_csv(args.planted)
+    planted = table.loc[table["split"] == "train", "image_id"].to_numpy()
+    side, count = meta["resolution"], len(meta["labels"])
+    images = {name: records.read_records(path, count, side)[0] for name, path in (
+        ("synthetic", args.synthetic_records), ("train", args.train_records), ("heldout", args.heldout_records))}
+    with threadpool_limits(args.threads):
+        pixel_flagged = pixel_flags(images["synthetic"], images["train"], images["heldout"], settings["memory_mb"])
+    return {"planted": str(args.planted),
+            "spaces": {"classifier": detection(flagged, synthetic["image_id"], planted),
+                       "pixels": detection(pixel_flagged, synthetic["image_id"], planted)}}
+
+
+def detection_rows(report: dict) -> list[dict]:
+    """copy_recall and copy_precision of each space (the extractor column), where copies were planted."""
+    return [metrics_table.row(f"copy_{name}", found[name], extractor=space, n=found[count])
+            for space, found in report.get("planted_copies", {}).get("spaces", {}).items()
+            for name, count in (("recall", "planted"), ("precision", "flagged")) if not np.isnan(found[name])]
+
+
 def diversity_rows(report: dict) -> list[dict]:
     """diversity_<metric> (synthetic pairs) and diversity_<metric>_real rows, each with its pairs and interval."""
     return [metrics_table.row(f"diversity_{name}{'' if which == 'synthetic' else '_real'}", value["mean"],
@@ -132,6 +156,8 @@ def search(args: argparse.Namespace) -> None:
                                                    settings["pixel_bootstrap"], bootstrap_seed)
                            for which, (split, ids, bootstrap_seed) in diversity_chosen.items()}
     report["membership"] = _membership(args, settings, synthetic, train, heldout)
+    if args.planted:
+        report["planted_copies"] = _planted_detection(args, settings, meta, synthetic, flagged)
     report["inputs"] = {"model": str(args.model), "synthetic": str(args.synthetic_records),
                         "train": str(args.train_records), "heldout": str(args.heldout_records)}
     args.out.mkdir(parents=True, exist_ok=True)
@@ -151,7 +177,8 @@ def search(args: argparse.Namespace) -> None:
         metrics_table.row("mia_auc", report["membership"]["auc"], ci=report["membership"]["ci"],
                           n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"]),
         metrics_table.row("mia_tpr_at_1pct_fpr", report["membership"]["tpr_at_fpr"],
-                          n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"])])
+                          n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"]),
+        *detection_rows(report)])
     save_pair_grid(report["closest_pairs"], {**images["synthetic"], **images["train"]}, meta["labels"],
                    report["threshold"], args.title, args.out / "grid.png")
     print(f"{len(flagged)} synthetic images: nearest train distance median "
@@ -165,6 +192,9 @@ def search(args: argparse.Namespace) -> None:
     for name, value in report["diversity"]["synthetic"]["metrics"].items():
         print(f"diversity: mean {name} of same-class pairs {value['mean']:.4g} (real train "
               f"{report['diversity']['real']['metrics'][name]['mean']:.4g})", flush=True)
+    for space, found in report.get("planted_copies", {}).get("spaces", {}).items():
+        print(f"planted copies in {space} space: {found['detected']} of {found['planted']} flagged (recall "
+              f"{found['recall']:.3f}), {found['flagged']} flags (precision {found['precision']:.3f})", flush=True)
     for name, sides in report["pixels"]["metrics"].items():
         print(f"{name} with the nearest train image, median: synthetic "
               f"{sides['synthetic_to_train']['median']:.4g} (held-out {sides['heldout_to_train']['median']:.4g})",

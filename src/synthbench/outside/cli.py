@@ -5,19 +5,24 @@ from pathlib import Path
 
 from synthbench.cli import add_threads, job
 from synthbench.fid import options
+from synthbench.names import CONTROLS
 
-KINDS = ("images", "package")
+KINDS = ("images", "package", *CONTROLS)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     intake = commands.add_parser(
-        "intake", help="enter an outside source (images folder or generator package) into one arm value",
+        "intake", help="enter an outside source (images folder or generator package) or a control into one arm value",
         description="Writes the source's synthetic splits (one image per real row, with its labels), their features "
         "and a sample grid, as a family's training job does, after checking it against the arm's data.")
     intake.add_argument("--kind", choices=KINDS, required=True,
-                        help="images: a folder of PNGs with manifest.csv; package: a `models export` .zip")
-    intake.add_argument("--path", type=Path, required=True, help="the images folder or the package")
+                        help="images: a folder of PNGs with manifest.csv; package: a `models export` .zip; copycat "
+                        "and noise: the controls")
+    intake.add_argument("--path", type=Path, help="the images folder or the package (images, package)")
+    intake.add_argument("--base-synthetic", type=Path,
+                        help="copycat: the base family's synthetic/ folder, whose rows the copies replace")
+    intake.add_argument("--settings-json", help="copycat: the config's controls.copycat section as JSON")
     intake.add_argument("--data", type=Path, required=True, help="the arm's data/ folder (its splits + meta.json)")
     intake.add_argument("--real-stats", type=Path, required=True,
                         help="cached FID statistics of the train split (their rows choose the features kept)")

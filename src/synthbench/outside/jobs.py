@@ -1,4 +1,6 @@
-"""`synthbench outside intake`: one arm value of an outside source, made ready for the stages after the GANs."""
+"""`synthbench outside intake`: one arm value of an outside source or a control, made ready for the stages after
+the GANs (what a family's training job leaves: synthetic splits, features, sample grid), with planted.csv (the
+copies the copycat control planted; no rows for every other source)."""
 
 import argparse
 import json
@@ -8,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from synthbench import records
 from synthbench.atomic import replacing
 from synthbench.digest import file_sha256
 from synthbench.fid import extractors
@@ -17,11 +20,13 @@ from synthbench.gans.grids import save_sample_grid
 from synthbench.gans.inference import write_synthetic_splits
 from synthbench.gans.sampler import load_run
 from synthbench.names import SPLITS
-from synthbench.outside.pool import MANIFEST, ImagePool, IntakeError
+from synthbench.outside.controls import PLANTED, NoiseSampler, write_copycat_splits
+from synthbench.outside.pool import MANIFEST, ImagePool, IntakeError, PoolSampler
 from synthbench.runtime import configure
 
 REPORT = "intake.json"
 SAMPLES = "samples.png"
+NO_COPIES = pd.DataFrame(columns=["split", "image_id", "real_image_id"])
 
 
 def _real_labels(data: Path, labels: list[str]) -> dict[str, np.ndarray]:
@@ -41,30 +46,60 @@ def _package_sampler(package: Path, meta: dict, unpacked: Path):
     return sampler
 
 
+def _split_sampler(folder: Path, meta: dict) -> PoolSampler:
+    """A sampler over a written synthetic train split (for the sample grid of a source made split by split)."""
+    images, labels, _ = records.read_records(folder / "train.tfrecord", len(meta["labels"]), meta["resolution"])
+    return PoolSampler(labels, images.__getitem__, meta["labels"], meta["resolution"], "synthetic train",
+                       folder / "train.tfrecord", repeat=True)
+
+
+def _write_splits(args: argparse.Namespace, meta: dict, unpacked: Path) -> tuple:
+    """Writes the source's synthetic splits; returns (a sampler for its sample grid, its planted copies, what the
+    report says of the source)."""
+    write = lambda sampler_of, batch_size=512: write_synthetic_splits(  # noqa: E731
+        sampler_of, args.data, args.seed, args.synthetic_out, batch_size)
+    if args.kind == "images":
+        pool = ImagePool(args.path, meta["labels"], meta["resolution"])
+        pool.check_covers(_real_labels(args.data, meta["labels"]))
+        write(pool.sampler, len(pool.rows))
+        return pool.sampler("train", repeat=True), NO_COPIES, {
+            "path": str(args.path), "manifest_sha256": file_sha256(args.path / MANIFEST), "offered": pool.offered()}
+    if args.kind == "package":
+        sampler = _package_sampler(args.path, meta, unpacked)
+        write(lambda split: sampler)
+        return sampler, NO_COPIES, {"path": str(args.path), "package_sha256": file_sha256(args.path)}
+    if args.kind == "noise":
+        sampler = NoiseSampler(meta["resolution"])
+        write(lambda split: sampler)
+        return sampler, NO_COPIES, {}
+    settings = json.loads(args.settings_json)
+    planted = write_copycat_splits(args.base_synthetic, args.data, settings, args.seed, args.synthetic_out)
+    return _split_sampler(args.synthetic_out, meta), planted, {"base": str(args.base_synthetic), **settings}
+
+
+NEEDS = {"images": ("path",), "package": ("path",), "copycat": ("base_synthetic", "settings_json"), "noise": ()}
+
+
 def intake(args: argparse.Namespace) -> None:
+    missing = [f"--{name.replace('_', '-')}" for name in NEEDS[args.kind] if getattr(args, name) is None]
+    if missing:
+        raise ValueError(f"kind {args.kind} needs {' and '.join(missing)}")
     configure(args.threads, args.seed)
     meta = json.loads((args.data / "meta.json").read_text())
     labels, side = meta["labels"], meta["resolution"]
     extractor = extractors.from_arguments(args)  # before any output: a wrong extractor stops the job early
     with tempfile.TemporaryDirectory() as unpacked:
-        if args.kind == "images":
-            pool = ImagePool(args.path, labels, side)
-            pool.check_covers(_real_labels(args.data, labels))
-            sampler_of, source = pool.sampler, {"manifest_sha256": file_sha256(args.path / MANIFEST),
-                                                "offered": pool.offered()}
-            batch_size = len(pool.rows)
-        else:
-            sampler = _package_sampler(args.path, meta, Path(unpacked))
-            sampler_of, source, batch_size = (lambda split: sampler), {"package_sha256": file_sha256(args.path)}, 512
-        write_synthetic_splits(sampler_of, args.data, args.seed, args.synthetic_out, batch_size)
+        grid_sampler, planted, source = _write_splits(args, meta, Path(unpacked))
         images = TrainImages(args.data / "train.tfrecord", args.data / "train.csv", len(labels), side, args.seed)
-        save_sample_grid(sampler_of("train"), images, labels, args.seed, args.out / SAMPLES)
+        save_sample_grid(grid_sampler, images, labels, args.seed, args.out / SAMPLES)
+    with replacing(args.out / PLANTED) as partial:
+        planted.to_csv(partial, index=False)
     sets = save_split_features(args.features_out, "synthetic", args.synthetic_out / "train.tfrecord",
                                args.synthetic_out / "train.csv", labels, side, extractor,
                                extractors.variants_from_arguments(args, extractor), load_rows(args.real_stats))
     print(f"wrote {args.features_out}: {len(sets['synthetic'])} synthetic train feature vectors", flush=True)
     rows = {split: len(pd.read_csv(args.synthetic_out / f"{split}.csv", usecols=["image_id"])) for split in SPLITS}
-    report = {"kind": args.kind, "path": str(args.path), **source, "rows": rows, "seed": args.seed,
+    report = {"kind": args.kind, **source, "rows": rows, "planted_copies": len(planted), "seed": args.seed,
               "dataset": meta["dataset"], "arm": meta["arm"], "value": meta["value"], "labels": labels,
               "resolution": side, "extractor": extractor.name}
     with replacing(args.out / REPORT) as partial:

@@ -15,6 +15,7 @@ repeated files, and, per split, each label vector with fewer images than the rea
 shortfall). Only the images a split uses are read; each must exist and be a greyscale PNG of the arm's side.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -85,15 +86,17 @@ def read_manifest(folder: Path, label_names: list[str]) -> pd.DataFrame:
 
 
 class PoolSampler:
-    """The sampler contract over one split's images: `sampler(labels [N, L], seed) -> uint8 [N, side, side]`,
-    each row an image of exactly its label vector, drawn without replacement within the call (ask for a whole
-    split in one call, as `batch_size` says, so no image is used twice)."""
+    """The sampler contract over a pool of labelled images: `sampler(labels [N, L], seed) -> uint8 [N, side,
+    side]`, each row an image of exactly its label vector, drawn without replacement within the call (ask for a
+    whole split in one call, as `batch_size` says, so no image is used twice). With `repeat`, a label vector the
+    pool holds too few images of is drawn with replacement instead of refused (for sample grids only)."""
 
-    def __init__(self, folder: Path, rows: pd.DataFrame, label_names: list[str], side: int, name: str):
-        self.folder, self.label_names, self.side, self.name = Path(folder), label_names, side, name
-        self.files = rows["file"].to_numpy()
-        self.labels = rows[label_names].to_numpy(np.float32)
-        self.batch_size = max(len(rows), 1)
+    def __init__(self, labels: np.ndarray, image_of: Callable[[int], np.ndarray], label_names: list[str], side: int,
+                 name: str, where: Path, repeat: bool = False):
+        self.labels, self.image_of, self.label_names = np.asarray(labels, np.float32), image_of, label_names
+        self.side = side
+        self.name, self.where, self.repeat = name, where, repeat
+        self.batch_size = max(len(self.labels), 1)
 
     def shortfalls(self, wanted: np.ndarray) -> list[str]:
         """Each label vector of `wanted` that the pool holds too few images of, with the counts."""
@@ -101,7 +104,7 @@ class PoolSampler:
         problems = []
         for vector, count in zip(vectors, counts, strict=True):
             held = int((self.labels == vector).all(axis=1).sum())
-            if held < count:
+            if held < count and not (self.repeat and held):
                 problems.append(f"{self.name}: {count} images labelled {class_name(vector, self.label_names)} "
                                 f"needed (one per real row), the manifest has {held} ({count - held} short)")
         return problems
@@ -111,16 +114,29 @@ class PoolSampler:
         if labels.ndim != 2 or labels.shape[1] != len(self.label_names):
             raise ValueError(f"labels must be [N, {len(self.label_names)}] ({', '.join(self.label_names)}), "
                              f"got {labels.shape}")
-        shortfalls = self.shortfalls(labels)
-        _raise_if(shortfalls, self.folder / MANIFEST)
+        _raise_if(self.shortfalls(labels), self.where)
         rng = np.random.default_rng(seed)
         chosen = np.empty(len(labels), np.int64)
         for vector in np.unique(labels, axis=0):
             wanted = np.flatnonzero((labels == vector).all(axis=1))
             held = np.flatnonzero((self.labels == vector).all(axis=1))
-            chosen[wanted] = rng.choice(held, size=len(wanted), replace=False)
-        return np.stack([self._image(self.files[index]) for index in chosen]) if len(chosen) else \
+            chosen[wanted] = rng.choice(held, size=len(wanted), replace=len(held) < len(wanted))
+        return np.stack([self.image_of(index) for index in chosen]) if len(chosen) else \
             np.zeros((0, self.side, self.side), np.uint8)
+
+
+class ImagePool:
+    """An outside source's folder for one arm value: its manifest checked, and a sampler per split."""
+
+    def __init__(self, folder: Path, label_names: list[str], side: int):
+        self.folder, self.label_names, self.side = Path(folder), label_names, side
+        self.rows = read_manifest(self.folder, label_names)
+
+    def sampler(self, split: str, repeat: bool = False) -> PoolSampler:
+        rows = self.rows[self.rows["split"] == split].reset_index(drop=True)
+        files = rows["file"].to_numpy()
+        return PoolSampler(rows[self.label_names].to_numpy(np.float32), lambda index: self._image(files[index]),
+                           self.label_names, self.side, f"split {split}", self.folder / MANIFEST, repeat)
 
     def _image(self, file: str) -> np.ndarray:
         path = self.folder / file
@@ -131,18 +147,6 @@ class PoolSampler:
             raise IntakeError(f"{path}: {image.shape[1]} x {image.shape[0]} px, this arm's images are "
                               f"{self.side} x {self.side} px")
         return image
-
-
-class ImagePool:
-    """An outside source's folder for one arm value: its manifest checked, and a sampler per split."""
-
-    def __init__(self, folder: Path, label_names: list[str], side: int):
-        self.folder, self.label_names, self.side = Path(folder), label_names, side
-        self.rows = read_manifest(self.folder, label_names)
-
-    def sampler(self, split: str) -> PoolSampler:
-        return PoolSampler(self.folder, self.rows[self.rows["split"] == split].reset_index(drop=True),
-                           self.label_names, self.side, f"split {split}")
 
     def check_covers(self, real_labels: dict[str, np.ndarray]) -> None:
         """Every split holds enough images of every label vector its real split has (all shortfalls at once)."""

@@ -1,7 +1,7 @@
 """The report's catalogue table: one row per trained generator, under its catalogue id, with the numbers a user
 picks a generator by: FID and KID in each feature space it was measured in (standard input scaling), and the
 mean test AUROC of the classifier trained on its synthetic images. Built from the summary alone; outside sources
-(config `outside_sources`) are benchmarked but not trained here, so they have no catalogue entry."""
+and controls are benchmarked but not trained here, so they have no catalogue entry."""
 
 import pandas as pd
 
@@ -13,10 +13,10 @@ RUN = ["dataset", "arm", "value", "source", "seed"]
 COLUMNS = ["id", "family", "dataset", "arm", "value", "seed"]
 
 
-def catalogue_table(summary: pd.DataFrame, outside: tuple[str, ...] = ()) -> pd.DataFrame:
+def catalogue_table(summary: pd.DataFrame, uncatalogued: tuple[str, ...] = ()) -> pd.DataFrame:
     """id, family, dataset, arm, value, seed, then fid / kid per extractor and the test mean AUROC, of every
-    generator source but the `outside` ones."""
-    trained = ~summary["source"].isin([REAL, *outside])
+    generator source but the `uncatalogued` ones."""
+    trained = ~summary["source"].isin([REAL, *uncatalogued])
     runs = summary[trained & summary["metric"].isin(["fid", "kid"])
                    & ~summary["extractor"].fillna("").map(is_variant)]
     if runs.empty:

@@ -19,8 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rank-page", type=Path, help="the rank agreement as an HTML page for the report")
     parser.add_argument("--catalogue-out", type=Path, required=True,
                         help="every trained generator by its catalogue id, with FID, KID and test AUROC")
-    parser.add_argument("--outside-sources", nargs="*", default=[],
-                        help="sources that were not trained here (config outside_sources): left out of the catalogue")
+    parser.add_argument("--uncatalogued-sources", nargs="*", default=[],
+                        help="sources not trained here (outside sources, controls): left out of the catalogue")
     parser.add_argument("--catalogue-page", type=Path, help="the catalogue table as an HTML page for the report")
     parser.add_argument("--paired-out", type=Path, required=True,
                         help="each source's paired comparison with real, Holm-adjusted equivalence per arm")

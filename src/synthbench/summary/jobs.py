@@ -16,7 +16,7 @@ def summarise(args: argparse.Namespace) -> None:
     write_table(mean_over_seeds(table), args.mean_out, args.mean_page, "Every number, mean over seeds")
     write_table(rank_agreement(table), args.rank_out, args.rank_page,
                 "Agreement of the extractors' FID rankings of each arm's generator runs")
-    write_table(catalogue_table(table, tuple(args.outside_sources)), args.catalogue_out, args.catalogue_page,
+    write_table(catalogue_table(table, tuple(args.uncatalogued_sources)), args.catalogue_out, args.catalogue_page,
                 "Every trained generator, by its catalogue id")
     write_table(paired_tests(table), args.paired_out, args.paired_page,
                 "Synthetic-trained against real-trained classifiers on the same test rows")

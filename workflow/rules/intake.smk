@@ -1,14 +1,16 @@
-# Outside sources: generators made elsewhere (config outside_sources), entered into the arms that list them in
-# `sources`. One intake job per (arm value, source, seed) leaves what a family's training job leaves for the
-# stages after it: synthetic splits (one image per real row, with its labels), the features of the rows the FID
-# statistics came from, and a sample grid. An images source's draws depend on the seed; its images do not.
+# Sources that are not trained here: generators made elsewhere (config outside_sources) and the controls
+# (copycat, noise), entered into the arms that list them in `sources`. One intake job per (arm value, source,
+# seed) leaves what a family's training job leaves for the stages after it: synthetic splits (one image per real
+# row, with its labels), the features of the rows the FID statistics came from, and a sample grid; and
+# planted.csv, the copies the copycat control planted (no rows for the others). An images source's draws depend
+# on the seed; its images do not.
 
 
-rule outside_intake:
+rule source_intake:
     wildcard_constraints:
-        gan=one_of(OUTSIDE),
+        gan=one_of(INTAKE_SOURCES),
     input:
-        source=outside_source,
+        unpack(intake_inputs),
         csvs=expand(paths.result(paths.DATA, "{split}.csv"), split=SPLITS, allow_missing=True),
         train=paths.result(paths.DATA, "train.tfrecord"),
         meta=paths.result(paths.DATA, "meta.json"),
@@ -16,6 +18,7 @@ rule outside_intake:
         weights=fid_weights,
     output:
         record=paths.result(paths.GAN, "intake.json"),
+        planted=paths.result(paths.GAN, "planted.csv"),
         features=paths.result(paths.GAN, "features.npz"),
         samples=report(
             paths.result(paths.GAN, "samples.png"),
@@ -38,9 +41,7 @@ rule outside_intake:
     benchmark:
         paths.benchmark(paths.GAN, "intake.tsv")
     params:
-        kind=lambda wildcards: OUTSIDE[wildcards.gan]["kind"],
-        path=lambda wildcards, input: Path(input.source[0]).parent
-        if OUTSIDE[wildcards.gan]["kind"] == "images" else input.source[0],
+        source=intake_arguments,
         data=lambda wildcards, input: Path(input.meta).parent,
         out=lambda wildcards, output: Path(output.record).parent,
         synthetic=lambda wildcards, output: Path(output.synthetic[0]).parent,
@@ -53,6 +54,6 @@ rule outside_intake:
         runtime=runtime_per_attempt(120),
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m synthbench outside intake --kind {params.kind:q} --path {params.path:q} --data {params.data:q}"
+        "python -m synthbench outside intake {params.source:q} --data {params.data:q}"
         " --real-stats {input.stats:q} {params.extractor:q} --seed {wildcards.seed:q} --threads {threads}"
         " --out {params.out:q} --synthetic-out {params.synthetic:q} --features-out {output.features:q} > {log:q} 2>&1"

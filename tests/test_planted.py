@@ -1,0 +1,39 @@
+"""The memorisation check scored against planted copies: recall and precision count exactly, and the pixel-space
+search flags perturbed copies of training images but not new images of the same kind."""
+
+import numpy as np
+import pytest
+
+from synthbench.neighbours.planted import detection, pixel_flags
+from synthbench.outside.controls import Perturbation
+
+
+def test_recall_and_precision_count_the_flags_against_the_planted_ids():
+    query_ids = np.array([-1, -2, -3, -4, -5, -6])
+    flagged = np.array([True, True, False, False, True, False])
+    found = detection(flagged, query_ids, planted_ids=np.array([-1, -3, -5, -6]))
+    assert found == {"planted": 4, "flagged": 3, "detected": 2, "recall": 0.5, "precision": pytest.approx(2 / 3)}
+    assert np.isnan(detection(np.zeros(6, bool), query_ids, np.array([-1]))["precision"]), "no flags: undefined"
+    with pytest.raises(ValueError, match="none of the 1 planted ids is among the 6 synthetic images"):
+        detection(flagged, query_ids, np.array([7]))
+
+
+def _blobs(rng, count, side=16):
+    """Smooth random images (a few Gaussian blobs each), like small radiographs: distinct but alike."""
+    grid = np.mgrid[0:side, 0:side].astype(float)
+    images = np.zeros((count, side, side))
+    for image in images:
+        for _ in range(4):
+            centre, width = rng.uniform(0, side, 2), rng.uniform(2, 5)
+            image += rng.uniform(40, 90) * np.exp(-((grid - centre[:, None, None]) ** 2).sum(0) / (2 * width ** 2))
+    return np.clip(images, 0, 255).astype(np.uint8)
+
+
+def test_pixel_search_flags_perturbed_copies_of_training_images_and_few_new_images():
+    rng = np.random.default_rng(0)
+    train, heldout, new = _blobs(rng, 200, 16), _blobs(rng, 100, 16), _blobs(rng, 40, 16)
+    perturb = Perturbation(shift=0, noise_sd=2.0, jpeg_quality=90)
+    copies = np.stack([perturb(image, rng) for image in train[:40]])
+    flags = pixel_flags(np.concatenate([copies, new]), train, heldout)
+    assert flags[:40].mean() >= 0.9, "copies found"
+    assert flags[40:].mean() <= 0.1, "new images flagged about as often as held-out ones (1 %)"
