@@ -227,6 +227,22 @@ def test_analysis_rules_search_every_synthetic_image_and_compare_every_classifie
         assert np.isin(found["neighbour_id"], ids["train"]).all() and found["neighbour_id"].shape[1] == 5
         assert (found["heldout_query_id"] == ids["test"]).all()
     memorisation = json.loads((arm / "nn/prog/seed0/memorisation.json").read_text())
+    # Label fidelity: the real classifier's AUROC on the fakes, equal to scikit-learn's on its own predictions.
+    from sklearn.metrics import roc_auc_score
+
+    from synthbench.classifier.model import load_classifier
+    from synthbench.classifier.pipeline import evaluation_batches
+    from synthbench.classifier.training import predict
+    meta = json.loads((arm / "data/meta.json").read_text())
+    truth, scores, _ = predict(load_classifier(arm / "classifier/real/seed0/model.keras"), evaluation_batches(
+        arm / "gan/prog/seed0/synthetic/train.tfrecord", len(meta["labels"]), meta["resolution"], 16))
+    fidelity = memorisation["label_fidelity"]
+    for column, name in enumerate(meta["labels"]):
+        if len(set(truth[:, column])) == 2:
+            assert fidelity["classes"][name]["auroc"] == pytest.approx(roc_auc_score(truth[:, column],
+                                                                                     scores[:, column]), abs=1e-6)
+    rows = pd.read_csv(arm / "nn/prog/seed0/metrics.csv")
+    assert rows.loc[rows["metric"] == "trts_mean_auroc", "result"].item() == pytest.approx(fidelity["mean_auroc"])
     assert memorisation["synthetic_to_train"]["count"] == len(synthetic_ids)
     assert (arm / "nn/prog/seed0/grid.png").is_file()
     explained = None
@@ -286,8 +302,10 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     assert generator["direction"].isin(["lower", "higher"]).all()
     attacks = summary[summary["metric"] == "mia_auc"]
     assert set(attacks["source"]) == set(FAMILIES) and attacks["result"].between(0, 1).all()
+    fidelity = summary[summary["metric"] == "trts_mean_auroc"]
+    assert set(fidelity["source"]) == set(FAMILIES) and fidelity["ci_low"].notna().all()
     plotted = pd.read_csv(results / "plots/metrics_chest.csv")
-    assert len(plotted) == len(generator) + len(attacks), "one seed: every summary row is one plotted point"
+    assert len(plotted) == len(generator) + len(attacks) + len(fidelity), "one seed: a summary row is one point"
     agreement = pd.read_csv(results / "fid_rank_agreement.csv")
     assert agreement[["arm", "extractor_a", "extractor_b", "runs"]].values.tolist() == [
         ["samples", "classifier", "random", len(FAMILIES)], ["samples", "classifier", "random[minmax]", len(FAMILIES)],

@@ -113,14 +113,18 @@ def _test(model, test_records: Path, meta: dict, settings: dict, seed: int, out:
           f"{report['mean_auroc_ci95'][1]:.4f}) over {len(ids)} real test rows", flush=True)
 
 
-def features(model_path: Path, records: Path, meta: dict, batch_size: int) -> dict[str, np.ndarray]:
+def features(model_path: Path, records: Path, meta: dict, batch_size: int,
+             with_scores: bool = False) -> dict[str, np.ndarray]:
     """image_id, labels and the real-trained classifier's pooled features of every image of a split: the space
-    nearest neighbours are searched in. Computed where they are needed (one process per search, not three)."""
-    extractor = feature_extractor(load_classifier(model_path))
+    nearest neighbours are searched in. Computed where they are needed (one process per search, not three). With
+    `with_scores`, also its scores (the same pass)."""
+    extractor = feature_extractor(load_classifier(model_path), with_scores)
     batches = evaluation_batches(records, len(meta["labels"]), meta["resolution"], batch_size)
     labels, values, ids = predict(extractor, batches)
     expected = _describe(records)["rows"]
     if len(ids) != expected:
         raise ValueError(f"{records}: read {len(ids)} rows, its CSV lists {expected}")
-    print(f"{values.shape[1]}-d features of {len(ids)} images of {records}", flush=True)
-    return {"image_id": ids, "labels": labels, "features": values.astype(np.float32)}
+    width = values.shape[1] - (len(meta["labels"]) if with_scores else 0)
+    print(f"{width}-d features of {len(ids)} images of {records}", flush=True)
+    found = {"image_id": ids, "labels": labels, "features": values[:, :width].astype(np.float32)}
+    return {**found, "scores": values[:, width:]} if with_scores else found

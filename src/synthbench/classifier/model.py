@@ -130,6 +130,10 @@ def backbone_name(model: keras.Model) -> str:
     return next(layer.name for layer in model.layers if isinstance(layer, keras.Model))
 
 
-def feature_extractor(model: keras.Model) -> keras.Model:
-    """The same network up to the 1024-d average-pooled features (for nearest neighbours and FID)."""
-    return keras.Model(model.inputs, model.get_layer(FEATURES_LAYER).output)
+def feature_extractor(model: keras.Model, with_scores: bool = False) -> keras.Model:
+    """The same network up to the 1024-d average-pooled features (for nearest neighbours and FID); with
+    `with_scores`, the classifier's scores follow the features in each output row (one pass gives both)."""
+    features = model.get_layer(FEATURES_LAYER).output
+    if with_scores:
+        features = keras.layers.Concatenate(dtype="float32")([features, model.outputs[0]])
+    return keras.Model(model.inputs, features)

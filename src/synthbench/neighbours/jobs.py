@@ -17,6 +17,7 @@ from threadpoolctl import threadpool_limits
 from synthbench import records, seeds
 from synthbench.atomic import replacing
 from synthbench.classifier.jobs import features
+from synthbench.classifier.metrics import auroc_report
 from synthbench.datasets.splits import combination_keys
 from synthbench.metrics import table as metrics_table
 from synthbench.metrics.diversity import diversity_report, same_class_pairs
@@ -117,6 +118,14 @@ def detection_rows(report: dict) -> list[dict]:
             for name, count in (("recall", "planted"), ("precision", "flagged")) if not np.isnan(found[name])]
 
 
+def label_fidelity_rows(report: dict) -> list[dict]:
+    """trts_mean_auroc and trts_auroc per class (classes with one label value among the fakes left out)."""
+    fidelity, count = report["label_fidelity"], report["label_fidelity"]["test_rows"]
+    return [metrics_table.row("trts_mean_auroc", fidelity["mean_auroc"], n=count, ci=fidelity["mean_auroc_ci95"]),
+            *(metrics_table.row("trts_auroc", values["auroc"], class_name=name, n=count, ci=values["auroc_ci95"])
+              for name, values in fidelity["classes"].items() if values["auroc"] is not None)]
+
+
 def diversity_rows(report: dict) -> list[dict]:
     """diversity_<metric> (synthetic pairs) and diversity_<metric>_real rows, each with its pairs and interval."""
     return [metrics_table.row(f"diversity_{name}{'' if which == 'synthetic' else '_real'}", value["mean"],
@@ -128,8 +137,9 @@ def search(args: argparse.Namespace) -> None:
     configure(args.threads)
     settings = json.loads(args.settings_json)
     meta = json.loads(args.meta.read_text())
-    synthetic, train, heldout = (features(args.model, path, meta, args.batch_size)
-                                 for path in (args.synthetic_records, args.train_records, args.heldout_records))
+    synthetic = features(args.model, args.synthetic_records, meta, args.batch_size, with_scores=True)
+    train, heldout = (features(args.model, path, meta, args.batch_size)
+                      for path in (args.train_records, args.heldout_records))
     with threadpool_limits(args.threads):
         found = nearest(synthetic["features"], train["features"], settings["k"], settings["memory_mb"])
         baseline = nearest(heldout["features"], train["features"], settings["k"], settings["memory_mb"])
@@ -156,6 +166,9 @@ def search(args: argparse.Namespace) -> None:
                                                    settings["pixel_bootstrap"], bootstrap_seed)
                            for which, (split, ids, bootstrap_seed) in diversity_chosen.items()}
     report["membership"] = _membership(args, settings, synthetic, train, heldout)
+    # Train on real, test on synthetic: does each fake show the labels it was made for, to the real classifier?
+    report["label_fidelity"] = auroc_report(synthetic["labels"], synthetic["scores"], meta["labels"],
+                                            resamples=settings["pixel_bootstrap"], seed=args.seed)
     if args.planted:
         report["planted_copies"] = _planted_detection(args, settings, meta, synthetic, flagged)
     report["inputs"] = {"model": str(args.model), "synthetic": str(args.synthetic_records),
@@ -178,7 +191,7 @@ def search(args: argparse.Namespace) -> None:
                           n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"]),
         metrics_table.row("mia_tpr_at_1pct_fpr", report["membership"]["tpr_at_fpr"],
                           n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"]),
-        *detection_rows(report)])
+        *label_fidelity_rows(report), *detection_rows(report)])
     save_pair_grid(report["closest_pairs"], {**images["synthetic"], **images["train"]}, meta["labels"],
                    report["threshold"], args.title, args.out / "grid.png")
     print(f"{len(flagged)} synthetic images: nearest train distance median "
@@ -192,6 +205,9 @@ def search(args: argparse.Namespace) -> None:
     for name, value in report["diversity"]["synthetic"]["metrics"].items():
         print(f"diversity: mean {name} of same-class pairs {value['mean']:.4g} (real train "
               f"{report['diversity']['real']['metrics'][name]['mean']:.4g})", flush=True)
+    fidelity = report["label_fidelity"]
+    print(f"label fidelity (the real-trained classifier on these fakes): mean AUROC {fidelity['mean_auroc']:.3f} "
+          f"[{fidelity['mean_auroc_ci95'][0]:.3f}, {fidelity['mean_auroc_ci95'][1]:.3f}]", flush=True)
     for space, found in report.get("planted_copies", {}).get("spaces", {}).items():
         print(f"planted copies in {space} space: {found['detected']} of {found['planted']} flagged (recall "
               f"{found['recall']:.3f}), {found['flagged']} flags (precision {found['precision']:.3f})", flush=True)
