@@ -14,6 +14,7 @@ import json
 import string
 from collections.abc import Iterator
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -85,6 +86,28 @@ def gan_section(name: str, section: dict) -> dict:
     if problems:
         raise ConfigError("invalid generator settings:\n" + "\n".join(f"  - {p}" for p in problems))
     return section
+
+
+def merged_config_files(files: list[Path]) -> dict:
+    """The config Snakemake makes of several files: each later file overrides the earlier ones key by key."""
+    config: dict = {}
+    for path in files:
+        try:
+            layer = yaml.safe_load(Path(path).read_text()) or {}
+        except (OSError, yaml.YAMLError) as error:
+            raise ConfigError(f"{path}: not a readable YAML config ({error})") from None
+        if not isinstance(layer, dict):
+            raise ConfigError(f"{path}: a config file must hold keys at its top level")
+        config = _overridden(config, layer)
+    return config
+
+
+def _overridden(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = _overridden(merged[key], value) if isinstance(value, dict) and isinstance(
+            merged.get(key), dict) else value
+    return merged
 
 
 def validate_config(config: dict) -> dict:

@@ -4,6 +4,7 @@
     synthbench dataset index chest --raw DIR --labels ... --side 256 --manifest M --skipped S --cache H5 ...
     synthbench dataset index brain --raw DIR --labels ... --normal-images N --seed S --window 40 80 ...
     synthbench dataset split chest classes 4 --manifest M --cache H5 --config-json JSON --seed 0 --out DIR
+    synthbench dataset plan [--raw DIR] [--configfile FILE ...]
 """
 
 import argparse
@@ -43,3 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     split.add_argument("--seed", type=int, required=True)
     split.add_argument("--out", type=Path, required=True)
     job(split, "synthbench.datasets.split_job:split")
+    plan = steps.add_parser("plan", help="which chest arm values will build, from train.csv alone (seconds, before "
+                            "any image is decoded)")
+    plan.add_argument("--raw", type=Path, help="the CheXpert-v1.0-small folder (default: datasets.chest.raw_dir)")
+    plan.add_argument("--configfile", type=Path, nargs="*", default=[],
+                      help="config files overriding config/config.yaml key by key, as snakemake --configfile")
+    job(plan, "synthbench.datasets.plan:plan")
