@@ -2,6 +2,7 @@
 TFRecord round trip, determinism, and errors that name arm, value and counts."""
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -109,6 +110,9 @@ def test_too_few_images_names_arm_value_class_and_counts():
     with pytest.raises(NotEnoughImages, match=r"dataset toy, arm classes, value 3: class 1 \(100\) in train has "
                                               r"\d+ images, needs 5000"):
         arm(manifest, "classes", 3, train_per_class=[5000, 60])
+    with pytest.raises(NotEnoughImages) as every:  # every class and split short, in one message
+        arm(manifest, "classes", 3, train_per_class=[5000, 60], test_per_class=4000)
+    assert len(re.findall(r"class \d \(\d+\) in (train|test) has \d+ images, needs (5000|4000)", str(every.value))) == 6
     with pytest.raises(NotEnoughImages, match=r"arm resolution, value 32: the valid patients' pool has \d+ images, "
                                               r"needs 100000"):
         arm(manifest, "resolution", 32, valid_images=100000)

@@ -82,13 +82,17 @@ def resolution_arm(keys: np.ndarray, partition: np.ndarray, settings: dict, seed
 
 def _per_class(keys: np.ndarray, partition: np.ndarray, classes: list[str], counts: dict[str, int], seed: int,
                arm: str, context: str) -> dict[str, np.ndarray]:
-    """`counts[split]` rows per class from each split's patients: a prefix of a per-class seeded permutation."""
-    rows = {split: [] for split in SPLITS}
+    """`counts[split]` rows per class from each split's patients: a prefix of a per-class seeded permutation.
+    Every class and split short of images is named in one error, not the first alone."""
+    rows, short = {split: [] for split in SPLITS}, []
     for rank, key in enumerate(classes):
         for stream, split in enumerate(SPLITS):
             pool = np.flatnonzero((keys == key) & (partition == split))
-            _need(len(pool), counts[split], f"class {rank + 1} ({key}) in {split}", context)
+            if len(pool) < counts[split]:
+                short.append(f"class {rank + 1} ({key}) in {split} has {len(pool)} images, needs {counts[split]}")
             rows[split].append(seeds.arm_draw(seed, arm, stream, int(key, 2)).permutation(pool)[: counts[split]])
+    if short:
+        raise NotEnoughImages(f"{context}: " + "; ".join(short))
     return {split: np.sort(np.concatenate(parts)) for split, parts in rows.items()}
 
 
