@@ -109,20 +109,45 @@ def test_a_perturbed_copy_stays_near_its_original_and_is_seeded():
     assert np.abs(mirrored - image[:, ::-1]).mean() < np.abs(mirrored - image).mean() / 4, "flip 1: always mirrored"
 
 
-def test_copies_replace_the_planted_share_of_rows_by_training_images_of_the_same_labels():
-    from synthbench.outside.controls import Perturbation, plant_copies
+def test_copycat_splits_are_the_bases_with_the_planted_share_of_rows_copied_from_training_images(tmp_path):
+    import json
 
-    labels = np.array([EFFUSION, NORMAL] * 10, np.float32)
-    images = np.zeros((20, SIDE, SIDE), np.uint8)
+    from synthbench import records
+    from synthbench.names import SPLITS
+    from synthbench.outside.controls import write_copycat_splits
+
+    data, base, out = (tmp_path / name for name in ("data", "base", "out"))
+    for folder in (data, base, out):
+        folder.mkdir()
     real_labels = np.array([EFFUSION] * 3 + [NORMAL] * 3, np.float32)
     real_images = np.stack([np.full((SIDE, SIDE), 100 + 20 * index, np.uint8) for index in range(6)])
-    real_ids = np.arange(50, 56)
-    untouched = Perturbation(shift=0, noise_sd=0.0, jpeg_quality=95, flip=0.0)
-    planted, rows, copied = plant_copies(images, labels, real_images, real_labels, real_ids, 0.25, untouched,
-                                         np.random.default_rng(2))
-    assert len(rows) == 5 and len(set(rows)) == 5
-    assert (planted[np.setdiff1d(np.arange(20), rows)] == 0).all(), "the other rows are the base's"
-    for row, real_id in zip(rows, copied, strict=True):
-        source = real_id - 50
-        assert (real_labels[source] == labels[row]).all(), "a copy of an image of the row's labels"
-        assert abs(int(planted[row].mean()) - int(real_images[source].mean())) <= 2, "JPEG at 95 barely changes it"
+    with records.RecordWriter(data / "train.tfrecord") as writer:
+        writer.write(real_images, real_labels, np.arange(50, 56))
+    pd.DataFrame({"image_id": np.arange(50, 56), "patient_id": "p", **dict(zip(LABELS, real_labels.T.astype(int),
+                                                                                strict=True))}).to_csv(
+        data / "train.csv", index=False)
+    (data / "meta.json").write_text(json.dumps({"labels": LABELS, "resolution": SIDE}))
+    labels = np.array([EFFUSION, NORMAL] * 10, np.float32)
+    for split in SPLITS:
+        with records.RecordWriter(base / f"{split}.tfrecord") as writer:
+            writer.write(np.zeros((20, SIDE, SIDE), np.uint8), labels, -np.arange(1, 21))
+        columns = dict(zip(LABELS, labels.T.astype(int), strict=True))
+        pd.DataFrame({"image_id": -np.arange(1, 21), "patient_id": "synthetic", **columns}).to_csv(
+            base / f"{split}.csv", index=False)
+    untouched = {"copy_fraction": 0.25, "shift": 0, "noise_sd": 0.0, "jpeg_quality": 95, "flip": 0.0}
+    planted = write_copycat_splits(base, data, untouched, 3, out)
+    assert planted.groupby("split").size().to_dict() == {"train": 5, "valid": 5, "test": 5}
+    for split in SPLITS:
+        assert (out / f"{split}.csv").read_bytes() == (base / f"{split}.csv").read_bytes()
+        images, written_labels, ids = records.read_records(out / f"{split}.tfrecord", len(LABELS), SIDE)
+        np.testing.assert_array_equal(written_labels, labels)
+        copies = planted[planted["split"] == split].set_index("image_id")["real_image_id"]
+        for image, label, image_id in zip(images, written_labels, ids, strict=True):
+            if image_id not in copies.index:
+                assert (image == 0).all(), "the other rows are the base's"
+                continue
+            source = copies[image_id] - 50
+            assert (real_labels[source] == label).all(), "a copy of a training image of the row's labels"
+            assert abs(int(image.mean()) - int(real_images[source].mean())) <= 2, "JPEG at 95 barely changes it"
+    again = write_copycat_splits(base, data, untouched, 3, tmp_path)
+    assert again.equals(planted), "seeded"

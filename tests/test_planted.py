@@ -4,7 +4,7 @@ search flags perturbed copies of training images but not new images of the same 
 import numpy as np
 import pytest
 
-from synthbench.neighbours.planted import detection, pixel_flags
+from synthbench.neighbours.planted import centred_pixels, detection, pixel_flags
 from synthbench.outside.controls import Perturbation
 
 
@@ -34,6 +34,15 @@ def test_pixel_search_flags_perturbed_copies_of_training_images_and_few_new_imag
     train, heldout, new = _blobs(rng, 200, 16), _blobs(rng, 100, 16), _blobs(rng, 40, 16)
     perturb = Perturbation(shift=0, noise_sd=2.0, jpeg_quality=90)
     copies = np.stack([perturb(image, rng) for image in train[:40]])
-    flags = pixel_flags(np.concatenate([copies, new]), train, heldout)
+    flags = pixel_flags(*(centred_pixels(images) for images in (np.concatenate([copies, new]), train, heldout)))
     assert flags[:40].mean() >= 0.9, "copies found"
     assert flags[40:].mean() <= 0.1, "new images flagged about as often as held-out ones (1 %)"
+
+
+def test_pixel_vectors_are_block_means_of_large_images_less_their_mean():
+    image = np.arange(64 * 64, dtype=np.uint8).reshape(1, 64, 64)
+    vectors = centred_pixels(image)
+    assert vectors.shape == (1, 32 * 32)
+    expected = image[0].reshape(32, 2, 32, 2).mean(axis=(1, 3)).ravel()
+    np.testing.assert_allclose(vectors[0], expected - expected.mean(), atol=1e-4)
+    assert centred_pixels(np.zeros((3, 16, 16), np.uint8)).shape == (3, 256), "small images are kept whole"

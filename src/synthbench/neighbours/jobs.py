@@ -25,7 +25,7 @@ from synthbench.neighbours.grid import save_pair_grid
 from synthbench.neighbours.membership import membership_report
 from synthbench.neighbours.memorisation import memorisation_report
 from synthbench.neighbours.pixels import chosen_queries, pixel_report, pixel_rows
-from synthbench.neighbours.planted import detection, pixel_flags
+from synthbench.neighbours.planted import detection, pixel_flags, record_pixels
 from synthbench.neighbours.search import nearest
 from synthbench.runtime import configure
 
@@ -102,13 +102,14 @@ def _planted_detection(args: argparse.Namespace, settings: dict, meta: dict, syn
     table = pd.read_csv(args.planted)
     planted = table.loc[table["split"] == "train", "image_id"].to_numpy()
     side, count = meta["resolution"], len(meta["labels"])
-    images = {name: records.read_records(path, count, side)[0] for name, path in (
+    pixels = {name: record_pixels(path, count, side) for name, path in (
         ("synthetic", args.synthetic_records), ("train", args.train_records), ("heldout", args.heldout_records))}
     with threadpool_limits(args.threads):
-        pixel_flagged = pixel_flags(images["synthetic"], images["train"], images["heldout"], settings["memory_mb"])
+        pixel_flagged = pixel_flags(pixels["synthetic"][1], pixels["train"][1], pixels["heldout"][1],
+                                    settings["memory_mb"])
     return {"planted": str(args.planted),
             "spaces": {"classifier": detection(flagged, synthetic["image_id"], planted),
-                       "pixels": detection(pixel_flagged, synthetic["image_id"], planted)}}
+                       "pixels": detection(pixel_flagged, pixels["synthetic"][0], planted)}}
 
 
 def detection_rows(report: dict) -> list[dict]:

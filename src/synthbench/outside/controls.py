@@ -56,43 +56,46 @@ class Perturbation:
         return np.asarray(Image.open(buffer).convert("L"))
 
 
-def plant_copies(images: np.ndarray, labels: np.ndarray, real_images: np.ndarray, real_labels: np.ndarray,
-                 real_ids: np.ndarray, fraction: float, perturb: Perturbation,
-                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(images with copies planted, the rows replaced, the real ids they copy): round(fraction x rows) rows,
-    drawn at random among those whose label vector the real training images have, each replaced by a perturbed
-    copy of a random training image of that vector."""
+def choose_copies(labels: np.ndarray, real_labels: np.ndarray, real_ids: np.ndarray, fraction: float,
+                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(the rows to replace, the real ids they copy): round(fraction x rows) rows, drawn at random among those
+    whose label vector the real training images have, each given a random training image of that vector."""
     has_twin = np.array([(real_labels == vector).all(axis=1).any() for vector in labels], bool)
     candidates = np.flatnonzero(has_twin)
-    count = min(int(round(fraction * len(images))), len(candidates))
-    rows = np.sort(rng.choice(candidates, size=count, replace=False))
-    copied = np.empty(count, np.int64)
-    planted = images.copy()
-    for position, row in enumerate(rows):
-        source = rng.choice(np.flatnonzero((real_labels == labels[row]).all(axis=1)))
-        planted[row] = perturb(real_images[source], rng)
-        copied[position] = real_ids[source]
-    return planted, rows, copied
+    rows = np.sort(rng.choice(candidates, size=min(int(round(fraction * len(labels))), len(candidates)),
+                              replace=False))
+    copied = np.array([real_ids[rng.choice(np.flatnonzero((real_labels == labels[row]).all(axis=1)))]
+                       for row in rows], np.int64)
+    return rows, copied
 
 
 def write_copycat_splits(base: Path, data: Path, settings: dict, seed: int, out: Path) -> pd.DataFrame:
-    """The copycat's synthetic splits: the base family's, with copies planted in each; returns planted.csv's
-    rows (every split's copies: the synthetic image id and the real training image id it copies)."""
+    """The copycat's synthetic splits: the base family's, streamed a batch at a time, with perturbed copies in
+    the chosen rows; returns planted.csv's rows (every split's copies: the synthetic image id and the real
+    training image id it copies). Only the copied training images are held in memory."""
     meta = json.loads((data / "meta.json").read_text())
-    count, side = len(meta["labels"]), meta["resolution"]
-    real_images, real_labels, real_ids = records.read_records(data / "train.tfrecord", count, side)
+    names, side = meta["labels"], meta["resolution"]
+    real = pd.read_csv(data / "train.csv")
     perturb = Perturbation.from_settings(settings)
     tables = []
     for index, split in enumerate(SPLITS):
-        images, labels, ids = records.read_records(base / f"{split}.tfrecord", count, side)
-        planted, rows, copied = plant_copies(images, labels, real_images, real_labels, real_ids,
-                                             settings["copy_fraction"], perturb, seeds.planted_copies(seed, index))
+        table = pd.read_csv(base / f"{split}.csv")
+        rng = seeds.planted_copies(seed, index)
+        rows, copied = choose_copies(table[names].to_numpy(np.float32), real[names].to_numpy(np.float32),
+                                     real["image_id"].to_numpy(), settings["copy_fraction"], rng)
+        originals = records.images_by_id(data / "train.tfrecord", len(names), side, copied) if len(rows) else {}
+        copies = {int(table["image_id"][row]): perturb(originals[int(real_id)], rng)
+                  for row, real_id in zip(rows, copied, strict=True)}
         with records.RecordWriter(out / f"{split}.tfrecord") as writer:
-            writer.write(planted, labels, ids)
+            for batch in records.dataset(base / f"{split}.tfrecord", len(names), side, 1024).as_numpy_iterator():
+                images = np.stack([copies.get(int(image_id), image)
+                                   for image, image_id in zip(batch["image"], batch["image_id"], strict=True)])
+                writer.write(images, batch["label"], batch["image_id"])
         with replacing(out / f"{split}.csv") as partial:
             partial.write_bytes((base / f"{split}.csv").read_bytes())
-        tables.append(pd.DataFrame({"split": split, "image_id": ids[rows], "real_image_id": copied}))
-        print(f"copycat {split}: {len(rows)} of {len(images)} rows are copies of training images", flush=True)
+        tables.append(pd.DataFrame({"split": split, "image_id": table["image_id"].to_numpy()[rows],
+                                    "real_image_id": copied}))
+        print(f"copycat {split}: {len(rows)} of {len(table)} rows are copies of training images", flush=True)
     return pd.concat(tables, ignore_index=True)
 
 
