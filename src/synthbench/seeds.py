@@ -18,6 +18,7 @@ ARM_STREAMS = {"resolution": 1, "classes": 2, "samples": 3}  # stream id of each
 PIXEL_PAIRS = 4  # stream id of the memorisation queries compared pixel by pixel
 DIVERSITY_PAIRS = 5  # stream id of the same-class image pairs of the diversity measure
 PLANTED_COPIES = 6  # stream id of the copycat control's copies (which rows, of which image, how perturbed)
+QUOTA_REPAIR = 7  # stream id of the order in which patients are moved to meet the arms' quotas
 
 
 def patient_partition(seed: int) -> np.random.Generator:
@@ -60,6 +61,11 @@ def diversity_pairs(seed: int) -> np.random.Generator:
     """Which same-class pairs of synthetic and of real train images the diversity measure compares, and its
     bootstrap."""
     return np.random.default_rng([seed, DIVERSITY_PAIRS])
+
+
+def quota_repair(seed: int) -> np.random.Generator:
+    """The order in which patients are tried when the patient split is repaired to meet the arms' quotas."""
+    return np.random.default_rng([seed, QUOTA_REPAIR])
 
 
 def planted_copies(seed: int, split: int) -> np.random.Generator:

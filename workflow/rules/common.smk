@@ -138,12 +138,13 @@ def settings_json(section):
 
 
 def arm_settings_json(wildcards):
-    """What the split job of one arm reads of its dataset's section: the split fractions and that arm's
-    settings but its `sources`. A change to another arm, or to which generators this arm benchmarks, leaves
-    this arm's data, and everything trained on it, alone."""
+    """What the split job of one arm reads of its dataset's section: the split fractions and every enabled arm's
+    settings but their `sources` (the one patient split meets the quotas of all of them). A change to which
+    generators an arm benchmarks leaves the data, and everything trained on it, alone."""
     section = dataset_config(wildcards.dataset)
-    arm = {key: value for key, value in section["arms"][wildcards.arm].items() if key != "sources"}
-    return settings_json({"split": section["split"], "arms": {wildcards.arm: arm}})
+    arms = {name: {key: value for key, value in settings.items() if key != "sources"}
+            for name, settings in section["arms"].items() if settings["enabled"]}
+    return settings_json({"split": section["split"], "arms": arms})
 
 
 def arm_values(dataset, arm):

@@ -47,7 +47,7 @@ def build_arm(dataset: str, arm: str, value: int, manifest_path: Path, cache_pat
     side = value if arm == "resolution" else settings["resolution"]
     manifest = read_manifest(manifest_path)
     names = label_columns(manifest)
-    split = split_arm(manifest, names, arm, value, settings, dataset_config["split"], seed, dataset)
+    split = split_arm(manifest, names, arm, value, dataset_config["arms"], dataset_config["split"], seed, dataset)
     labels = manifest[names].to_numpy()
     keep = kept_labels(labels, split, names, f"dataset {dataset}, arm {arm}, value {value}")
     kept_names = [names[i] for i in keep]

@@ -17,7 +17,7 @@ from synthbench.config import merged_config_files, validate_config
 from synthbench.datasets.chexpert import read_findings, usable_rows
 from synthbench.datasets.errors import LayoutError, NotEnoughImages
 from synthbench.datasets.manifest import make_manifest
-from synthbench.datasets.splits import SPLITS, split_arm
+from synthbench.datasets.splits import SPLITS, dataset_partition, split_arm
 from synthbench.raw_formats import CHEXPERT_ROOT
 
 BASE_CONFIG = Path("config/config.yaml")
@@ -41,13 +41,16 @@ def plan_rows(config: dict, raw_dir: Path) -> list[dict]:
     manifest = make_manifest([path for _, path, _ in candidates], [patient for _, _, patient in candidates],
                              values.iloc[[index for index, _, _ in candidates]])
     planned = []
+    enabled_arms = {arm: settings for arm, settings in section["arms"].items() if settings["enabled"]}
+    partition = dataset_partition(manifest, labels, enabled_arms, section["split"], config["seed"])
     for arm, settings in section["arms"].items():
         if not settings["enabled"]:
             continue
         for value in settings["values"]:
             row = {"arm": arm, "value": value}
             try:
-                split = split_arm(manifest, labels, arm, value, settings, section["split"], config["seed"], "chest")
+                split = split_arm(manifest, labels, arm, value, enabled_arms, section["split"], config["seed"],
+                                  "chest", partition)
             except NotEnoughImages as error:
                 problem = CLASS_KEY.sub(lambda match: f"({class_names(match[1], labels)})", str(error))
                 planned.append({**row, "classes": None, **dict.fromkeys(SPLITS), "builds": False, "problem": problem})

@@ -1,9 +1,11 @@
 """Arm splits: which manifest rows form train / valid / test of one (dataset, arm, value).
 
 Patients are split once per dataset (seeded, 80/10/10 by default), so no patient is in two splits of any
-arm. A *class* is a label combination. Every draw uses a random stream named by the seed, the arm and the
-class only, never by the value, so the samples arm's subsets are nested (a smaller value takes a prefix of
-the same permutation) and its valid / test rows are the same for every value.
+arm; where that split leaves a class of the classes or samples arm short of its quota in a split, patients are
+moved until it is not, whenever the dataset has the images (`quota_partition`). A *class* is a label
+combination. Every draw uses a random stream named by the seed, the arm and the class only, never by the value,
+so the samples arm's subsets are nested (a smaller value takes a prefix of the same permutation) and its valid /
+test rows are the same for every value.
 """
 
 from dataclasses import dataclass, field
@@ -34,6 +36,66 @@ def patient_partition(patients: pd.Series, fractions: dict[str, float], seed: in
     for rank, index in enumerate(order):
         split_of[unique[index]] = "train" if rank < n_train else "valid" if rank < n_train + n_valid else "test"
     return patients.map(split_of).to_numpy()
+
+
+def arm_quotas(keys: np.ndarray, arms: dict) -> dict[str, dict[str, int]]:
+    """Images each class needs in each split, the most over every enabled value of the classes and samples arms
+    (their classes are ranked over the whole dataset, so they are known before patients are split)."""
+    ranking = ranked_classes(keys)
+    quotas = {split: {} for split in SPLITS}
+
+    def need(classes, counts: dict[str, int]) -> None:
+        for key in classes:
+            for split, count in counts.items():
+                quotas[split][key] = max(quotas[split].get(key, 0), count)
+
+    classes, samples = arms.get("classes"), arms.get("samples")
+    if classes and classes.get("enabled", True):
+        for value, train in zip(classes["values"], classes["train_per_class"], strict=True):
+            need(ranking.index[:value], {"train": train, "valid": classes["valid_per_class"],
+                                         "test": classes["test_per_class"]})
+    if samples and samples.get("enabled", True):
+        chosen = ranking.index[:samples["classes"]] if samples["classes"] is not None else \
+            ranking[ranking >= samples["min_class_images"]].index
+        need(chosen, {"train": max(samples["values"]), "valid": samples["valid_per_class"],
+                      "test": samples["test_per_class"]})
+    return quotas
+
+
+def quota_partition(patients: pd.Series, keys: np.ndarray, fractions: dict[str, float], seed: int,
+                    quotas: dict[str, dict[str, int]]) -> np.ndarray:
+    """The seeded patient split, repaired where it leaves a class short of its quota in a split.
+
+    The plain split (`patient_partition`) is kept whenever it meets every quota, so a config it suits gets the
+    same rows as before. Otherwise, for each short (split, class), patients with images of that class are moved
+    into the split from the others, in a seeded order, as long as the split they leave keeps its own quotas:
+    whole patients still, so no patient is in two splits. What cannot be met stays short, and the arm's split
+    names it."""
+    partition = patient_partition(patients, fractions, seed)
+    tracked = sorted({key for needs in quotas.values() for key in needs})
+    if not tracked:
+        return partition
+    ids = patients.to_numpy()
+    table = pd.crosstab(ids, keys).reindex(columns=tracked, fill_value=0)  # images per patient and class
+    images = table.to_numpy()
+    first_split = pd.Series(partition, index=ids).groupby(level=0).first().reindex(table.index)
+    where = np.array(first_split.map(SPLITS.index), dtype=np.int64)
+    counts = np.stack([images[where == index].sum(axis=0) for index in range(len(SPLITS))])
+    needed = np.array([[quotas[split].get(key, 0) for key in tracked] for split in SPLITS])
+    order = seeds.quota_repair(seed).permutation(len(images))
+    for target in (SPLITS.index("valid"), SPLITS.index("test"), SPLITS.index("train")):
+        for column in np.flatnonzero(counts[target] < needed[target]):
+            for patient in order[images[order, column] > 0]:
+                source, held = where[patient], images[patient]
+                if source == target or ((held > 0) & (counts[source] - held < needed[source])).any():
+                    continue  # the split it would leave needs its images
+                where[patient] = target
+                counts[source] -= held
+                counts[target] += held
+                if counts[target, column] >= needed[target, column]:
+                    break
+    split_of = pd.Series(np.array(SPLITS)[where], index=table.index)
+    return split_of.reindex(ids).to_numpy()
 
 
 def combination_keys(labels: np.ndarray) -> np.ndarray:
@@ -123,14 +185,26 @@ def samples_arm(keys: np.ndarray, partition: np.ndarray, settings: dict, value: 
     return ArmSplit(_per_class(keys, partition, classes, counts, seed, "samples", context), classes)
 
 
-def split_arm(manifest: pd.DataFrame, label_names: list[str], arm: str, value: int, settings: dict,
-              fractions: dict[str, float], seed: int, dataset: str) -> ArmSplit:
-    """The rows of one arm value; raises NotEnoughImages naming the dataset, arm, value and counts."""
+def dataset_partition(manifest: pd.DataFrame, label_names: list[str], arms: dict, fractions: dict[str, float],
+                      seed: int) -> np.ndarray:
+    """The dataset's one patient split (a split name per manifest row), meeting the quotas of `arms` (every
+    enabled arm's settings) where the images allow."""
+    keys = combination_keys(manifest[label_names].to_numpy())
+    return quota_partition(manifest["patient_id"], keys, fractions, seed, arm_quotas(keys, arms))
+
+
+def split_arm(manifest: pd.DataFrame, label_names: list[str], arm: str, value: int, arms: dict,
+              fractions: dict[str, float], seed: int, dataset: str, partition: np.ndarray | None = None) -> ArmSplit:
+    """The rows of one arm value (`arms`: every enabled arm's settings, whose quotas the one patient split meets;
+    `partition`: that split, where the caller has it already); raises NotEnoughImages naming the dataset, arm,
+    value and counts."""
     context = f"dataset {dataset}, arm {arm}, value {value}"
     if manifest.empty:
         raise NotEnoughImages(f"{context}: the index has no images")
     keys = combination_keys(manifest[label_names].to_numpy())
-    partition = patient_partition(manifest["patient_id"], fractions, seed)
+    if partition is None:
+        partition = dataset_partition(manifest, label_names, arms, fractions, seed)
+    settings = arms[arm]
     if arm == "resolution":
         return resolution_arm(keys, partition, settings, seed, context)
     if arm == "classes":
