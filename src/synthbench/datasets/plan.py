@@ -13,20 +13,23 @@ import argparse
 import re
 from pathlib import Path
 
+import numpy as np
+
 from synthbench.config import merged_config_files, validate_config
 from synthbench.datasets.chexpert import read_findings, usable_rows
 from synthbench.datasets.errors import LayoutError, NotEnoughImages
 from synthbench.datasets.manifest import make_manifest
 from synthbench.datasets.splits import SPLITS, dataset_partition, split_arm
+from synthbench.figures import class_name
 from synthbench.raw_formats import CHEXPERT_ROOT
 
 BASE_CONFIG = Path("config/config.yaml")
 CLASS_KEY = re.compile(r"\(([01]+)\)")
 
 
-def class_names(key: str, labels: list[str]) -> str:
+def _named(key: str, labels: list[str]) -> str:
     """A combination key ('0100001') by its positive labels ('Cardiomegaly + Support Devices')."""
-    return " + ".join(name for name, bit in zip(labels, key, strict=True) if bit == "1") or "no label"
+    return class_name(np.array([int(bit) for bit in key]), labels)
 
 
 def plan_rows(config: dict, raw_dir: Path) -> list[dict]:
@@ -43,16 +46,14 @@ def plan_rows(config: dict, raw_dir: Path) -> list[dict]:
     planned = []
     enabled_arms = {arm: settings for arm, settings in section["arms"].items() if settings["enabled"]}
     partition = dataset_partition(manifest, labels, enabled_arms, section["split"], config["seed"])
-    for arm, settings in section["arms"].items():
-        if not settings["enabled"]:
-            continue
+    for arm, settings in enabled_arms.items():
         for value in settings["values"]:
             row = {"arm": arm, "value": value}
             try:
                 split = split_arm(manifest, labels, arm, value, enabled_arms, section["split"], config["seed"],
                                   "chest", partition)
             except NotEnoughImages as error:
-                problem = CLASS_KEY.sub(lambda match: f"({class_names(match[1], labels)})", str(error))
+                problem = CLASS_KEY.sub(lambda match: f"({_named(match[1], labels)})", str(error))
                 planned.append({**row, "classes": None, **dict.fromkeys(SPLITS), "builds": False, "problem": problem})
                 continue
             planned.append({**row, "classes": len(split.classes), **{name: len(split.rows[name]) for name in SPLITS},

@@ -47,10 +47,18 @@ def _package_sampler(package: Path, meta: dict, unpacked: Path):
 
 
 def _split_sampler(folder: Path, meta: dict) -> PoolSampler:
-    """A sampler over a written synthetic train split (for the sample grid of a source made split by split)."""
-    images, labels, _ = records.read_records(folder / "train.tfrecord", len(meta["labels"]), meta["resolution"])
-    return PoolSampler(labels, images.__getitem__, meta["labels"], meta["resolution"], "synthetic train",
-                       folder / "train.tfrecord", repeat=True)
+    """A sampler over a written synthetic train split (for the sample grid of a source made split by split): labels
+    from its CSV, and only the drawn images read from its records, in one pass."""
+    table = pd.read_csv(folder / "train.csv")
+    records_path, count, side = folder / "train.tfrecord", len(meta["labels"]), meta["resolution"]
+
+    def images_of(chosen: np.ndarray) -> np.ndarray:
+        ids = table["image_id"].to_numpy()[chosen]
+        found = records.images_by_id(records_path, count, side, ids)
+        return np.stack([found[int(image_id)] for image_id in ids])
+
+    return PoolSampler(table[meta["labels"]].to_numpy(np.float32), images_of, meta["labels"], side,
+                       "synthetic train", records_path, repeat=True)
 
 
 def _write_splits(args: argparse.Namespace, meta: dict, unpacked: Path) -> tuple:

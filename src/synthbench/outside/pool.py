@@ -91,9 +91,9 @@ class PoolSampler:
     whole split in one call, as `batch_size` says, so no image is used twice). With `repeat`, a label vector the
     pool holds too few images of is drawn with replacement instead of refused (for sample grids only)."""
 
-    def __init__(self, labels: np.ndarray, image_of: Callable[[int], np.ndarray], label_names: list[str], side: int,
-                 name: str, where: Path, repeat: bool = False):
-        self.labels, self.image_of, self.label_names = np.asarray(labels, np.float32), image_of, label_names
+    def __init__(self, labels: np.ndarray, images_of: Callable[[np.ndarray], np.ndarray], label_names: list[str],
+                 side: int, name: str, where: Path, repeat: bool = False):
+        self.labels, self.images_of, self.label_names = np.asarray(labels, np.float32), images_of, label_names
         self.side = side
         self.name, self.where, self.repeat = name, where, repeat
         self.batch_size = max(len(self.labels), 1)
@@ -121,8 +121,7 @@ class PoolSampler:
             wanted = np.flatnonzero((labels == vector).all(axis=1))
             held = np.flatnonzero((self.labels == vector).all(axis=1))
             chosen[wanted] = rng.choice(held, size=len(wanted), replace=len(held) < len(wanted))
-        return np.stack([self.image_of(index) for index in chosen]) if len(chosen) else \
-            np.zeros((0, self.side, self.side), np.uint8)
+        return self.images_of(chosen) if len(chosen) else np.zeros((0, self.side, self.side), np.uint8)
 
 
 class ImagePool:
@@ -135,7 +134,8 @@ class ImagePool:
     def sampler(self, split: str, repeat: bool = False) -> PoolSampler:
         rows = self.rows[self.rows["split"] == split].reset_index(drop=True)
         files = rows["file"].to_numpy()
-        return PoolSampler(rows[self.label_names].to_numpy(np.float32), lambda index: self._image(files[index]),
+        return PoolSampler(rows[self.label_names].to_numpy(np.float32),
+                           lambda chosen: np.stack([self._image(files[index]) for index in chosen]),
                            self.label_names, self.side, f"split {split}", self.folder / MANIFEST, repeat)
 
     def _image(self, file: str) -> np.ndarray:
