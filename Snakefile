@@ -21,6 +21,7 @@ include: "workflow/rules/metrics.smk"
 include: "workflow/rules/classifiers.smk"
 include: "workflow/rules/analyses.smk"
 include: "workflow/rules/results.smk"
+include: "workflow/rules/reader.smk"
 
 
 rule all:

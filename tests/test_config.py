@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from conftest import REPO, load_config, run_snakemake
-from synthbench.config import ConfigError, arm_families, arm_sources, outside_path, section_hash, validate_config
+from synthbench.config import (ConfigError, arm_families, arm_sources, outside_path, reader_answers, reader_sources,
+                               section_hash, validate_config)
 
 
 def deep_merge(base: dict, override: dict) -> dict:
@@ -176,6 +177,22 @@ def test_controls_join_the_arms_that_list_them_and_copycat_trains_its_base(paper
     assert "key 'controls.copycat.base': 'dcgan' is not an enabled registered family" in error_of(paper)
     paper["outside_sources"] = {"noise": {"kind": "images", "path": "x/{dataset}/{arm}/{value}"}}
     assert "key 'outside_sources.noise': 'noise' is the name of a control" in error_of(paper)
+
+
+def test_reader_studies_show_the_arms_generators_and_finished_ones_need_a_built_arm(paper):
+    paper["datasets"]["chest"]["arms"]["classes"]["sources"] = ["cpd", "copycat", "noise"]
+    validated = validate_config(copy.deepcopy(paper))
+    assert reader_sources(validated, "chest", "classes") == ["cpd"], "the controls are not shown by default"
+    assert reader_answers(validated) == []
+    paper["reader_study"] = {"sources": ["prog", "gan9"],
+                             "answers": {"chest": {"classes": "a.csv"}, "brain": {"samples": "b.csv"}}}
+    paper["datasets"]["brain"]["enabled"] = False
+    error = error_of(paper)
+    assert "key 'reader_study.sources': 'gan9' is not a generator" in error
+    assert "key 'reader_study.answers.chest.classes': the study shows prog, gan9, which the arm does not" in error
+    assert "key 'reader_study.answers.brain.samples': the brain samples arm is not enabled" in error
+    paper["reader_study"] = {"answers": {"chest": {"sizes": "a.csv"}}}
+    assert "reader_study.answers.chest" in error_of(paper)
 
 
 def test_the_readmes_outside_sources_example_is_a_valid_config(paper):

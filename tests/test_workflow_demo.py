@@ -480,6 +480,51 @@ def test_the_controls_prove_the_memorisation_check_and_the_membership_attack(dem
 
 
 @pytest.mark.e2e
+def test_reader_study_set_is_built_by_its_target_rule_and_finished_answers_are_analysed(demo_datasets, write_config):
+    """`reader_study_chest_samples` shows cpd's synthetic test twins beside the real test images of the same rows:
+    the served folder holds tokens and images only, the key apart names each; answers exported from a finished
+    study (here simulated), listed in reader_study.answers, are analysed by the DAG for the report."""
+    arm = demo_datasets / "results/chest/samples/20"
+    study_folder = demo_datasets / "results/chest/samples/reader_study"
+    args = ["--cores", "2", "--rerun-triggers", "mtime", "--configfile", str(REPO / "config/demo.yaml")]
+    reader = {"datasets": {"chest": {"arms": {"samples": {"sources": ["cpd"]}}}},
+              "reader_study": {"images_per_source": 5, "permutations": 500, "bootstrap": 200}}
+    run_snakemake(demo_datasets, "reader_study_chest_samples", *args,
+                  str(write_config(deep_merge(deep_merge(TINY, ONE_ARM), reader), "reader.yaml")))
+    key = pd.read_csv(study_folder / "key.csv", dtype={"item": str})
+    assert len(key) == 10 and set(key["source"]) == {"cpd"} and set(key["value"]) == {20}
+    real, synthetic = key[key["truth"] == "real"], key[key["truth"] == "synthetic"]
+    test = pd.read_csv(arm / "data/test.csv")
+    assert len(real) == len(synthetic) == 5 and real["image_id"].isin(test["image_id"]).all()
+    rows = test.index[test["image_id"].isin(real["image_id"])]
+    assert sorted(-synthetic["image_id"] - 1) == sorted(rows), "the synthetic twins of the shown real rows"
+    assert sorted(real["labels"]) == sorted(synthetic["labels"])
+    served = json.loads((study_folder / "study/study.json").read_text())
+    assert sorted(served["items"]) == sorted(key["item"]) and "cpd" not in json.dumps(served)
+    from synthbench import records
+    labels, side = arm_labels(arm), json.loads((arm / "data/meta.json").read_text())["resolution"]
+    for _, item in key.iterrows():
+        folder = arm / ("data" if item["truth"] == "real" else "gan/cpd/seed0/synthetic")
+        expected = records.images_by_id(folder / "test.tfrecord", len(labels), side, [item["image_id"]])
+        shown = np.asarray(Image.open(study_folder / f"study/images/{item['item']}.png"))
+        assert (shown == expected[item["image_id"]]).all()
+    subprocess.run([sys.executable, "-m", "synthbench", "reader", "simulate", str(study_folder / "study"), "--key",
+                    str(study_folder / "key.csv"), "--readers", "3", "--accuracy", "0.9", "--out", "answers.csv"],
+                   cwd=demo_datasets, check=True, env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+    finished = write_config(deep_merge(deep_merge(deep_merge(TINY, ONE_ARM), reader),
+                                       {"reader_study": {"answers": {"chest": {"samples": "answers.csv"}}}}),
+                            "finished.yaml")
+    plan = run_snakemake(demo_datasets, "-n", "report", *args, str(finished)).stdout
+    assert "results/chest/samples/reader_study/accuracy.png" in plan, "a finished study is part of the report"
+    run_snakemake(demo_datasets, "results/chest/samples/reader_study/accuracy.png", *args, str(finished))
+    table = pd.read_csv(study_folder / "analysis.csv")
+    pooled = table[(table["reader"] == "all") & (table["measure"] == "accuracy")].iloc[0]
+    assert pooled["n"] == 30 and pooled["estimate"] > 0.7 and pooled["ci_low"] <= 0.9 <= pooled["ci_high"]
+    assert set(table["reader"]) == {"all", "simulated-1", "simulated-2", "simulated-3"}
+    assert (study_folder / "analysis.html").read_text().count("<tr") == len(table) + 1
+
+
+@pytest.mark.e2e
 def test_report_lists_the_figures_a_configuration_cannot_make(tmp_path, write_config):
     """A dataset without generator runs has no FID curves or memorisation histograms: the plan leaves them
     out, and the report's configuration page names each with the reason, instead of the report failing."""

@@ -26,6 +26,7 @@ STAGES = (
     ("classifier", "synthbench.classifier.cli", "train, test and describe DenseNet-121 classifiers"),
     ("neighbours", "synthbench.neighbours.cli", "nearest real images of synthetic ones (memorisation)"),
     ("attribution", "synthbench.attribution.cli", "occlusion maps of classifiers and their agreement"),
+    ("reader", "synthbench.reader.cli", "reader studies: study sets, the web app readers answer in, the analysis"),
     ("summary", "synthbench.summary.cli", "one tidy table of every job's numbers"),
     ("plots", "synthbench.plots.cli", "the benchmark's figures from results files"),
     ("report", "synthbench.report.cli", "pages of the HTML report that are not figures"),

@@ -251,6 +251,39 @@ def outside_path(config: dict, source: str, dataset: str, arm: str, value: int) 
     return config["outside_sources"][source]["path"].format(dataset=dataset, arm=arm, value=value)
 
 
+def reader_sources(config: dict, dataset: str, arm: str) -> list[str]:
+    """The sources a reader study of an arm shows: reader_study.sources, or the arm's sources but the controls."""
+    chosen = config["reader_study"]["sources"]
+    return list(chosen) if chosen is not None else [name for name in arm_sources(config, dataset, arm)
+                                                    if name not in CONTROLS]
+
+
+def reader_answers(config: dict) -> list[tuple[str, str, str]]:
+    """(dataset, arm, path) of every finished reader study the config lists under reader_study.answers."""
+    return [(dataset, arm, path) for dataset, arms in config["reader_study"]["answers"].items()
+            for arm, path in arms.items()]
+
+
+def _reader_problems(config: dict) -> Iterator[str]:
+    """A finished study's arm is benchmarked and shows sources it has; chosen sources are generators."""
+    chosen = config["reader_study"]["sources"] or []
+    known = [*config["gans"], *config["outside_sources"], *CONTROLS]
+    for name in chosen:
+        if name not in known:
+            yield f"key 'reader_study.sources': {name!r} is not a generator (known: {', '.join(known)})"
+    for dataset, arm, _ in reader_answers(config):
+        key = f"reader_study.answers.{dataset}.{arm}"
+        section = config["datasets"][dataset]
+        if not (section["enabled"] and section["arms"][arm]["enabled"]):
+            yield f"key '{key}': the {dataset} {arm} arm is not enabled, so its study set is not built"
+            continue
+        shown, benchmarked = reader_sources(config, dataset, arm), arm_sources(config, dataset, arm)
+        missing = [name for name in shown if name not in benchmarked]
+        if missing or not shown:
+            yield (f"key '{key}': the study shows {', '.join(missing) or 'no source'}, which the arm does not "
+                   f"benchmark (datasets.{dataset}.arms.{arm}.sources, reader_study.sources)")
+
+
 def trained_resolutions(config: dict, family: str | None = None) -> list[int]:
     """Every image side a generator (of `family`, or of any family) is trained at, over the enabled datasets and
     arms."""
@@ -328,6 +361,7 @@ def _gan_problems(config: dict) -> Iterator[str]:
     yield from _source_problems(config)
     yield from _outside_problems(config)
     yield from _control_problems(config)
+    yield from _reader_problems(config)
     for name, gan in config["gans"].items():
         key = f"gans.{name}"
         sides = trained_resolutions(config, name) if gan["enabled"] else []

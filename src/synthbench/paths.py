@@ -28,6 +28,8 @@ COMPARISON = ARM + "/comparison/seed{seed}"
 GENERATOR_METRICS = ARM + "/metrics/{source}/seed{seed}"
 NEIGHBOURS = ARM + "/nn/{gan}/seed{seed}"  # neighbours.npz, memorisation.json, metrics.csv, grid.png
 ATTRIBUTION = ARM + "/attribution/seed{seed}"  # attribution.json, metrics.csv, panel.png
+# study/ (the served folder: study.json, images/), key.csv (apart from it); analysis.csv/.html, accuracy.png
+READER_STUDY = "{dataset}/{arm}/reader_study"
 TOP = ""  # summary.csv, summary_mean.csv, report.html
 PLOTS = "plots"
 DEMO = "demo"  # logs of the demo raw data jobs

@@ -19,6 +19,7 @@ PIXEL_PAIRS = 4  # stream id of the memorisation queries compared pixel by pixel
 DIVERSITY_PAIRS = 5  # stream id of the same-class image pairs of the diversity measure
 PLANTED_COPIES = 6  # stream id of the copycat control's copies (which rows, of which image, how perturbed)
 QUOTA_REPAIR = 7  # stream id of the order in which patients are moved to meet the arms' quotas
+READER_STUDY = 8  # stream id of a reader study's draws: its rows, item tokens, readers' orders, statistics
 
 
 def patient_partition(seed: int) -> np.random.Generator:
@@ -66,6 +67,26 @@ def diversity_pairs(seed: int) -> np.random.Generator:
 def quota_repair(seed: int) -> np.random.Generator:
     """The order in which patients are tried when the patient split is repaired to meet the arms' quotas."""
     return np.random.default_rng([seed, QUOTA_REPAIR])
+
+
+def reader_rows(seed: int, value: int) -> np.random.Generator:
+    """Which real test rows of one arm value a reader study shows (their real images and synthetic twins)."""
+    return np.random.default_rng([seed, READER_STUDY, 0, value])
+
+
+def reader_items(seed: int) -> np.random.Generator:
+    """The random tokens that name a reader study's items (and so its image files and URLs)."""
+    return np.random.default_rng([seed, READER_STUDY, 1])
+
+
+def reader_order(seed: int, reader_key: int) -> np.random.Generator:
+    """The order in which one reader (keyed by a hash of their name) sees a study's items."""
+    return np.random.default_rng([seed, READER_STUDY, 2, reader_key])
+
+
+def reader_statistics(seed: int) -> np.random.Generator:
+    """The permutations and bootstrap resamples of a reader study's analysis."""
+    return np.random.default_rng([seed, READER_STUDY, 3])
 
 
 def planted_copies(seed: int, split: int) -> np.random.Generator:

@@ -10,7 +10,8 @@ from pathlib import Path
 SRC = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC))
 from synthbench import paths  # noqa: E402
-from synthbench.config import ConfigError, arm_sources, outside_path, validate_config  # noqa: E402
+from synthbench.config import (  # noqa: E402
+    ConfigError, arm_sources, outside_path, reader_answers, reader_sources, validate_config)
 from synthbench.gans import registry  # noqa: E402
 from synthbench.classifier.settings import job_settings  # noqa: E402
 from synthbench.fid.options import EXTRACTORS  # noqa: E402
@@ -446,6 +447,38 @@ def left_out_figures():
             for path in generator_figures(dataset)}
 
 
+READER = config["reader_study"]
+
+
+def reader_study_inputs(wildcards):
+    """Input function (unpacked): per arm value, the real test split and meta.json, and each shown source's
+    synthetic test split of the first seed."""
+    values = arm_values(wildcards.dataset, wildcards.arm)
+    real = [run_file(paths.DATA, name, wildcards, value=value) for value in values
+            for name in ("test.tfrecord", "test.csv", "meta.json")]
+    synthetic = [run_file(paths.SYNTHETIC, name, wildcards, value=value, gan=source, seed=config["seeds"][0])
+                 for value in values for source in reader_sources(config, wildcards.dataset, wildcards.arm)
+                 for name in ("test.tfrecord", "test.csv")]
+    return {"real": real, "synthetic": synthetic}
+
+
+def reader_study_targets(dataset, arm):
+    """The study set of one dataset arm: its served folder and its key."""
+    folder = paths.READER_STUDY.format(dataset=dataset, arm=arm)
+    return [paths.result(folder, "study"), paths.result(folder, "key.csv")]
+
+
+def reader_answers_file(wildcards):
+    """Input function: the exported answers of the arm's finished study (reader_study.answers)."""
+    return READER["answers"][wildcards.dataset][wildcards.arm]
+
+
+def reader_analysis_targets():
+    """Table, page and figure of every finished reader study the config lists."""
+    return [paths.result(paths.READER_STUDY.format(dataset=dataset, arm=arm), name)
+            for dataset, arm, _ in reader_answers(config) for name in ("analysis.csv", "analysis.html", "accuracy.png")]
+
+
 def report_pages():
     """The report's pages that are not figures: the resolved configuration and the summary tables."""
     return [paths.result(paths.TOP, name) for name in ("config.html", "summary.html", "summary_mean.html")]
@@ -453,4 +486,4 @@ def report_pages():
 
 def all_targets():
     """The final targets of the workflow, chosen by the config switches."""
-    return demo_targets() + arm_targets() + report_pages() + plot_targets()
+    return demo_targets() + arm_targets() + report_pages() + plot_targets() + reader_analysis_targets()

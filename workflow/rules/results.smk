@@ -173,3 +173,4 @@ rule report:
         report_pages(),
         plot_targets(),
         arm_targets(),
+        reader_analysis_targets(),
