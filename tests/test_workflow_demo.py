@@ -516,7 +516,11 @@ def test_reader_study_set_is_built_by_its_target_rule_and_finished_answers_are_a
                             "finished.yaml")
     plan = run_snakemake(demo_datasets, "-n", "report", *args, str(finished)).stdout
     assert "results/chest/samples/reader_study/accuracy.png" in plan, "a finished study is part of the report"
-    run_snakemake(demo_datasets, "results/chest/samples/reader_study/accuracy.png", *args, str(finished))
+    run_snakemake(demo_datasets, "report", *args, str(finished))
+    run_snakemake(demo_datasets, "--report", "results/report.html", *args, str(finished))
+    html = (demo_datasets / "results/report.html").read_text()
+    assert "Reader study" in html and "accuracy.png" in html
+    assert "<table" in embedded_pages(html)["results/chest/samples/reader_study/analysis.html"]
     table = pd.read_csv(study_folder / "analysis.csv")
     pooled = table[(table["reader"] == "all") & (table["measure"] == "accuracy")].iloc[0]
     assert pooled["n"] == 30 and pooled["estimate"] > 0.7 and pooled["ci_low"] <= 0.9 <= pooled["ci_high"]
