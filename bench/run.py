@@ -15,9 +15,10 @@ from bench import (
     gan_throughput,
     iqa_speed,
     neighbours_speed,
+    plan_speed,
 )
 
-BENCHMARKS = [dataset_throughput, fid_speed, gan_throughput, classifier_pipeline, neighbours_speed,
+BENCHMARKS = [plan_speed, dataset_throughput, fid_speed, gan_throughput, classifier_pipeline, neighbours_speed,
               feature_metrics_speed, iqa_speed, demo_rules]
 
 

@@ -63,3 +63,24 @@ def test_writer_leaves_nothing_after_an_error_or_a_row_mismatch(tmp_path):
         with CacheWriter(tmp_path / "images.h5", "chest", 8) as writer:
             writer.append(np.zeros((9, 8), np.uint8))
     assert not list(tmp_path.glob("images.h5*"))
+
+
+def test_rows_are_read_as_spans_or_one_by_one_and_equal_the_cache_rows(tmp_path):
+    """Dense selections are read as contiguous spans, sparse ones row by row (h5py's list indexing took
+    milliseconds a row); either way the blocks hold exactly the asked rows, in order."""
+    side, count = 32, 3000  # 1024 rows per block
+    images = np.random.default_rng(1).integers(0, 256, (count, side, side), dtype=np.uint8)
+    pd.DataFrame({"image_id": range(count)}).to_csv(tmp_path / "manifest.csv", index=False)
+    with CacheWriter(tmp_path / "images.h5", "chest", side) as writer:
+        for image in images:
+            writer.append(image)
+        writer.finish(tmp_path / "manifest.csv")
+    rng = np.random.default_rng(2)
+    for share in (1.0, 0.9, 0.05, 0.001):
+        rows = np.sort(rng.choice(count, max(1, int(count * share)), replace=False))
+        blocks = list(iter_rows(tmp_path / "images.h5", rows))
+        assert max(len(block) for block in blocks) <= 1024
+        np.testing.assert_array_equal(np.concatenate(blocks), images[rows])
+    assert list(iter_rows(tmp_path / "images.h5", np.array([], dtype=int))) == []
+    with pytest.raises(ValueError, match="increasing order"):
+        list(iter_rows(tmp_path / "images.h5", np.array([5, 3])))

@@ -9,8 +9,16 @@ import pytest
 import yaml
 
 from conftest import REPO, load_config, run_snakemake
-from synthbench.config import (ConfigError, arm_families, arm_sources, outside_path, reader_answers, reader_sources,
-                               section_hash, validate_config)
+from synthbench.config import (
+    ConfigError,
+    arm_families,
+    arm_sources,
+    outside_path,
+    reader_answers,
+    reader_sources,
+    section_hash,
+    validate_config,
+)
 
 
 def deep_merge(base: dict, override: dict) -> dict:

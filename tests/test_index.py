@@ -16,6 +16,7 @@ from synthbench.datasets.cache import read_cache
 from synthbench.datasets.errors import LayoutError
 from synthbench.datasets.index import build_index
 from synthbench.datasets.manifest import read_manifest, write_tables
+from synthbench.datasets.raw_paths import RawFolder
 from synthbench.datasets.rsna import read_labels
 from synthbench.demo_data.brain import write_rsna
 from synthbench.raw_formats import CHEXPERT_COLUMNS, CHEXPERT_FINDINGS
@@ -317,3 +318,24 @@ def test_rsna_wrapped_twelve_bit_slices_are_corrected_and_counted(rsna, tmp_path
     assert after.equals(before)
     caches = sorted(tmp_path.glob("index*/images_16.h5"))
     np.testing.assert_array_equal(read_cache(caches[0]), read_cache(caches[1]))
+
+
+def test_raw_folder_follows_links_of_folders_and_files_as_resolve_does(tmp_path):
+    """The remembered folder-by-folder walk gives what Path.resolve gives: links inside the folder are kept,
+    links (of files or folders, through links) leading out are refused."""
+    root, outside = tmp_path / "raw", tmp_path / "outside"
+    for folder in (root / "train/p1/s1", root / "train/p2/s1", outside / "p9/s1"):
+        folder.mkdir(parents=True)
+    for file in (root / "train/p1/s1/a.jpg", root / "train/p2/s1/b.jpg", outside / "p9/s1/c.jpg"):
+        file.write_bytes(b"x")
+    (root / "train/p1/s1/in.jpg").symlink_to(root / "train/p2/s1/b.jpg")
+    (root / "train/p1/s1/out.jpg").symlink_to(outside / "p9/s1/c.jpg")
+    (root / "train/p3").symlink_to(root / "train/p2")
+    (root / "train/p4").symlink_to(outside / "p9")
+    (root / "train/p5").symlink_to(root / "train/p4")  # a link to a link leading out
+    raw = RawFolder(root)
+    listed = ["train/p1/s1/a.jpg", "train/p1/s1/in.jpg", "train/p1/s1/out.jpg", "train/p3/s1/b.jpg",
+              "train/p4/s1/c.jpg", "train/p5/s1/c.jpg", "train/p3/s1/missing.jpg", "train/p4/s1/missing.jpg"]
+    expected = [path if (root / path).resolve().is_relative_to(root.resolve()) else None for path in listed]
+    assert [raw.inside(path) for path in listed] == expected
+    assert expected == [*listed[:2], None, listed[3], None, None, listed[6], None]

@@ -255,3 +255,12 @@ def test_a_classes_value_the_plain_split_leaves_short_builds_from_the_repaired_s
     split = arm(manifest, "classes", 3, valid_per_class=short)
     assert (keys[split.rows["valid"]] == third).sum() == short
     assert not set(manifest["patient_id"][split.rows["valid"]]) & set(manifest["patient_id"][split.rows["train"]])
+
+
+def test_combination_keys_spell_each_rows_labels_and_refuse_other_values():
+    labels = np.random.default_rng(3).integers(0, 2, (500, 14))
+    keys = combination_keys(labels.astype(np.float32))
+    assert keys.tolist() == ["".join(str(bit) for bit in row) for row in labels]
+    assert combination_keys(np.zeros((2, 0))).tolist() == ["", ""]
+    with pytest.raises(ValueError, match="0/1 labels"):
+        combination_keys(np.array([[0, -1]]))

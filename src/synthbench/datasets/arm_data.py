@@ -18,6 +18,7 @@ from synthbench.datasets.cache import iter_rows
 from synthbench.datasets.manifest import label_columns, read_manifest
 from synthbench.datasets.splits import SPLITS, combination_keys, kept_labels, split_arm
 from synthbench.digest import file_sha256
+from synthbench.progress import Progress
 from synthbench.records import RecordWriter
 
 
@@ -29,15 +30,17 @@ def resize_all(images: np.ndarray, side: int) -> np.ndarray:
 
 
 def write_records(path: Path, rows: np.ndarray, cache_path: Path, manifest_path: Path, side: int,
-                  labels: np.ndarray, image_ids: np.ndarray) -> None:
+                  labels: np.ndarray, image_ids: np.ndarray, label: str) -> None:
     """The TFRecord of the manifest `rows`: cached images resized to `side`, in blocks (bounded memory at any
-    dataset size)."""
+    dataset size), with a progress line (`label`) every few seconds in the job's log."""
+    progress = Progress(len(rows), label)
     with RecordWriter(path) as writer:
         start = 0
         for block in iter_rows(cache_path, rows, manifest_path):
             block_rows = rows[start:start + len(block)]
             start += len(block)
             writer.write(resize_all(block, side), labels[block_rows], image_ids[block_rows])
+            progress.update(len(block))
 
 
 def build_arm(dataset: str, arm: str, value: int, manifest_path: Path, cache_path: Path, dataset_config: dict,
@@ -64,7 +67,7 @@ def build_arm(dataset: str, arm: str, value: int, manifest_path: Path, cache_pat
             rows = split.rows[name]
             table = manifest.iloc[rows][["image_id", "patient_id", *kept_names]].reset_index(drop=True)
             write_records(written[out_dir / f"{name}.tfrecord"], rows, cache_path, manifest_path, side,
-                          kept_labels_float, image_ids)
+                          kept_labels_float, image_ids, f"{dataset} {arm} {value} {name}: images to {side}px")
             table.to_csv(written[out_dir / f"{name}.csv"], index=False)
             per_split[name] = {
                 "images": int(len(rows)),

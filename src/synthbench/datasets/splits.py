@@ -76,10 +76,13 @@ def quota_partition(patients: pd.Series, keys: np.ndarray, fractions: dict[str, 
     if not tracked:
         return partition
     ids = patients.to_numpy()
-    table = pd.crosstab(ids, keys).reindex(columns=tracked, fill_value=0)  # images per patient and class
-    images = table.to_numpy()
-    first_split = pd.Series(partition, index=ids).groupby(level=0).first().reindex(table.index)
-    where = np.array(first_split.map(SPLITS.index), dtype=np.int64)
+    patient_ids, patient_of = np.unique(ids, return_inverse=True)  # sorted, as the patients are tried
+    column_of = pd.Series(range(len(tracked)), index=tracked).reindex(keys).to_numpy()
+    images = np.zeros((len(patient_ids), len(tracked)), dtype=np.int64)  # images per patient and tracked class
+    counted = ~np.isnan(column_of)
+    np.add.at(images, (patient_of[counted], column_of[counted].astype(np.int64)), 1)
+    where = np.empty(len(patient_ids), dtype=np.int64)
+    where[patient_of] = [SPLITS.index(split) for split in partition]  # one split per patient
     counts = np.stack([images[where == index].sum(axis=0) for index in range(len(SPLITS))])
     needed = np.array([[quotas[split].get(key, 0) for key in tracked] for split in SPLITS])
     order = seeds.quota_repair(seed).permutation(len(images))
@@ -94,13 +97,19 @@ def quota_partition(patients: pd.Series, keys: np.ndarray, fractions: dict[str, 
                 counts[target] += held
                 if counts[target, column] >= needed[target, column]:
                     break
-    split_of = pd.Series(np.array(SPLITS)[where], index=table.index)
-    return split_of.reindex(ids).to_numpy()
+    return np.array(SPLITS)[where][patient_of]
 
 
 def combination_keys(labels: np.ndarray) -> np.ndarray:
-    """One string per row, e.g. '0100001': the row's label combination."""
-    return np.array(["".join(map(str, row)) for row in labels.astype(int)])
+    """One string per row, e.g. '0100001': the row's label combination (0/1 labels; built as bytes at once, since
+    the real CheXpert table has 190,000 rows and every arm's split asks)."""
+    bits = np.asarray(labels).astype(int)
+    if bits.ndim != 2 or ((bits != 0) & (bits != 1)).any():
+        raise ValueError(f"label combinations need a 2-d table of 0/1 labels, got shape {bits.shape}")
+    if bits.shape[1] == 0:
+        return np.full(len(bits), "", dtype="<U1")
+    digits = np.ascontiguousarray((bits + ord("0")).astype(np.uint8))
+    return digits.view(f"S{bits.shape[1]}").ravel().astype(f"U{bits.shape[1]}")
 
 
 def ranked_classes(keys: np.ndarray) -> pd.Series:
