@@ -54,8 +54,8 @@ def test_tampered_wheel_is_refused(tmp_path):
 def test_extractor_resizes_grey_images_and_names_nonstandard_size(weights):
     images = np.random.default_rng(0).integers(0, 256, (5, 32, 32), dtype=np.uint8)
     standard = make_extractor("inception", weights=weights, batch_size=2)
-    small = make_extractor("inception", weights=weights, resize=75)
-    assert standard.name == "inception" and small.name == "inception@75px"
+    small = make_extractor("inception", weights=weights, resize=75, resize_mode="clean")
+    assert standard.name == "inception(legacy_tf1)" and small.name == "inception@75px(clean)"
     assert standard(images).shape == (5, FEATURES) and small(images).shape == (5, FEATURES)
 
 
@@ -64,7 +64,7 @@ def test_the_raw_variant_feeds_inception_unscaled_pixel_values(weights):
 
     images = np.random.default_rng(1).integers(0, 256, (3, 75, 75), dtype=np.uint8)
     raw = make_extractor("inception", weights=weights, resize=75, raw=True)
-    assert raw.name == "inception@75px[raw]"
+    assert raw.name == "inception@75px(legacy_tf1)[raw]"
     rgb = np.repeat(images[..., None].astype(np.float32), 3, axis=-1)
     expected = load_inception(weights).predict(rgb, verbose=0)
     np.testing.assert_allclose(raw(images), expected, rtol=1e-4, atol=1e-4)
@@ -75,3 +75,43 @@ def test_the_raw_variant_feeds_inception_unscaled_pixel_values(weights):
 def test_missing_weights_file_names_the_fix(tmp_path):
     with pytest.raises(FileNotFoundError, match="fid_inception_weights"):
         make_extractor("inception", weights=tmp_path / "absent.weights.h5")
+
+
+def legacy_tf1_bilinear(image: np.ndarray, side: int) -> np.ndarray:
+    """TF1's ResizeBilinear written out (as in the 2015 Inception graph): destination pixel d reads source position
+    d x in/out, the two nearest pixels weighted linearly, the last pixel repeated at the edge."""
+    position = np.arange(side) * image.shape[0] / side
+    low = np.floor(position).astype(int)
+    high, weight = np.minimum(low + 1, image.shape[0] - 1), position - low
+    rows = image[low] * (1 - weight)[:, None] + image[high] * weight[:, None]
+    return rows[:, low] * (1 - weight)[None, :] + rows[:, high] * weight[None, :]
+
+
+def test_resize_modes_match_tf1_bilinear_and_pils_bicubic():
+    """legacy_tf1 against TF1's bilinear formula written out; clean against PIL's bicubic resize (float mode)."""
+    from PIL import Image
+
+    from synthbench.fid.extractors import resized
+
+    image = np.random.default_rng(2).integers(0, 256, (32, 32)).astype(np.float32)
+    for side in (299, 75):
+        legacy = resized(image[None, ..., None], side, "legacy_tf1").numpy()[0, ..., 0]
+        np.testing.assert_allclose(legacy, legacy_tf1_bilinear(image, side), atol=1e-3)
+        clean = resized(image[None, ..., None], side, "clean").numpy()[0, ..., 0]
+        pil = np.asarray(Image.fromarray(image, mode="F").resize((side, side), Image.Resampling.BICUBIC))
+        np.testing.assert_allclose(clean, pil, atol=2e-3)
+        assert np.abs(legacy - clean).max() > 1.0, "the two modes differ"
+    with pytest.raises(ValueError, match="resize mode"):
+        resized(image[None, ..., None], 75, "nearest")
+
+
+def test_inception_features_see_the_resize_mode(weights):
+    from synthbench.fid.inception import load_inception
+
+    images = np.random.default_rng(3).integers(0, 256, (2, 32, 32), dtype=np.uint8)
+    legacy = make_extractor("inception", weights=weights, resize=75)(images)
+    resized_by_hand = np.stack([legacy_tf1_bilinear(image.astype(np.float32), 75) for image in images])
+    rgb = np.repeat(resized_by_hand[..., None], 3, axis=-1) / 128.0 - 1.0
+    np.testing.assert_allclose(legacy, load_inception(weights).predict(rgb, verbose=0), rtol=1e-3, atol=1e-3)
+    clean = make_extractor("inception", weights=weights, resize=75, resize_mode="clean")(images)
+    assert not np.allclose(legacy, clean, atol=1e-2)

@@ -238,12 +238,12 @@ def fid_weights(wildcards):
 
 def fid_extractor_arguments(wildcards, input):
     """The command-line options that choose and build the extractor (fid.extractors.add_arguments); the resize
-    side only for Inception, the one extractor that reads it; the configured extractor's normalisation variants,
+    side and mode only for Inception, the one extractor that reads them; the configured extractor's normalisation variants,
     whose features the generator metrics measure FID on too."""
     extractor = fid_extractor(wildcards)
     arguments = ["--extractor", extractor]
     if extractor == "inception":
-        arguments += ["--fid-resize", str(FID["resize"])]
+        arguments += ["--fid-resize", str(FID["resize"]), "--fid-resize-mode", FID["resize_mode"]]
     if input.weights:
         arguments += ["--extractor-weights", *input.weights]
     if extractor == FID["extractor"] and FID["normalisation_variants"]:

@@ -1,8 +1,9 @@
 """Feature extractors for FID, chosen by name in config; each maps uint8 greyscale images to feature vectors.
 
 - `inception`: the standard FID Inception network (weights from a local file, see `fid.fetch`); images are
-  resized bilinearly to `resize` px (299, the standard, unless configured smaller for CPU demos, in which
-  case the name records it: `inception@75px`), grey copied to three channels, scaled to `uint8 / 128 - 1`.
+  resized to `resize` px (299, the standard, unless configured smaller for CPU demos, in which case the name
+  records it: `inception@75px`) the way `resize_mode` says (`fid.options.RESIZE_MODES`, named in brackets of
+  their own: `inception(legacy_tf1)`), grey copied to three channels, scaled to `uint8 / 128 - 1`.
 - `classifier`: the 1024-d average-pool features of the arm's real-data DenseNet-121 (weights = its saved
   model.keras), a domain-specific ruler: Inception was trained on photographs, this network on the very
   images being imitated. Its numbers are comparable only within one arm, and only for one classifier file.
@@ -27,7 +28,7 @@ import tensorflow as tf
 
 from synthbench.classifier.model import feature_extractor, load_classifier
 from synthbench.fid.inception import load_inception
-from synthbench.fid.options import EXTRACTORS, INCEPTION_SIDE, RAW_CAPABLE, variant_name
+from synthbench.fid.options import EXTRACTORS, INCEPTION_SIDE, RAW_CAPABLE, RESIZE_MODES, variant_name
 
 
 def stretched(images: np.ndarray) -> np.ndarray:
@@ -66,12 +67,24 @@ class Extractor:
         return replace(self, name=variant_name(self.name, "minmax"), _prepare=stretched)
 
 
-def _inception_features(model: keras.Model, side: int, scaled: bool = True) -> Callable[[tf.Tensor], tf.Tensor]:
+def resized(pixels: tf.Tensor, side: int, mode: str) -> tf.Tensor:
+    """Float images [N, H, W, C] at side x side. `legacy_tf1`: TF1's ResizeBilinear as the study's Inception graph
+    ran it (source pixel = destination pixel x in/out, no half-pixel centres, no anti-aliasing); `clean`: bicubic
+    with anti-aliasing, which is PIL's bicubic resize (the tests check both against independent references)."""
+    if mode == "legacy_tf1":
+        return tf.raw_ops.ResizeBilinear(images=pixels, size=[side, side], align_corners=False,
+                                         half_pixel_centers=False)
+    if mode == "clean":
+        return tf.image.resize(pixels, (side, side), method="bicubic", antialias=True)
+    raise ValueError(f"unknown resize mode {mode!r}; choose one of {', '.join(RESIZE_MODES)}")
+
+
+def _inception_features(model: keras.Model, side: int, scaled: bool, mode: str) -> Callable[[tf.Tensor], tf.Tensor]:
     @tf.function(reduce_retracing=True)
     def features(images: tf.Tensor) -> tf.Tensor:
         pixels = tf.cast(images[..., None], tf.float32)
         if pixels.shape[1] != side or pixels.shape[2] != side:
-            pixels = tf.image.resize(pixels, (side, side), method="bilinear")
+            pixels = resized(pixels, side, mode)
         pixels = tf.image.grayscale_to_rgb(pixels)
         return model(pixels / 128.0 - 1.0 if scaled else pixels, training=False)
 
@@ -101,16 +114,18 @@ def _pixel_features(model: keras.Model) -> Callable[[tf.Tensor], tf.Tensor]:
     return features
 
 
-def _inception(weights: Path | None, resize: int, scaled: bool) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
-    label = "inception" if resize == INCEPTION_SIDE else f"inception@{resize}px"
-    return label, _inception_features(load_inception(weights), resize, scaled)
+def _inception(weights: Path | None, resize: int, scaled: bool,
+               mode: str) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
+    label = ("inception" if resize == INCEPTION_SIDE else f"inception@{resize}px") + f"({mode})"
+    return label, _inception_features(load_inception(weights), resize, scaled, mode)
 
 
-def _classifier(weights: Path | None, resize: int, scaled: bool) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
+def _classifier(weights: Path | None, resize: int, scaled: bool,
+                mode: str) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
     return "classifier", _pixel_features(feature_extractor(load_classifier(weights)))
 
 
-def _random(weights: Path | None, resize: int, scaled: bool) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
+def _random(weights: Path | None, resize: int, scaled: bool, mode: str) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
     return "random", _pixel_features(_random_network())
 
 
@@ -120,9 +135,12 @@ assert tuple(BUILDERS) == EXTRACTORS, "fid.options.EXTRACTORS and the extractor 
 
 
 def make_extractor(name: str, *, weights: Path | None = None, resize: int = INCEPTION_SIDE,
-                   batch_size: int = 64, raw: bool = False) -> Extractor:
+                   batch_size: int = 64, raw: bool = False, resize_mode: str = RESIZE_MODES[0]) -> Extractor:
     """The extractor called `name` (one of EXTRACTORS). `weights` is the Inception weights file or the arm's
-    real classifier (its model.keras); `raw`: Inception without its input scaling (the `raw` variant)."""
+    real classifier (its model.keras); `raw`: Inception without its input scaling (the `raw` variant);
+    `resize_mode`: how Inception's input is resized (RESIZE_MODES)."""
+    if resize_mode not in RESIZE_MODES:
+        raise ValueError(f"unknown resize mode {resize_mode!r}; choose one of {', '.join(RESIZE_MODES)}")
     if name not in BUILDERS:
         raise ValueError(f"unknown FID extractor {name!r}; choose one of {', '.join(EXTRACTORS)}")
     if raw and name not in RAW_CAPABLE:
@@ -131,18 +149,18 @@ def make_extractor(name: str, *, weights: Path | None = None, resize: int = INCE
     needs_weights, build = BUILDERS[name]
     if needs_weights and weights is None:
         raise ValueError(f"the {name} extractor needs a weights file")
-    label, features = build(weights, resize, not raw)
+    label, features = build(weights, resize, not raw, resize_mode)
     return Extractor(variant_name(label, "raw") if raw else label, batch_size, features)
 
 
 def from_arguments(args: argparse.Namespace, batch_size: int = 64) -> Extractor:
     return make_extractor(args.extractor, weights=args.extractor_weights, resize=args.fid_resize,
-                          batch_size=batch_size)
+                          batch_size=batch_size, resize_mode=args.fid_resize_mode)
 
 
 def variants_from_arguments(args: argparse.Namespace, standard: Extractor) -> dict[str, Extractor]:
     """variant -> extractor for the `--normalisation-variants` asked for, beside the `standard` one."""
     return {variant: standard.min_max_variant() if variant == "minmax" else
             make_extractor(args.extractor, weights=args.extractor_weights, resize=args.fid_resize,
-                           batch_size=standard.batch_size, raw=True)
+                           batch_size=standard.batch_size, raw=True, resize_mode=args.fid_resize_mode)
             for variant in args.normalisation_variants}

@@ -12,6 +12,10 @@ INCEPTION_SIDE = 299  # the standard FID Inception input side
 # [-1, 1] scaling (the networks that scale their input inside themselves have no raw form).
 NORMALISATION_VARIANTS = ("minmax", "raw")
 RAW_CAPABLE = ("inception",)
+# How Inception's input is brought to its side: `legacy_tf1` as the study's TF1 graph did (bilinear, the legacy
+# corner alignment without half-pixel centres, no anti-aliasing: the paper's and TTUR's FID), `clean` anti-aliased
+# bicubic as PIL resizes (clean-fid's finding: the resize filter alone moves FID). Each FID row names its mode.
+RESIZE_MODES = ("legacy_tf1", "clean")
 
 
 def variant_name(extractor: str, variant: str) -> str:
@@ -36,5 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="inception: the FID Inception weights; classifier: the real classifier (model.keras)")
     parser.add_argument("--fid-resize", type=int, default=INCEPTION_SIDE,
                         help="inception: side images are resized to")
+    parser.add_argument("--fid-resize-mode", choices=RESIZE_MODES, default=RESIZE_MODES[0],
+                        help="inception: how images are resized (legacy_tf1: the paper's TF1 bilinear; clean: "
+                             "anti-aliased bicubic)")
     parser.add_argument("--normalisation-variants", nargs="*", choices=NORMALISATION_VARIANTS, default=[],
                         help="also keep features of the images normalised these other ways (feature files only)")
