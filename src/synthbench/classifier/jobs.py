@@ -26,6 +26,7 @@ from synthbench.classifier.model import (
     save_classifier,
 )
 from synthbench.classifier.pipeline import evaluation_batches, training_batches
+from synthbench.classifier.settings import steps_per_epoch
 from synthbench.classifier.training import TrainSettings, fit, predict
 from synthbench.metrics import table as metrics_table
 from synthbench.names import REAL
@@ -56,7 +57,11 @@ def train(args: argparse.Namespace) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     with replacing(args.out / "inputs.json") as partial:
         partial.write_text(json.dumps(inputs, indent=2) + "\n")
-    train_settings = TrainSettings(**{key: settings[key] for key in TrainSettings.__dataclass_fields__})
+    steps = steps_per_epoch(settings, inputs["train"]["rows"])
+    print(f"{steps} steps of {settings['batch_size']} per epoch, at most {settings['max_epochs']} epochs",
+          file=sys.stderr, flush=True)
+    train_settings = TrainSettings(**{**{key: settings[key] for key in TrainSettings.__dataclass_fields__
+                                         if key != "steps_per_epoch"}, "steps_per_epoch": steps})
     best = fit(model, train, valid, train_settings, args.out / "history.csv", args.out / "checkpoints",
                run={"settings": settings, **inputs})
     save_classifier(best, len(labels), side, settings["input_size"], settings["backbone"], args.out / "model.keras")
