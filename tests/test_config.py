@@ -105,6 +105,8 @@ STUDY_SETTINGS = [
     ("gans.cpd.drift", 0.001, "§3.1 WGAN-GP: drift 0.001 D(real)^2"),
     ("gans.cpd.adam", {"beta1": 0.0, "beta2": 0.99, "epsilon": 1e-8}, "§3.1 optimiser: Adam 0.0 / 0.99 / 1e-8"),
     ("gans.prog.total_kimg", 12000, "§3.2 presets: 32 px total_kimg 12000"),
+    ("gans.prog.label_loss", "softmax", "§3.2 loss: softmax_cross_entropy(y/Σy, logits_real) + ... fake"),
+    ("gans.prog.label_weight", 1.0, "§3.2 loss: cond_weight=1"),
     ("gans.prog.lrate", 0.001, "§3.2 schedule: default lr 0.001 for G and D"),
     ("gans.prog.growth.initial_resolution", 8, "§3.2 lod_initial_resolution=8"),
     ("gans.prog.networks.fmap_base", 8192, "§3.2 networks: fmap_base=8192"),

@@ -71,6 +71,20 @@ def test_label_loss_is_summed_binary_cross_entropy():
     assert float(label_loss(labels, logits)[0]) == pytest.approx(expected, rel=1e-6)
 
 
+def test_the_studys_label_loss_is_softmax_cross_entropy_on_labels_made_a_distribution():
+    """As the original's G_wgan_acgan: -sum(y / sum(y) * log softmax(logits)), one term per image however many
+    label columns there are; a row with no positive label adds nothing."""
+    labels = tf.constant([[1.0, 0.0, 1.0], [0.0, 0.0, 0.0]])
+    logits = tf.constant([[2.0, -1.0, 0.5], [1.0, 2.0, 3.0]])
+    log_softmax = np.array([2.0, -1.0, 0.5]) - np.log(np.exp([2.0, -1.0, 0.5]).sum())
+    expected = -(0.5 * log_softmax[0] + 0.5 * log_softmax[2])
+    np.testing.assert_allclose(label_loss(labels, logits, "softmax").numpy(), [expected, 0.0], rtol=1e-6)
+    wide = tf.concat([labels[:1], tf.zeros((1, 27))], axis=1), tf.concat([logits[:1], tf.fill((1, 27), -30.0)], 1)
+    assert float(label_loss(*wide, "softmax")[0]) == pytest.approx(expected, rel=1e-4), "no term per column"
+    with pytest.raises(ValueError, match="label loss"):
+        label_loss(labels, logits, "hinge")
+
+
 def test_gradient_penalty_of_a_linear_critic_is_known():
     weights = tf.constant(np.full((1, 2, 2, 1), 0.5, np.float32))  # |grad| = sqrt(4 * 0.25) = 1 -> penalty 0
     critic = lambda images: tf.reduce_sum(images * weights, axis=[1, 2, 3])  # noqa: E731

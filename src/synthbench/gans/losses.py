@@ -11,9 +11,20 @@ from collections.abc import Callable
 import tensorflow as tf
 
 
-def label_loss(labels: tf.Tensor, logits: tf.Tensor) -> tf.Tensor:
-    """Per-sample sigmoid cross-entropy summed over the multi-hot label columns."""
-    return tf.reduce_sum(tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits), axis=1)
+LABEL_LOSSES = ("softmax", "sigmoid")
+
+
+def label_loss(labels: tf.Tensor, logits: tf.Tensor, form: str = "sigmoid") -> tf.Tensor:
+    """Per-sample auxiliary-classifier loss of multi-hot labels. `softmax` (the study's `G_wgan_acgan` /
+    `D_wgangp_acgan`): softmax cross-entropy against the labels made a distribution, y / sum(y), one term per
+    sample whatever the number of label columns; a row without a positive label contributes 0. `sigmoid`: binary
+    cross-entropy summed over the columns, which grows with their number."""
+    if form == "softmax":
+        distribution = labels / tf.maximum(tf.reduce_sum(labels, axis=1, keepdims=True), 1e-12)
+        return tf.nn.softmax_cross_entropy_with_logits(labels=distribution, logits=logits)
+    if form == "sigmoid":
+        return tf.reduce_sum(tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits), axis=1)
+    raise ValueError(f"unknown label loss {form!r}; choose one of {', '.join(LABEL_LOSSES)}")
 
 
 def gradient_penalty(critic: Callable[[tf.Tensor], tf.Tensor], reals: tf.Tensor, fakes: tf.Tensor,
@@ -63,12 +74,14 @@ class WassersteinGP(Objective):
     """WGAN-GP with Karras's drift term, plus `label_weight` x the auxiliary-classifier label loss of reals and
     fakes when the critic has a label head."""
 
-    def __init__(self, gp_weight: float, drift: float, label_weight: float = 0.0):
-        self.gp_weight, self.drift, self.label_weight = gp_weight, drift, label_weight
+    def __init__(self, gp_weight: float, drift: float, label_weight: float = 0.0, label_form: str = "sigmoid"):
+        self.gp_weight, self.drift, self.label_weight, self.label_form = gp_weight, drift, label_weight, label_form
 
     @classmethod
     def from_config(cls, section: dict) -> "WassersteinGP":
-        return cls(section["gp_weight"], section["drift"], section.get("label_weight", 0.0))
+        """From a family's section; families without a label head (cpd) have neither label key."""
+        return cls(section["gp_weight"], section["drift"], section.get("label_weight", 0.0),
+                   section.get("label_loss", "sigmoid"))
 
     def discriminator(self, critic, reals, fakes, mix, labels):
         real_scores, real_logits = critic(reals)
@@ -76,14 +89,15 @@ class WassersteinGP(Objective):
         penalty = gradient_penalty(lambda x: critic(x)[0], reals, fakes, mix)
         loss = discriminator_loss(real_scores, fake_scores, penalty, gp_weight=self.gp_weight, drift=self.drift)
         if self.label_weight:
-            loss += self.label_weight * (label_loss(labels, real_logits) + label_loss(labels, fake_logits))
+            loss += self.label_weight * (label_loss(labels, real_logits, self.label_form)
+                                         + label_loss(labels, fake_logits, self.label_form))
         return tf.reduce_mean(loss)
 
     def generator(self, critic, fakes, labels):
         fake_scores, fake_logits = critic(fakes)
         loss = generator_loss(fake_scores)
         if self.label_weight:
-            loss += self.label_weight * label_loss(labels, fake_logits)
+            loss += self.label_weight * label_loss(labels, fake_logits, self.label_form)
         return tf.reduce_mean(loss)
 
 
