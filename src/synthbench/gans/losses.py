@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 import tensorflow as tf
 
-
 LABEL_LOSSES = ("softmax", "sigmoid")
 
 
