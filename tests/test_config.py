@@ -328,14 +328,14 @@ def test_an_arm_target_plans_exactly_the_jobs_of_that_arm(tmp_path):
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     values = 2  # the demo's samples arm: 80 and 20 images per class
     families = 2  # prog and cpd (the demo's sources on the chest samples arm)
-    assert jobs == {"demo_chest": "1", "index_chest": "1",
+    assert jobs == {"demo_chest": "1", "plan_chest": "1", "index_chest": "1",
                     "arm_split": str(values), "fid_real_stats": str(values),
                     "train_gan": str(families * values),
                     "train_classifier": str((1 + families) * values),
                     "evaluate_classifier": str((1 + families) * values),
                     "nearest_neighbours": str(families * values), "attribution_panel": str(values),
                     "generator_metrics": str((1 + families) * values), "compare_classifiers": str(values),
-                    "chest_samples": "1", "total": str(3 + (7 + 5 * families) * values)}
+                    "chest_samples": "1", "total": str(4 + (7 + 5 * families) * values)}
     assert "brain" not in result.stdout and "results/chest/classes" not in result.stdout
 
 

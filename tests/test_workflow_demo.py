@@ -22,9 +22,11 @@ from conftest import REPO, load_config, run_snakemake, start_snakemake
 from test_config import deep_merge
 
 # Tiny demo raw data, enough for both index jobs (their image caches are the targets).
+# The demo's arms cannot be built from so few images: the chest plan, which would stop the run before the index
+# saying so, is switched off (test_an_infeasible_config_stops_at_the_plan_before_the_index has it on).
 TINY_RAW = {"demo": {"chest": {"train_patients": 15, "valid_patients": 3},
                      "brain": {"patients": 5, "haemorrhage_fraction": 0.5}},
-            "datasets": {"brain": {"normal_images": 4}}}
+            "datasets": {"brain": {"normal_images": 4}, "chest": {"plan_before_index": False}}}
 INDEX_CACHES = [f"results/{dataset}/index/images_32.h5" for dataset in ("chest", "brain")]
 
 
@@ -91,6 +93,23 @@ ARM_VALUES = [(dataset, arm, value) for dataset in ("chest", "brain")
               for arm, settings in DEMO["datasets"][dataset]["arms"].items() for value in settings["values"]]
 
 
+@pytest.mark.e2e
+def test_an_infeasible_config_stops_at_the_plan_before_the_index(tmp_path, write_config):
+    """The tiny raw data cannot fill the demo's chest arms: the plan job fails in seconds listing every value that
+    will not build, and the chest index never starts."""
+    tiny = write_config(deep_merge(TINY_RAW, {"datasets": {"chest": {"plan_before_index": True}}}))
+    args = ["--cores", "2", "--configfile", str(REPO / "config/demo.yaml"), str(tiny)]
+    plan = run_snakemake(tmp_path, "-n", INDEX_CACHES[0], *args).stdout
+    assert "plan_chest" in plan and "index_chest" in plan
+    failed = run_snakemake(tmp_path, INDEX_CACHES[0], *args, check=False)
+    assert failed.returncode != 0
+    log = (tmp_path / "logs/chest/index/plan.log").read_text()
+    assert "error: 6 of 6 chest arm values will not build" in log, log
+    assert log.count("  no: dataset chest") == 6
+    assert not (tmp_path / "logs/chest/index/index.log").exists(), "the index never started"
+    assert not (tmp_path / "results/chest/index/plan.csv").exists()
+
+
 @pytest.fixture(scope="module")
 def demo_datasets(tmp_path_factory):
     """A work directory in which the demo DAG has built every arm dataset (the GAN stage is run by tests)."""
@@ -123,6 +142,11 @@ def test_demo_dag_builds_every_arm_value_with_the_configured_counts(demo_dataset
                 built += 1
     assert built == sum(len(demo["datasets"][d]["arms"][a]["values"]) for d in ("chest", "brain")
                         for a in ("classes", "samples"))
+    planned = pd.read_csv(tmp_path / "results/chest/index/plan.csv")  # the plan the chest index waited for
+    for row in planned.itertuples():
+        meta = json.loads((tmp_path / f"results/chest/{row.arm}/{row.value}/data/meta.json").read_text())
+        assert [row.train, row.valid, row.test] == [meta["splits"][split]["images"] for split in
+                                                    ("train", "valid", "test")] and row.builds, row
 
 
 def test_readme_starts_with_the_two_commands():

@@ -119,6 +119,22 @@ def raw_input(dataset):
     return folder
 
 
+def plan_settings(dataset):
+    """What the plan of a dataset reads of the config: the seed and the dataset's section less the arms' `sources`
+    (which generators run does not change what builds)."""
+    section = dataset_config(dataset)
+    arms = {name: {key: value for key, value in settings.items() if key != "sources"}
+            for name, settings in section["arms"].items()}
+    return {"seed": config["seed"], "datasets": {dataset: {**section, "arms": arms}}}
+
+
+def chest_plan_before_index():
+    """The plan the chest index job waits for (unless datasets.chest.plan_before_index is off): a config whose
+    arms the label table cannot fill stops in seconds, naming every shortfall, instead of after the decode. (The
+    brain dataset has no plan: its patients are in the DICOM headers.)"""
+    return [index_file("chest", "plan.csv")] if dataset_config("chest")["plan_before_index"] else []
+
+
 def index_folder(dataset):
     return paths.INDEX.format(dataset=dataset)
 

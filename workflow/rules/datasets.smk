@@ -1,10 +1,31 @@
-# Datasets: raw download -> index job (manifest.csv, skipped.csv and the image cache images_{side}.h5 at the
-# largest side any enabled arm needs, from one decode pass) -> one split job per (dataset, arm, value).
+# Datasets: raw download -> (chest: the plan, which stops a config whose arms cannot build before the long decode)
+# -> index job (manifest.csv, skipped.csv and the image cache images_{side}.h5 at the largest side any enabled arm
+# needs, from one decode pass) -> one split job per (dataset, arm, value).
+
+
+rule plan_chest:
+    input:
+        raw=raw_input("chest"),
+    output:
+        index_file("chest", "plan.csv"),
+    log:
+        paths.log(index_folder("chest"), "plan.log"),
+    params:
+        settings=settings_json(plan_settings("chest")),
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    shell:
+        "python -m synthbench dataset plan --raw {input.raw:q} --config-json {params.settings:q} --out {output:q}"
+        " > {log:q} 2>&1"
 
 
 rule index_chest:
     input:
         raw=raw_input("chest"),
+        plan=chest_plan_before_index(),
     output:
         manifest=index_file("chest", "manifest.csv"),
         skipped=index_file("chest", "skipped.csv"),

@@ -4,7 +4,7 @@
     synthbench dataset index chest --raw DIR --labels ... --side 256 --manifest M --skipped S --cache H5 ...
     synthbench dataset index brain --raw DIR --labels ... --normal-images N --seed S --window 40 80 ...
     synthbench dataset split chest classes 4 --manifest M --cache H5 --config-json JSON --seed 0 --out DIR
-    synthbench dataset plan [--raw DIR] [--configfile FILE ...]
+    synthbench dataset plan [--raw DIR] [--configfile FILE ... | --config-json JSON] [--out plan.csv]
 """
 
 import argparse
@@ -49,4 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     plan.add_argument("--raw", type=Path, help="the CheXpert-v1.0-small folder (default: datasets.chest.raw_dir)")
     plan.add_argument("--configfile", type=Path, nargs="*", default=[],
                       help="config files overriding config/config.yaml key by key, as snakemake --configfile")
+    plan.add_argument("--config-json", help="the workflow's validated seed and chest settings as JSON (rule "
+                      "plan_chest), instead of config files")
+    plan.add_argument("--out", type=Path, help="also write the plan as CSV, when every value builds")
     job(plan, "synthbench.datasets.plan:plan")

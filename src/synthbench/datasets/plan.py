@@ -10,11 +10,14 @@ headers, so the brain dataset has no plan.
 """
 
 import argparse
+import json
 import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from synthbench.atomic import replacing
 from synthbench.config import merged_config_files, validate_config
 from synthbench.datasets.chexpert import read_findings, usable_rows
 from synthbench.datasets.errors import LayoutError, NotEnoughImages
@@ -65,11 +68,18 @@ def _shown(count) -> str:
     return "-" if count is None else f"{count:,}"
 
 
-def plan(args: argparse.Namespace) -> None:
-    files = [BASE_CONFIG, *args.configfile]
+def _config(args: argparse.Namespace) -> dict:
+    """The workflow's validated settings (--config-json, from rule plan_chest), or config/config.yaml with the
+    --configfile overrides, validated here (a user at the checkout's root)."""
+    if args.config_json:
+        return json.loads(args.config_json)
     if not BASE_CONFIG.is_file():
         raise FileNotFoundError(f"{BASE_CONFIG}: not found; run the plan from the checkout's root")
-    config = validate_config(merged_config_files(files))
+    return validate_config(merged_config_files([BASE_CONFIG, *args.configfile]))
+
+
+def plan(args: argparse.Namespace) -> None:
+    config = _config(args)
     raw_dir = args.raw or Path(config["datasets"]["chest"]["raw_dir"])
     planned = plan_rows(config, raw_dir)
     print(f"chest, from {raw_dir / 'train.csv'} (every listed image assumed usable; seed {config['seed']}):")
@@ -82,3 +92,6 @@ def plan(args: argparse.Namespace) -> None:
     if failing:
         raise NotEnoughImages(f"{failing} of {len(planned)} chest arm values will not build (listed above)")
     print(f"all {len(planned)} chest arm values will build")
+    if args.out:
+        with replacing(args.out) as partial:
+            pd.DataFrame(planned).to_csv(partial, index=False)
