@@ -39,14 +39,19 @@ def test_brain_cache_uses_the_window_and_rejects_another_manifest(tmp_path):
         read_cache(tmp_path / "images_32.h5", tmp_path / "other.csv")
 
 
-def test_writer_streams_blocks_and_reads_back_rows(tmp_path):
-    side, count = 256, 40  # 16 rows per 1 MB block: several blocks and a partial last one
-    images = np.random.default_rng(0).integers(0, 256, (count, side, side), dtype=np.uint8)
-    pd.DataFrame({"image_id": range(count)}).to_csv(tmp_path / "manifest.csv", index=False)
-    with CacheWriter(tmp_path / "images.h5", "chest", side) as writer:
+def written_cache(folder, count: int, side: int, seed: int) -> np.ndarray:
+    """Writes `count` random images (and a manifest of as many rows) as images.h5 in `folder`; returns them."""
+    images = np.random.default_rng(seed).integers(0, 256, (count, side, side), dtype=np.uint8)
+    pd.DataFrame({"image_id": range(count)}).to_csv(folder / "manifest.csv", index=False)
+    with CacheWriter(folder / "images.h5", "chest", side) as writer:
         for image in images:
             writer.append(image)
-        writer.finish(tmp_path / "manifest.csv")
+        writer.finish(folder / "manifest.csv")
+    return images
+
+
+def test_writer_streams_blocks_and_reads_back_rows(tmp_path):
+    images = written_cache(tmp_path, 40, 256, 0)  # 16 rows per 1 MB block: several blocks and a partial last one
     np.testing.assert_array_equal(read_cache(tmp_path / "images.h5", tmp_path / "manifest.csv"), images)
     rows = np.array([0, 3, 17, 18, 39])
     np.testing.assert_array_equal(np.concatenate(list(iter_rows(tmp_path / "images.h5", rows))), images[rows])
@@ -68,13 +73,8 @@ def test_writer_leaves_nothing_after_an_error_or_a_row_mismatch(tmp_path):
 def test_rows_are_read_as_spans_or_one_by_one_and_equal_the_cache_rows(tmp_path):
     """Dense selections are read as contiguous spans, sparse ones row by row (h5py's list indexing took
     milliseconds a row); either way the blocks hold exactly the asked rows, in order."""
-    side, count = 32, 3000  # 1024 rows per block
-    images = np.random.default_rng(1).integers(0, 256, (count, side, side), dtype=np.uint8)
-    pd.DataFrame({"image_id": range(count)}).to_csv(tmp_path / "manifest.csv", index=False)
-    with CacheWriter(tmp_path / "images.h5", "chest", side) as writer:
-        for image in images:
-            writer.append(image)
-        writer.finish(tmp_path / "manifest.csv")
+    count = 3000
+    images = written_cache(tmp_path, count, 32, 1)  # 1024 rows per block
     rng = np.random.default_rng(2)
     for share in (1.0, 0.9, 0.05, 0.001):
         rows = np.sort(rng.choice(count, max(1, int(count * share)), replace=False))
