@@ -136,6 +136,28 @@ def test_pooled_interval_covers_the_true_accuracy_when_readers_and_images_vary()
     assert 0.9 <= np.mean(covered) <= 1.0
 
 
+def test_rating_auc_is_the_weighted_roc_auc_of_the_answers_given():
+    """Against scikit-learn's roc_auc_score on the answers given (missing answers left out), also with the
+    bootstrap's kind of weights; one reader's interval resamples images only."""
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(4)
+    synthetic = np.repeat([True, False], 30)
+    ratings = rng.choice([-3, -2, -1, 1, 2, 3], size=(4, 60)) + 2 * synthetic  # some skill
+    answered = rng.random((4, 60)) < 0.9
+    truth = np.broadcast_to(synthetic, ratings.shape)
+    estimate = statistics.rating_auc(ratings, answered, synthetic, rng, 300)
+    assert estimate.estimate == pytest.approx(roc_auc_score(truth[answered], ratings[answered]), abs=1e-12)
+    assert estimate.ci_low < estimate.estimate < estimate.ci_high and estimate.n == answered.sum()
+    weights = rng.integers(0, 3, ratings.shape) * answered
+    histograms = [((ratings[..., None] == levels) * weights[..., None] * mask[..., None]).sum(axis=(0, 1))
+                  for levels in [np.unique(ratings)] for mask in (truth, ~truth)]
+    assert statistics._auc_of_histograms(*histograms) == pytest.approx(
+        roc_auc_score(truth.ravel(), ratings.ravel(), sample_weight=weights.ravel()), abs=1e-12)
+    one = statistics.rating_auc(ratings[:1], answered[:1], synthetic, rng, 300)
+    assert one.estimate == pytest.approx(roc_auc_score(synthetic[answered[0]], ratings[0][answered[0]]))
+
+
 def test_store_keeps_order_refuses_bad_answers_and_survives_reopening(tmp_path):
     study, _ = make_study(tmp_path)
     store = AnswerStore(tmp_path / "answers.sqlite", study)
@@ -205,7 +227,12 @@ def test_analysis_recovers_simulated_readers_accuracy(tmp_path):
     assert (pooled["p_holm"] < 0.01).all() and (pooled["ci_low"] > 0.5).all()
     readers = table[(table["reader"] != POOLED) & (table["measure"] == "accuracy")]
     assert len(readers) == 20 and ((readers["ci_low"] <= 0.75) & (readers["ci_high"] >= 0.75)).mean() >= 0.85
-    assert set(table["measure"]) == {"accuracy", "sensitivity", "specificity", "fleiss_kappa"}
+    assert set(table["measure"]) == {"accuracy", "sensitivity", "specificity", "rating_auc", "fleiss_kappa"}
+    # ratings +-confidence (1-3 at random), the sign right 3 times in 4: the AUC those readers have, by enumeration
+    levels = [(sign * confidence, weight / 3) for confidence in (1, 2, 3) for sign, weight in ((1, 0.75), (-1, 0.25))]
+    truth_auc = sum(p * q * (1.0 if a > -b else 0.5 if a == -b else 0.0) for a, p in levels for b, q in levels)
+    auc = table[(table["reader"] == POOLED) & (table["measure"] == "rating_auc")]
+    assert ((auc["ci_low"] <= truth_auc) & (auc["ci_high"] >= truth_auc)).all(), (truth_auc, auc)
     kappa = table[table["measure"] == "fleiss_kappa"]["estimate"]
     # independent readers right 3 times in 4 agree on 0.75² + 0.25² of images, chance agreement 0.5: kappa 0.25
     assert kappa.to_numpy() == pytest.approx(0.25, abs=0.12)

@@ -2,8 +2,9 @@
 
 Table (analysis.csv, one row per estimate): for every arm value and source, per reader and pooled over readers
 (`reader` = "all"), accuracy (with its test against chance; pooled p-values also Holm-adjusted across the arm's
-values, per source), sensitivity and specificity for "synthetic", and Fleiss' kappa of the readers' agreement
-(`synthbench.reader.statistics` says how each is estimated). Figure: pooled accuracy with its interval against
+values, per source), sensitivity and specificity for "synthetic", the ROC AUC of the answers graded by their
+confidence (`rating_auc`), and Fleiss' kappa of the readers' agreement (`synthbench.reader.statistics` says how
+each is estimated). Figure: pooled accuracy with its interval against
 the arm value, one panel per source, each reader's accuracy as a dot, chance as a dashed line.
 """
 
@@ -84,6 +85,14 @@ def _block_rows(value, source, block: pd.DataFrame, key_items: pd.DataFrame, rng
     for measure, columns in (("sensitivity", synthetic), ("specificity", ~synthetic)):
         rows.append(_row(value, source, POOLED, measure,
                          statistics.pooled_share(hits[:, columns], answered[:, columns], rng, resamples), bootstrap))
+    confidence = block.pivot(index="reader", columns="item", values="confidence").reindex(columns=items)
+    ratings = np.where(said_synthetic, 1, -1) * confidence.fillna(0).to_numpy()
+    for index, reader in enumerate(table.index):
+        rows.append(_row(value, source, reader, "rating_auc", statistics.rating_auc(
+            ratings[index:index + 1], answered[index:index + 1], synthetic, rng, resamples),
+            f"bootstrap over images, {resamples} resamples"))
+    rows.append(_row(value, source, POOLED, "rating_auc",
+                     statistics.rating_auc(ratings, answered, synthetic, rng, resamples), bootstrap))
     complete = answered.all(axis=0)
     if len(table) >= 2 and complete.any():
         counts = np.stack([said_synthetic[:, complete].sum(axis=0), (~said_synthetic[:, complete]).sum(axis=0)], 1)
