@@ -101,6 +101,8 @@ STUDY_SETTINGS = [
     ("gans.cpd.patience", 2, "§3.3 schedule: fid_patience=2"),
     ("gans.cpd.fid_every_kimg", 400, "§3.1 ticks {32: 100 kimg} x §3.3 fid_snapshot_ticks=4"),
     ("gans.cpd.tick_kimg", 100, "§3.1 tick_kimg_dict {32: 100}"),
+    ("gans.cpd.ema_beta", 0.999, "§3.1 optimiser: G_smoothing=0.999 (Gs is an EMA of G)"),
+    ("gans.prog.ema_beta", 0.999, "§3.1 optimiser: G_smoothing=0.999 (Gs is an EMA of G)"),
     ("gans.cpd.gp_weight", 10, "§3.1 WGAN-GP: lambda = 10"),
     ("gans.cpd.drift", 0.001, "§3.1 WGAN-GP: drift 0.001 D(real)^2"),
     ("gans.cpd.adam", {"beta1": 0.0, "beta2": 0.99, "epsilon": 1e-8}, "§3.1 optimiser: Adam 0.0 / 0.99 / 1e-8"),

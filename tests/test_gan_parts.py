@@ -85,6 +85,20 @@ def test_the_studys_label_loss_is_softmax_cross_entropy_on_labels_made_a_distrib
         label_loss(labels, logits, "hinge")
 
 
+def test_the_ema_decays_per_step_as_the_study_or_by_a_half_life_in_images():
+    from dataclasses import replace
+
+    from synthbench.config import gan_section
+    from synthbench.gans.registry import entry
+    from synthbench.gans.training import Settings, ema_decay
+
+    half_life = Settings.from_config(gan_section("cpd", {"ema_kimg": 2.0}), 16, entry("cpd").load())
+    assert half_life.ema_beta is None, "the schema's default is the half-life"
+    for minibatch in (16, 64, 256):
+        assert ema_decay(half_life, minibatch) ** (2000 / minibatch) == pytest.approx(0.5), "halves every 2 kimg"
+        assert ema_decay(replace(half_life, ema_beta=0.999), minibatch) == 0.999, "the study's: per step"
+
+
 def test_gradient_penalty_of_a_linear_critic_is_known():
     weights = tf.constant(np.full((1, 2, 2, 1), 0.5, np.float32))  # |grad| = sqrt(4 * 0.25) = 1 -> penalty 0
     critic = lambda images: tf.reduce_sum(images * weights, axis=[1, 2, 3])  # noqa: E731

@@ -52,6 +52,7 @@ class Settings:
     tick_kimg: float
     snapshot_ticks: int  # ticks between progress grids (0: none)
     ema_kimg: float
+    ema_beta: float | None  # per-step decay; None: the half-life ema_kimg
     adam: dict  # beta1, beta2, epsilon
     objective: Objective
     latent_size: int
@@ -70,10 +71,18 @@ class Settings:
         return cls(total_kimg=section["total_kimg"], min_kimg=section["min_kimg"], monitor=section["monitor"],
                    fid_every_kimg=section["fid_every_kimg"], patience=section["patience"],
                    tick_kimg=section["tick_kimg"], snapshot_ticks=section["snapshot_ticks"],
-                   ema_kimg=section["ema_kimg"],
+                   ema_kimg=section["ema_kimg"], ema_beta=section.get("ema_beta"),
                    adam=section["adam"],
                    objective=family.objective(section), latent_size=section["networks"]["latent_size"],
                    networks=section["networks"], schedule=schedule)
+
+
+def ema_decay(settings: Settings, minibatch: int) -> float:
+    """The generator EMA's decay per step: `ema_beta` where set (the study's, per step whatever the minibatch),
+    else the half-life `ema_kimg` in images at this minibatch."""
+    if settings.ema_beta is not None:
+        return settings.ema_beta
+    return 0.5 ** (minibatch / max(settings.ema_kimg * 1000.0, 1e-8))
 
 
 @dataclass(frozen=True)
@@ -250,7 +259,7 @@ class Trainer:
                     stream = iter(self.images.stream(self.nimg, phase.minibatch))
                 self.set_phase(phase)
                 lod = tf.constant(phase.lod, tf.float32)
-                ema_beta = tf.constant(0.5 ** (phase.minibatch / max(settings.ema_kimg * 1000.0, 1e-8)), tf.float32)
+                ema_beta = tf.constant(ema_decay(settings, phase.minibatch), tf.float32)
                 current = phase
             images, labels = next(stream)
             losses = self.step(images, labels, lod, ema_beta)
