@@ -93,6 +93,7 @@ STUDY_SETTINGS = [
     ("gans.cpd.minibatch", 256, "§3.3 schedule: minibatch 256"),
     ("gans.cpd.lrate", 0.005, "§3.3 schedule: G and D lr 0.005"),
     ("gans.cpd.d_lrate", None, "§3.3 schedule: D's lr is G's"),
+    ("gans.cpd.critic_labels", "sum", "§3.3 D output: dense(h -> label_size), reduce_sum(out * y), no unconditional"),
     ("gans.cpd.networks.fmap_base", 16384, "§3.3 G defaults: fmap_base=16<<10"),
     ("gans.cpd.networks.fmap_max", 512, "§3.3 G defaults: fmap_max=512"),
     ("gans.cpd.networks.mbstd_group", 4, "§3.3 mbstd_group_size=4"),

@@ -91,3 +91,16 @@ def test_projection_label_term_is_linear_in_the_labels():
     both = score(np.eye(3)[[0] * 4] + np.eye(3)[[1] * 4])
     np.testing.assert_allclose(both - none, (first - none) + (second - none), rtol=1e-4, atol=1e-5)
     assert np.abs(first - none).max() > 1e-4, "labels change the score"
+
+
+def test_the_studys_critic_score_is_the_label_term_alone():
+    """critic_labels: sum (the study's cpd): the score is sum(dense(h) * y), so an image with no positive label
+    scores exactly 0, and the critic has no unconditional score layer (nf(0) + 1 parameters fewer)."""
+    study = cpd.build_discriminator(16, LABELS, {**SETTINGS, "critic_labels": "sum"})
+    projection = cpd.build_discriminator(16, LABELS, {**SETTINGS, "critic_labels": "projection"})
+    images = tf.random.normal([4, 16, 16, 1], seed=3)
+    np.testing.assert_array_equal(study([images, tf.zeros([4, LABELS])]).numpy(), 0.0)
+    assert np.abs(study([images, tf.one_hot([0, 1, 2, 0], LABELS)]).numpy()).max() > 1e-4
+    assert projection.count_params() - study.count_params() == nf(0) + 1
+    with pytest.raises(ValueError, match="critic label term"):
+        cpd.build_discriminator(16, LABELS, {**SETTINGS, "critic_labels": "hinge"})

@@ -35,8 +35,9 @@ SETTINGS = {"total_kimg": 0.32, "min_kimg": 0, "fid_every_kimg": 0.08, "patience
             # progress grids), at the values the code before them had built in (which ignored them here).
             "adam": {"beta1": 0.0, "beta2": 0.99, "epsilon": 1e-8}, "d_lrate": None, "monitor": "fid",
             "snapshot_ticks": 0}
-# the auxiliary-classifier loss prog had built in (summed sigmoid, weight 1)
-FAMILY_KEYS = {"prog": {"label_weight": 1.0, "label_loss": "sigmoid"}}
+# what the families had built in before these became settings: prog's auxiliary-classifier loss (summed sigmoid,
+# weight 1), cpd's critic with an unconditional score beside its label term
+FAMILY_KEYS = {"prog": {"label_weight": 1.0, "label_loss": "sigmoid"}, "cpd": {"critic_labels": "projection"}}
 FAMILIES = ("prog", "cpd")
 
 

@@ -22,3 +22,5 @@ class Family:
     critic: Critic
     grows: bool  # progressive growth (lod schedule) or full resolution from the start
     objective: Callable[[dict], Objective]  # the family's config section -> its D and G losses
+    # keys of the family's section, beside `networks`, that choose its architecture: handed to `build` with them
+    network_keys: tuple[str, ...] = ()

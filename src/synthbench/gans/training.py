@@ -74,7 +74,8 @@ class Settings:
                    ema_kimg=section["ema_kimg"], ema_beta=section.get("ema_beta"),
                    adam=section["adam"],
                    objective=family.objective(section), latent_size=section["networks"]["latent_size"],
-                   networks=section["networks"], schedule=schedule)
+                   networks={**section["networks"], **{key: section[key] for key in family.network_keys}},
+                   schedule=schedule)
 
 
 def ema_decay(settings: Settings, minibatch: int) -> float:

@@ -6,8 +6,9 @@ StyleGAN2; nearest neighbours would leave block artefacts), so coarse structure 
 growth schedule. Only the full-resolution output starts non-zero: coarser outputs start silent and grow as
 they learn. Started at random, four blurry layers of upsampled noise dominate the image and short runs stay
 blurry (demo chest at 32 px after 24 kimg: FID 1300 vs 350, inception@75px).
-Discriminator [image, labels] -> score: residual blocks, and a
-projection-style label term sum(dense(h) * labels) added to the unconditional score (Miyato & Koyama 2018).
+Discriminator [image, labels] -> score: residual blocks, and the label term sum(dense(h) * labels): the score
+itself, as the study's (`critic_labels: sum`), or added to an unconditional score (`projection`, Miyato & Koyama
+2018).
 """
 
 import math
@@ -47,9 +48,25 @@ def build_discriminator(resolution: int, num_labels: int, settings: dict) -> ker
             keras.layers.AveragePooling2D(2)(x))
         x = keras.layers.Rescaling(1 / math.sqrt(2))(keras.layers.Add()([residual, shortcut]))
     features = critic_head(x, nf(1), nf(0), settings["mbstd_group"])
-    score = EqualizedDense(1, gain=1.0)(features)
-    projection = keras.layers.Dot(axes=1)([EqualizedDense(num_labels, gain=1.0)(features), labels])
-    return keras.Model([images, labels], keras.layers.Add()([score, projection]), name="discriminator")
+    # the unconditional score's layer first where there is one: its weights are drawn before the label term's,
+    # as they were before the study's form became the default (same seed, same network)
+    score = EqualizedDense(1, gain=1.0)(features) if critic_labels(settings) == "projection" else None
+    label_sum = keras.layers.Dot(axes=1)([EqualizedDense(num_labels, gain=1.0)(features), labels])
+    output = label_sum if score is None else keras.layers.Add()([score, label_sum])
+    return keras.Model([images, labels], output, name="discriminator")
+
+
+CRITIC_LABELS = ("sum", "projection")
+
+
+def critic_labels(settings: dict) -> str:
+    """The critic's label term: `sum`, the study's (the score is sum(dense(h) * y), with no unconditional term), or
+    `projection` (the same added to an unconditional score, Miyato & Koyama). Settings without the key (networks
+    built before it existed) had the projection."""
+    form = settings.get("critic_labels", "projection")
+    if form not in CRITIC_LABELS:
+        raise ValueError(f"unknown critic label term {form!r}; choose one of {', '.join(CRITIC_LABELS)}")
+    return form
 
 
 def build(resolution: int, num_labels: int, settings: dict) -> tuple[keras.Model, keras.Model]:
