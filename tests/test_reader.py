@@ -162,8 +162,8 @@ def test_store_keeps_order_refuses_bad_answers_and_survives_reopening(tmp_path):
     study, _ = make_study(tmp_path)
     store = AnswerStore(tmp_path / "answers.sqlite", study)
     store.sign_in("ann")
-    due = store.next_item("ann")
-    assert due == study.order_for("ann")[0]
+    answered, due = store.due("ann")
+    assert (answered, due) == (0, study.order_for("ann")[0])
     for item, answer, confidence, status in ((due, "maybe", 2, 400), (due, REAL, 4, 400), (due, REAL, True, 400),
                                              ("../key.csv", REAL, 2, 404), (study.order_for("ann")[1], REAL, 2, 409)):
         with pytest.raises(AnswerError) as refused:
@@ -173,7 +173,7 @@ def test_store_keeps_order_refuses_bad_answers_and_survives_reopening(tmp_path):
     with pytest.raises(AnswerError):
         store.record("ann", due, REAL, 1)  # answered already: not the due item any more
     reopened = AnswerStore(tmp_path / "answers.sqlite", study)
-    assert reopened.next_item("ann") == study.order_for("ann")[1] and reopened.answered("ann") == 1
+    assert reopened.due("ann") == (1, study.order_for("ann")[1]) and reopened.answered("ann") == 1
     assert reopened.secret("session_key") == store.secret("session_key")
     with sqlite3.connect(tmp_path / "answers.sqlite") as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -221,7 +221,7 @@ def test_analysis_recovers_simulated_readers_accuracy(tmp_path):
     study, key = make_study(tmp_path, per_source=40)
     answers = simulated_answers(study, key, readers=5, accuracy=0.75, seed=0)
     answers.to_csv(tmp_path / "answers.csv", index=False)
-    table = analyse_answers(read_answers(tmp_path / "answers.csv", tmp_path / "key.csv"), key, 0, 2000, 500)
+    table = analyse_answers(*read_answers(tmp_path / "answers.csv", tmp_path / "key.csv"), 0, 2000, 500)
     pooled = table[(table["reader"] == POOLED) & (table["measure"] == "accuracy")]
     assert len(pooled) == 4 and (pooled["ci_low"] <= 0.75).all() and (pooled["ci_high"] >= 0.75).all()
     assert (pooled["p_holm"] < 0.01).all() and (pooled["ci_low"] > 0.5).all()

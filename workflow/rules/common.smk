@@ -119,13 +119,16 @@ def raw_input(dataset):
     return folder
 
 
+def data_arms(dataset):
+    """Every enabled arm's settings but their `sources`: what decides a dataset's patient split and arm data (which
+    generators an arm benchmarks does not change what builds, so changing it reruns no data job)."""
+    return {name: {key: value for key, value in settings.items() if key != "sources"}
+            for name, settings in dataset_config(dataset)["arms"].items() if settings["enabled"]}
+
+
 def plan_settings(dataset):
-    """What the plan of a dataset reads of the config: the seed and the dataset's section less the arms' `sources`
-    (which generators run does not change what builds)."""
-    section = dataset_config(dataset)
-    arms = {name: {key: value for key, value in settings.items() if key != "sources"}
-            for name, settings in section["arms"].items()}
-    return {"seed": config["seed"], "datasets": {dataset: {**section, "arms": arms}}}
+    """What the plan of a dataset reads of the config: the seed and the dataset's section with its data arms."""
+    return {"seed": config["seed"], "datasets": {dataset: {**dataset_config(dataset), "arms": data_arms(dataset)}}}
 
 
 def chest_plan_before_index():
@@ -155,13 +158,10 @@ def settings_json(section):
 
 
 def arm_settings_json(wildcards):
-    """What the split job of one arm reads of its dataset's section: the split fractions and every enabled arm's
-    settings but their `sources` (the one patient split meets the quotas of all of them). A change to which
-    generators an arm benchmarks leaves the data, and everything trained on it, alone."""
-    section = dataset_config(wildcards.dataset)
-    arms = {name: {key: value for key, value in settings.items() if key != "sources"}
-            for name, settings in section["arms"].items() if settings["enabled"]}
-    return settings_json({"split": section["split"], "arms": arms})
+    """What the split job of one arm reads of its dataset's section: the split fractions and its data arms (the one
+    patient split meets the quotas of all of them), so the data, and everything trained on it, stays when only an
+    arm's `sources` change."""
+    return settings_json({"split": dataset_config(wildcards.dataset)["split"], "arms": data_arms(wildcards.dataset)})
 
 
 def arm_values(dataset, arm):

@@ -32,8 +32,9 @@ COLUMNS = ["value", "source", "reader", "measure", "estimate", "ci_low", "ci_hig
            "interval", "test"]
 
 
-def read_answers(answers_path: Path, key_path: Path) -> pd.DataFrame:
-    """The answers joined to the key; an answer to an item the key does not know is an error naming the file."""
+def read_answers(answers_path: Path, key_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the answers joined to the key, the key); an answer to an item the key does not know is an error naming the
+    file."""
     answers = pd.read_csv(answers_path, dtype={"reader": str, "item": str})
     key = pd.read_csv(key_path, dtype={"item": str})
     for path, table, columns in ((answers_path, answers, EXPORT_COLUMNS), (key_path, key, KEY_COLUMNS)):
@@ -46,7 +47,7 @@ def read_answers(answers_path: Path, key_path: Path) -> pd.DataFrame:
                          f"answers?), e.g. {unknown[0]}")
     if answers.duplicated(["reader", "item"]).any():
         raise ValueError(f"{answers_path}: a reader answered the same item twice")
-    return answers.merge(key, on="item", validate="many_to_one")
+    return answers.merge(key, on="item", validate="many_to_one"), key
 
 
 def _row(value, source, reader, measure, estimate: statistics.Estimate, interval: str, test: str = "") -> dict:
@@ -150,8 +151,7 @@ def figure(table: pd.DataFrame, arm: str, title: str, path: Path) -> None:
 
 
 def analyse(args: argparse.Namespace) -> None:
-    answers = read_answers(args.answers, args.key)
-    key = pd.read_csv(args.key, dtype={"item": str})
+    answers, key = read_answers(args.answers, args.key)
     table = analyse_answers(answers, key, args.seed, args.permutations, args.bootstrap)
     readers = answers.groupby("reader").size()
     for reader, count in readers.items():

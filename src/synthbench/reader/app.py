@@ -42,8 +42,8 @@ def create_app(study: Study, store: AnswerStore, readers: set[str] | None = None
         return reader
 
     def state(reader: str) -> dict:
-        item = store.next_item(reader)
-        return {"item": item, "answered": store.answered(reader), "total": len(study.items), "done": item is None}
+        answered, item = store.due(reader)
+        return {"item": item, "answered": answered, "total": len(study.items), "done": item is None}
 
     @app.get("/")
     def sign_in_page():

@@ -105,11 +105,11 @@ class AnswerStore:
         with self._connect() as connection:
             return connection.execute("SELECT COUNT(*) FROM answers WHERE reader = ?", (reader,)).fetchone()[0]
 
-    def next_item(self, reader: str) -> str | None:
-        """The item the reader is due to answer (None when they have answered all)."""
+    def due(self, reader: str) -> tuple[int, str | None]:
+        """(answers the reader has given, the item they are due to answer: None when they have answered all)."""
         position = self.answered(reader)
         order = self.study.order_for(reader)
-        return order[position] if position < len(order) else None
+        return position, order[position] if position < len(order) else None
 
     def record(self, reader: str, item: object, answer: object, confidence: object) -> None:
         """Saves one answer, checked, in its own transaction; refuses anything but the reader's due item."""
