@@ -35,7 +35,7 @@ def run() -> list[dict]:
         path = Path(folder) / "train.tfrecord"
         with records.RecordWriter(path) as writer:
             writer.write(images, labels, np.arange(ROWS))
-        stream = training_batches(path, LABELS, SIDE, BATCH, seed=0, rows=ROWS, cache_mb=2048)
+        stream = training_batches([(path, np.ones(ROWS, bool))], LABELS, SIDE, BATCH, seed=0, cache_mb=2048)
         ours = _rate(model, lambda steps: model.fit(stream, epochs=1, steps_per_epoch=steps,
                                                                   shuffle=False, verbose=0))
     arrays = images[..., None].astype(np.float32)

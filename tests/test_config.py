@@ -12,8 +12,11 @@ from conftest import REPO, load_config, run_snakemake
 from synthbench.config import (
     ConfigError,
     arm_families,
+    arm_mixes,
     arm_sources,
+    mix_sources,
     outside_path,
+    overfit_settings,
     reader_answers,
     reader_sources,
     section_hash,
@@ -147,7 +150,8 @@ def test_unknown_key_lists_allowed_keys(paper):
     paper["datasets"]["chest"]["arms"]["classes"]["train_per_klass"] = [1]
     message = error_of(paper)
     assert "key 'datasets.chest.arms.classes': unknown key(s) 'train_per_klass'" in message
-    assert "allowed: enabled, resolution, sources, test_per_class, train_per_class, valid_per_class, values" in message
+    assert ("allowed: enabled, mix_ratios, resolution, sources, test_per_class, train_per_class, valid_per_class, "
+            "values") in message
 
 
 def test_wrong_enum_value_lists_choices(paper):
@@ -203,7 +207,8 @@ def test_arm_sources_choose_the_families_of_each_arm(paper):
 def test_arm_sources_must_be_registered_and_fit_the_arms_images(paper):
     paper["datasets"]["brain"]["arms"]["samples"]["sources"] = ["prog", "vae"]
     assert ("key 'datasets.brain.arms.samples.sources': 'vae' is neither a registered family (known: prog, cpd, "
-            "dcgan, sngan), a control (copycat, noise) nor a name in outside_sources (none)") in error_of(paper)
+            "dcgan, sngan), a control (copycat, noise, overfit) nor a name in outside_sources (none)"
+            ) in error_of(paper)
     paper["datasets"]["brain"]["arms"]["samples"]["sources"] = ["dcgan"]
     paper["datasets"]["brain"]["arms"]["samples"]["resolution"] = 8
     assert ("key 'datasets.brain.arms.samples.sources': dcgan trains at 16 px or more, but this arm has 8 px "
@@ -247,6 +252,39 @@ def test_controls_join_the_arms_that_list_them_and_copycat_trains_its_base(paper
     assert "key 'controls.copycat.base': 'dcgan' is not an enabled registered family" in error_of(paper)
     paper["outside_sources"] = {"noise": {"kind": "images", "path": "x/{dataset}/{arm}/{value}"}}
     assert "key 'outside_sources.noise': 'noise' is the name of a control" in error_of(paper)
+
+
+
+def test_the_overfit_control_trains_its_family_long_on_few_images_and_needs_it_enabled(paper):
+    paper["datasets"]["chest"]["arms"]["classes"]["sources"] = ["overfit"]
+    paper["controls"] = {"overfit": {"family": "cpd", "kimg": 50}}
+    validated = validate_config(copy.deepcopy(paper))
+    assert arm_families(validated, "chest", "classes") == ["cpd"], "the family it trains is trained on the arm"
+    settings = overfit_settings(validated)
+    assert settings["total_kimg"] == settings["min_kimg"] == 50, "one FID evaluation, at the end: no early stop"
+    assert settings["lrate"] == validated["gans"]["cpd"]["lrate"] and "enabled" not in settings
+    assert validated["controls"]["overfit"]["train_images"] == 64
+    paper["gans"]["cpd"] = {"enabled": False}
+    assert "key 'controls.overfit.family': 'cpd' is not an enabled registered family (it trains that family)" in \
+        error_of(paper)
+
+
+def test_mixes_pair_every_family_of_the_arm_with_every_ratio_and_ratios_name_their_sources(paper):
+    arms = paper["datasets"]["chest"]["arms"]
+    arms["classes"].update(sources=["cpd", "dcgan", "copycat", "noise"], mix_ratios=[0.5, 2])
+    arms["samples"]["mix_ratios"] = []
+    validated = validate_config(copy.deepcopy(paper))
+    assert arm_mixes(validated, "chest", "classes") == ["real+0.5cpd", "real+2cpd", "real+0.5dcgan", "real+2dcgan"], \
+        "families only: controls and outside sources have no generator to sample more from"
+    assert arm_mixes(validated, "chest", "samples") == []
+    paper["datasets"]["brain"]["enabled"] = False
+    assert set(mix_sources(validate_config(copy.deepcopy(paper)))) >= {"real+0.5cpd", "real+2dcgan"}
+    arms["classes"]["mix_ratios"] = [0.00000125, 0]
+    error = error_of(paper)
+    assert "mix_ratios" in error and "0 is less than or equal to the minimum of 0" in error
+    arms["classes"]["mix_ratios"] = [0.00000125]
+    assert ("key 'datasets.chest.arms.classes.mix_ratios': 1.25e-06 does not name a source exactly (it would be "
+            "real+1.25e-06<family>)") in error_of(paper)
 
 
 def test_reader_studies_show_the_arms_generators_and_finished_ones_need_a_built_arm(paper):

@@ -151,3 +151,36 @@ def test_copycat_splits_are_the_bases_with_the_planted_share_of_rows_copied_from
             assert abs(int(image.mean()) - int(real_images[source].mean())) <= 2, "JPEG at 95 barely changes it"
     again = write_copycat_splits(base, data, untouched, 3, tmp_path)
     assert again.equals(planted), "seeded"
+
+
+def test_the_overfit_subset_is_whole_patients_until_enough_images_seeded_with_their_images(tmp_path):
+    import json
+
+    from synthbench import records
+    from synthbench.outside.controls import write_training_subset
+
+    data = tmp_path / "data"
+    data.mkdir()
+    patients = np.repeat(["a", "b", "c", "d", "e"], [1, 2, 3, 4, 5])  # 15 images
+    labels = np.array([EFFUSION, NORMAL] * 7 + [EFFUSION], np.float32)
+    images = np.stack([np.full((SIDE, SIDE), row, np.uint8) for row in range(15)])
+    with records.RecordWriter(data / "train.tfrecord") as writer:
+        writer.write(images, labels, np.arange(100, 115))
+    pd.DataFrame({"image_id": np.arange(100, 115), "patient_id": patients,
+                  **dict(zip(LABELS, labels.T.astype(int), strict=True))}).to_csv(data / "train.csv", index=False)
+    (data / "meta.json").write_text(json.dumps({"labels": LABELS, "resolution": SIDE}))
+    chosen = write_training_subset(data, 6, seed=2, out=tmp_path / "out")
+    kept = chosen["patient_id"].unique()
+    assert len(chosen) >= 6 and len(chosen) == (patients[np.isin(patients, kept)]).size, "whole patients"
+    sizes = pd.Series(patients).value_counts()
+    assert len(chosen) - sizes[kept].max() < 6, "no patient more than needed: without the last one, too few"
+    written, written_labels, ids = records.read_records(tmp_path / "out/train.tfrecord", len(LABELS), SIDE)
+    assert ids.tolist() == chosen["image_id"].tolist() == pd.read_csv(tmp_path / "out/train.csv")["image_id"].tolist()
+    np.testing.assert_array_equal(written[:, 0, 0], ids - 100)  # each image is its own
+    np.testing.assert_array_equal(written_labels, labels[ids - 100])
+    again = write_training_subset(data, 6, seed=2, out=tmp_path / "again")
+    assert again.equals(chosen), "seeded"
+    others = {tuple(sorted(write_training_subset(data, 6, seed, tmp_path / f"s{seed}")["patient_id"].unique()))
+              for seed in range(3, 9)}
+    assert len(others) > 1, "another seed, other patients"
+    assert len(write_training_subset(data, 99, seed=2, out=tmp_path / "all")) == 15, "at most every image"

@@ -465,13 +465,15 @@ def test_outside_images_and_packages_are_benchmarked_beside_the_families(demo_da
 
 @pytest.mark.e2e
 def test_the_controls_prove_the_memorisation_check_and_the_membership_attack(demo_datasets, write_config):
-    """copycat (half of cpd's rows replaced by disguised copies of training images) and noise on chest's samples
-    arm: the check finds the planted copies, the attack finds copycat's training patients and not noise's."""
+    """copycat (half of cpd's rows replaced by disguised copies of training images), noise and overfit (DCGAN on a
+    few patients) on chest's samples arm: the check finds the planted copies, the attack finds copycat's training
+    patients and not noise's, and overfit is attacked on the patients it learned from."""
     arm = demo_datasets / "results/chest/samples/20"
     args = ["--cores", "2", "--rerun-triggers", "mtime", "--configfile", str(REPO / "config/demo.yaml")]
     override = write_config(deep_merge(deep_merge(TINY, ONE_ARM), {
-        "controls": {"copycat": {"base": "cpd", "copy_fraction": 0.5}},
-        "datasets": {"chest": {"arms": {"samples": {"sources": ["cpd", "copycat", "noise"]}}}}}), "controls.yaml")
+        "controls": {"copycat": {"base": "cpd", "copy_fraction": 0.5}, "overfit": {"train_images": 12, "kimg": 1.2}},
+        "datasets": {"chest": {"arms": {"samples": {"sources": ["cpd", "copycat", "noise", "overfit"]}}}}}),
+        "controls.yaml")
     # By mtime alone an existing summary (another test's) is up to date whatever its inputs: make it anew.
     (demo_datasets / "results/summary.csv").unlink(missing_ok=True)
     run_snakemake(demo_datasets, "results/summary.csv", *args, str(override))
@@ -501,6 +503,61 @@ def test_the_controls_prove_the_memorisation_check_and_the_membership_attack(dem
     assert sorted(pd.read_csv(demo_datasets / "results/catalogue.csv")["id"]) == ["chest-samples-20-cpd-s0"]
     report = json.loads((arm / "nn/copycat/seed0/memorisation.json").read_text())
     assert report["planted_copies"]["spaces"]["pixels"]["planted"] == len(copies)
+    # overfit: whole patients, at least 12 images; its final network (no early stop); attacked on those patients.
+    subset = pd.read_csv(arm / "gan/overfit/seed0/subset/train.csv", dtype={"patient_id": str})
+    everyone = pd.read_csv(arm / "data/train.csv", dtype={"patient_id": str})
+    assert len(subset) >= 12 and sorted(subset["image_id"]) == sorted(
+        everyone.loc[everyone["patient_id"].isin(subset["patient_id"]), "image_id"]), "every image of its patients"
+    record = json.loads((arm / "gan/overfit/seed0/training.json").read_text())
+    assert record["stop_reason"] == "total_kimg" and record["best_kimg"] == record["kimg"] >= 1.2
+    from synthbench.digest import file_sha256
+    card = json.loads((arm / "gan/overfit/seed0/card.json").read_text())
+    assert card["family"] == "dcgan" and card["training_data_sha256"] == file_sha256(
+        arm / "gan/overfit/seed0/subset/train.tfrecord")
+    attack = json.loads((arm / "nn/overfit/seed0/memorisation.json").read_text())["membership"]
+    assert attack["member_patients"] == subset["patient_id"].nunique()
+    assert "overfit" in set(attacks.index)
+    from synthbench.catalogue.models import Generators
+    assert not [model for model in Generators(demo_datasets / "results") if "overfit" in model.folder.parts], \
+        "a control is not a generator to share (nor a second chest-samples-20-dcgan-s0)"
+
+
+@pytest.mark.e2e
+def test_real_and_synthetic_mixes_train_on_both_and_are_compared_with_real(demo_datasets, write_config):
+    """cpd mixed in at half and twice the real train size on chest's samples arm: the twice mix takes every twin
+    and as many extra fakes sampled from the generator; both are compared with real and drawn in their figure."""
+    arm = demo_datasets / "results/chest/samples/20"
+    args = ["--cores", "2", "--rerun-triggers", "mtime", "--configfile", str(REPO / "config/demo.yaml")]
+    override = write_config(deep_merge(deep_merge(TINY, ONE_ARM), {
+        "datasets": {"chest": {"arms": {"samples": {"sources": ["cpd"], "mix_ratios": [0.5, 2]}}}}}), "mixes.yaml")
+    (demo_datasets / "results/summary.csv").unlink(missing_ok=True)
+    run_snakemake(demo_datasets, "results/summary.csv", "results/plots/mixes.png", "results/plots/auroc.png", *args,
+                  str(override))
+    real = pd.read_csv(arm / "data/train.csv")
+    more = pd.read_csv(arm / "gan/cpd/seed0/synthetic/more.csv")
+    assert more["image_id"].tolist() == list(range(-len(real) - 1, -2 * len(real) - 1, -1)), "ids after the twins'"
+    labels = arm_labels(arm)
+    assert (more[labels].to_numpy() == real[labels].to_numpy()).all(), "one more fake per real train row"
+    for source, taken in (("real+0.5cpd", [round(len(real) / 2)]), ("real+2cpd", [len(real), len(real)])):
+        inputs = json.loads((arm / f"classifier/{source}/seed0/inputs.json").read_text())
+        assert inputs["train"]["records"] == "results/chest/samples/20/data/train.tfrecord"
+        assert inputs["valid"]["records"] == "results/chest/samples/20/data/valid.tfrecord", "validated on real"
+        assert [part["rows_taken"] for part in inputs["mix"]["synthetic"]] == taken
+        assert [part["records"] for part in inputs["mix"]["synthetic"]] == [
+            f"results/chest/samples/20/gan/cpd/seed0/synthetic/{name}.tfrecord" for name in ("train", "more")
+        ][:len(taken)]
+    compared = json.loads((arm / "comparison/seed0/comparison.json").read_text())["sources"]
+    assert set(compared) == {"cpd", "real+0.5cpd", "real+2cpd"}
+    summary = pd.read_csv(demo_datasets / "results/summary.csv")
+    means = summary[(summary["metric"] == "mean_auroc")].set_index("source")["result"]
+    plotted = pd.read_csv(demo_datasets / "results/plots/mixes.csv")
+    assert plotted[["family", "ratio"]].values.tolist() == [["cpd", 0.0], ["cpd", 0.5], ["cpd", 2.0]]
+    for row in plotted[plotted["ratio"] > 0].itertuples():
+        assert row.mean == pytest.approx(compared[row.source]["delta_mean_auroc"])
+        assert row.mean == pytest.approx(means[row.source] - means["real"], abs=1e-9)
+    main = pd.read_csv(demo_datasets / "results/plots/auroc.csv")
+    assert set(main["source"]) == {"real", "cpd"}, "the mixes have their own figure"
+    assert (demo_datasets / "results/plots/mixes.png").stat().st_size > 10_000
 
 
 @pytest.mark.e2e
@@ -561,6 +618,7 @@ def test_report_lists_the_figures_a_configuration_cannot_make(tmp_path, write_co
     args = ["--cores", "1", "--configfile", str(REPO / "config/demo.yaml"), str(brain_real_only)]
     plan = run_snakemake(tmp_path, "-n", "report", *args).stdout
     assert "results/plots/fid_chest.png" in plan and "results/plots/fid_brain.png" not in plan
+    assert "results/plots/mixes.png" in plan, "the demo's classes arms mix cpd into real data"
     run_snakemake(tmp_path, "results/config.html", *args)
     page = (tmp_path / "results/config.html").read_text()
     left_out, configuration = page.split("<pre>")
@@ -570,6 +628,11 @@ def test_report_lists_the_figures_a_configuration_cannot_make(tmp_path, write_co
         assert f"<code>results/plots/{name}</code>: no generator runs on brain" in left_out
     assert "chest" not in left_out
     assert "sources: []" in configuration
+    without_mixes = write_config({"datasets": {dataset: {"arms": {"classes": {"mix_ratios": []}}}
+                                               for dataset in ("chest", "brain")}}, "no_mixes.yaml")
+    run_snakemake(tmp_path, "results/config.html", *args, str(without_mixes))
+    assert "<code>results/plots/mixes.png</code>: no real + synthetic mixes" in (
+        tmp_path / "results/config.html").read_text()
 
 
 def embedded_pages(report: str) -> dict[str, str]:

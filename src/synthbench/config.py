@@ -24,7 +24,7 @@ from jsonschema.exceptions import ValidationError
 from synthbench.fid.options import RAW_CAPABLE
 from synthbench.gans import registry
 from synthbench.metrics import registry as metric_registry
-from synthbench.names import ARMS, CONTROLS, DATASETS, REAL
+from synthbench.names import ARMS, CONTROLS, DATASETS, OVERFIT, REAL, mix_of, mix_source
 
 
 class ConfigError(ValueError):
@@ -237,10 +237,37 @@ def arm_sources(config: dict, dataset: str, arm: str) -> list[str]:
 
 
 def arm_families(config: dict, dataset: str, arm: str) -> list[str]:
-    """The registered families the workflow trains on an arm: its sources', and the copycat control's base."""
+    """The registered families the workflow trains on an arm: its sources', the copycat control's base and the
+    overfit control's family."""
     sources = arm_sources(config, dataset, arm)
     base = [config["controls"]["copycat"]["base"]] if "copycat" in sources else []
-    return list(dict.fromkeys(name for name in [*sources, *base] if name in config["gans"]))
+    overfit = [config["controls"][OVERFIT]["family"]] if OVERFIT in sources else []
+    return list(dict.fromkeys(name for name in [*sources, *base, *overfit] if name in config["gans"]))
+
+
+def overfit_settings(config: dict) -> dict:
+    """The overfit control's training settings: its family's section (less `enabled`), run for the control's
+    `kimg` with its only FID evaluation at the end, so the last network is the one kept."""
+    control = config["controls"][OVERFIT]
+    section = {key: value for key, value in config["gans"][control["family"]].items() if key != "enabled"}
+    return {**section, "total_kimg": control["kimg"], "min_kimg": control["kimg"]}
+
+
+def arm_mixes(config: dict, dataset: str, arm: str) -> list[str]:
+    """The real + synthetic mix sources of an arm: each of its `mix_ratios` for each family among its sources
+    (outside sources and controls have no generator to sample more images from, and a control is a yardstick,
+    not training data)."""
+    families = [name for name in arm_sources(config, dataset, arm) if name in config["gans"]]
+    return [mix_source(family, ratio) for family in families
+            for ratio in config["datasets"][dataset]["arms"][arm]["mix_ratios"]]
+
+
+def mix_sources(config: dict) -> list[str]:
+    """Every mix source of the enabled arms."""
+    return list(dict.fromkeys(
+        mix for dataset in DATASETS if config["datasets"][dataset]["enabled"]
+        for arm, settings in config["datasets"][dataset]["arms"].items() if settings["enabled"]
+        for mix in arm_mixes(config, dataset, arm)))
 
 
 OUTSIDE_PATH_FIELDS = ("dataset", "arm", "value")
@@ -317,6 +344,17 @@ def _source_problems(config: dict) -> Iterator[str]:
                            f"images; list the arm's other families in {key}")
 
 
+def _mix_problems(config: dict) -> Iterator[str]:
+    """Mix ratios that their source names spell exactly (decimals of six significant digits at most)."""
+    for dataset in DATASETS:
+        for arm, settings in config["datasets"][dataset]["arms"].items():
+            for ratio in settings["mix_ratios"]:
+                if mix_of(mix_source("gan", ratio)) != ("gan", ratio):
+                    yield (f"key 'datasets.{dataset}.arms.{arm}.mix_ratios': {ratio!r} does not name a source exactly "
+                           f"(it would be {mix_source('<family>', ratio)}); write it as a decimal of at most six "
+                           "significant digits")
+
+
 def _outside_problems(config: dict) -> Iterator[str]:
     """Outside source names that are not taken, paths that name only known fields, and one path per arm value."""
     served = {}
@@ -348,19 +386,22 @@ def _outside_problems(config: dict) -> Iterator[str]:
 
 
 def _control_problems(config: dict) -> Iterator[str]:
-    """The copycat control's base is a family that can run, where an arm lists the control."""
-    base = config["controls"]["copycat"]["base"]
-    listed = any("copycat" in (settings["sources"] or []) for dataset in DATASETS
-                 for settings in config["datasets"][dataset]["arms"].values())
-    if listed and (base not in config["gans"] or not config["gans"][base]["enabled"]):
-        yield (f"key 'controls.copycat.base': {base!r} is not an enabled registered family (its synthetic splits "
-               f"hold the rows that are not copies)")
+    """The copycat control's base and the overfit control's family are families that can run, where an arm lists
+    the control."""
+    for control, key, why in (("copycat", "base", "its synthetic splits hold the rows that are not copies"),
+                              (OVERFIT, "family", "it trains that family")):
+        family = config["controls"][control][key]
+        listed = any(control in (settings["sources"] or []) for dataset in DATASETS
+                     for settings in config["datasets"][dataset]["arms"].values())
+        if listed and (family not in config["gans"] or not config["gans"][family]["enabled"]):
+            yield f"key 'controls.{control}.{key}': {family!r} is not an enabled registered family ({why})"
 
 
 def _gan_problems(config: dict) -> Iterator[str]:
     yield from _source_problems(config)
     yield from _outside_problems(config)
     yield from _control_problems(config)
+    yield from _mix_problems(config)
     yield from _reader_problems(config)
     for name, gan in config["gans"].items():
         key = f"gans.{name}"

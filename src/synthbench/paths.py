@@ -18,9 +18,11 @@ ARM = "{dataset}/{arm}/{value}"  # everything of one arm dataset
 DATA = ARM + "/data"  # {split}.tfrecord + .csv, meta.json
 FID_STATS = ARM + "/fid/{extractor}"  # train.npz
 GAN = ARM + "/gan/{gan}/seed{seed}"  # network_final.keras, card.json, fid.csv, training.json, metrics.csv, ...
-SYNTHETIC = GAN + "/synthetic"  # {split}.tfrecord + .csv
+SYNTHETIC = GAN + "/synthetic"  # {split}.tfrecord + .csv; more.tfrecord + .csv (mixes above ratio 1)
+TRAINING_SUBSET = GAN + "/subset"  # train.tfrecord + .csv: the few real images the overfit control trains on
 GAN_FEATURES = GAN + "/features"  # {extractor}.npz: the synthetic train features in another extractor's space
-# model.keras, history.csv, test_metrics.json, metrics.csv, roc.csv, predictions.csv, maps.npz
+# model.keras, history.csv, test_metrics.json, metrics.csv, roc.csv, predictions.csv, maps.npz ({source}: real, a
+# generator, or a real + synthetic mix such as real+0.5cpd)
 CLASSIFIER = ARM + "/classifier/{source}/seed{seed}"
 # comparison.json, metrics.csv: every synthetic-trained classifier against the real-trained one, paired
 COMPARISON = ARM + "/comparison/seed{seed}"

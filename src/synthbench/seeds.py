@@ -20,6 +20,9 @@ DIVERSITY_PAIRS = 5  # stream id of the same-class image pairs of the diversity 
 PLANTED_COPIES = 6  # stream id of the copycat control's copies (which rows, of which image, how perturbed)
 QUOTA_REPAIR = 7  # stream id of the order in which patients are moved to meet the arms' quotas
 READER_STUDY = 8  # stream id of a reader study's draws: its rows, item tokens, readers' orders, statistics
+MIX_ROWS = 9  # stream id of the synthetic rows a real + synthetic mix trains on
+MORE_SYNTHETIC = 10  # stream id of the extra synthetic images a generator samples for mixes above ratio 1
+OVERFIT_SUBSET = 11  # stream id of the patients whose images the overfit control trains on
 
 
 def patient_partition(seed: int) -> np.random.Generator:
@@ -67,6 +70,22 @@ def diversity_pairs(seed: int) -> np.random.Generator:
 def quota_repair(seed: int) -> np.random.Generator:
     """The order in which patients are tried when the patient split is repaired to meet the arms' quotas."""
     return np.random.default_rng([seed, QUOTA_REPAIR])
+
+
+def mix_rows(seed: int) -> np.random.Generator:
+    """The order in which a real + synthetic mix takes each synthetic file's rows (the same for every ratio)."""
+    return np.random.default_rng([seed, MIX_ROWS])
+
+
+def more_synthetic(seed: int) -> int:
+    """The seed of the extra synthetic images a generator run samples beyond its twin splits (a sampler seed:
+    `write_synthetic_split` derives each batch's from it)."""
+    return int(np.random.default_rng([seed, MORE_SYNTHETIC]).integers(2 ** 31))
+
+
+def overfit_subset(seed: int) -> np.random.Generator:
+    """The order in which the overfit control takes the real train split's patients."""
+    return np.random.default_rng([seed, OVERFIT_SUBSET])
 
 
 def reader_rows(seed: int, value: int) -> np.random.Generator:

@@ -1,5 +1,6 @@
 # Classifiers: one DenseNet-121 per (dataset, arm, value, source, seed), trained on the source's train split
-# with model selection on its valid split, then evaluated in one job: tested on the arm's REAL test split and
+# (a real + synthetic mix: the real one with a share of a family's synthetic images added) with model selection
+# on its valid split, then evaluated in one job: tested on the arm's REAL test split and
 # explained (occlusion maps of the chosen real test images). Then, per arm value and seed, every synthetic-trained
 # classifier is compared with the real-trained one on the same test rows (a light job on their predictions).
 
@@ -10,6 +11,8 @@ rule train_classifier:
         train_rows=sidecar(classifier_split("train")),
         valid=classifier_split("valid"),
         valid_rows=sidecar(classifier_split("valid")),
+        mix=mix_records,
+        mix_rows=lambda wildcards: [sidecar(path) for path in mix_records(wildcards)],
         meta=paths.result(paths.DATA, "meta.json"),
     output:
         model=paths.result(paths.CLASSIFIER, "model.keras"),
@@ -21,6 +24,7 @@ rule train_classifier:
         paths.benchmark(paths.CLASSIFIER, "train.tsv")
     params:
         settings=classifier_settings_json("train"),
+        mix=mix_arguments,
         out=lambda wildcards, output: Path(output.model).parent,
     conda:
         "../../envs/tensorflow.yaml"
@@ -30,7 +34,8 @@ rule train_classifier:
         runtime=runtime_per_attempt(720),
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m synthbench classifier train --train {input.train:q} --valid {input.valid:q} --meta {input.meta:q}"
+        "python -m synthbench classifier train --train {input.train:q} --valid {input.valid:q} {params.mix:q}"
+        " --meta {input.meta:q}"
         " --settings-json {params.settings:q} --seed {wildcards.seed:q} --threads {threads} --out {params.out:q}"
         " > {log:q} 2>&1"
 
@@ -83,7 +88,7 @@ rule compare_classifiers:
     params:
         settings=classifier_settings_json("compare"),
         compared=lambda wildcards, input: [f"{gan}={path}" for gan, path in zip(
-            arm_gans(wildcards.dataset, wildcards.arm), input.compared, strict=True)],
+            compared_sources(wildcards.dataset, wildcards.arm), input.compared, strict=True)],
         out=lambda wildcards, output: Path(output.report).parent,
     conda:
         "../../envs/data.yaml"

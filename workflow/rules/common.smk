@@ -3,6 +3,8 @@
 
 import csv
 import json
+import math
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -11,11 +13,14 @@ SRC = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC))
 from synthbench import paths  # noqa: E402
 from synthbench.config import (  # noqa: E402
-    ConfigError, arm_sources, outside_path, reader_answers, reader_sources, validate_config)
+    ConfigError, arm_mixes, arm_sources, mix_sources, outside_path, overfit_settings, reader_answers, reader_sources,
+    validate_config)
 from synthbench.gans import registry  # noqa: E402
 from synthbench.classifier.settings import job_settings  # noqa: E402
 from synthbench.fid.options import EXTRACTORS  # noqa: E402
-from synthbench.names import ARMS, CONTROLS, DATASETS, REAL, SPLITS  # noqa: E402
+from synthbench.gans.inference import MORE  # noqa: E402
+from synthbench.names import (  # noqa: E402
+    ARMS, CONTROLS, DATASETS, INTAKE_CONTROLS, OVERFIT, REAL, SPLITS, mix_of)
 from synthbench.raw_formats import DOWNLOADS  # noqa: E402
 
 try:
@@ -40,20 +45,22 @@ shell.prefix(
 )
 FAMILIES = registry.names()
 OUTSIDE = config["outside_sources"]  # generators made elsewhere: their images or packages enter the arms that list them
-INTAKE_SOURCES = [*OUTSIDE, *CONTROLS]  # the sources an intake job enters instead of a training job
+INTAKE_SOURCES = [*OUTSIDE, *INTAKE_CONTROLS]  # the sources an intake job enters instead of a training job
+TRAINED = [*FAMILIES, OVERFIT]  # the sources a training job makes: the families, and the overfit control
+MIXES = mix_sources(config)  # real + synthetic mix sources (names.mix_source) of the enabled arms
 
 
 def one_of(names):
     """A wildcard constraint matching exactly one of `names` (nothing at all when there are none)."""
-    return "|".join(names) or "(?!)"
+    return "|".join(map(re.escape, names)) or "(?!)"
 
 
 wildcard_constraints:
     dataset=one_of(DATASETS),
     arm=one_of(ARMS),
     value=r"\d+",
-    gan=one_of([*FAMILIES, *INTAKE_SOURCES]),
-    source=one_of([REAL, *FAMILIES, *INTAKE_SOURCES]),
+    gan=one_of([*TRAINED, *INTAKE_SOURCES]),
+    source=one_of([REAL, *TRAINED, *INTAKE_SOURCES, *MIXES]),
     seed=r"\d+",
     extractor=one_of(EXTRACTORS),
     split=one_of(SPLITS),
@@ -119,10 +126,13 @@ def raw_input(dataset):
     return folder
 
 
+BENCHMARK_KEYS = ("sources", "mix_ratios")  # what an arm benchmarks on its data, not how the data is built
+
+
 def data_arms(dataset):
-    """Every enabled arm's settings but their `sources`: what decides a dataset's patient split and arm data (which
-    generators an arm benchmarks does not change what builds, so changing it reruns no data job)."""
-    return {name: {key: value for key, value in settings.items() if key != "sources"}
+    """Every enabled arm's settings but what it benchmarks (`sources`, `mix_ratios`): what decides a dataset's
+    patient split and arm data (changing which generators or mixes an arm benchmarks reruns no data job)."""
+    return {name: {key: value for key, value in settings.items() if key not in BENCHMARK_KEYS}
             for name, settings in dataset_config(dataset)["arms"].items() if settings["enabled"]}
 
 
@@ -213,7 +223,7 @@ def intake_inputs(wildcards):
 
 def intake_arguments(wildcards, input):
     """The intake job's options that say what it enters (synthbench.outside.cli)."""
-    if wildcards.gan in CONTROLS:
+    if wildcards.gan in INTAKE_CONTROLS:
         arguments = ["--kind", wildcards.gan]
         if wildcards.gan == "copycat":
             arguments += ["--base-synthetic", str(Path(input.base[0]).parent),
@@ -230,10 +240,25 @@ def planted_copies(wildcards):
 
 def gan_settings_json(wildcards):
     """The config section of one GAN, for the training job (less `enabled`, which chooses whether it runs, not
-    how it trains). Where a family runs is chosen by the arms' `sources`, so adding it to an arm does not
-    retrain it on the arms it already had."""
+    how it trains); the overfit control's, its family's run long (config.overfit_settings). Where a family runs is
+    chosen by the arms' `sources`, so adding it to an arm does not retrain it on the arms it already had."""
+    if wildcards.gan == OVERFIT:
+        return settings_json(overfit_settings(config))
     section = config["gans"][wildcards.gan]
     return settings_json({key: value for key, value in section.items() if key != "enabled"})
+
+
+def gan_family(wildcards):
+    """The registered family a training job trains: the run's own, or the one the overfit control trains."""
+    return config["controls"][OVERFIT]["family"] if wildcards.gan == OVERFIT else wildcards.gan
+
+
+def generator_train_records(wildcards):
+    """The real images a trained generator learned from: the arm's train split, or the overfit control's few
+    patients. Its memorisation search and membership attack take them as its training set."""
+    if wildcards.gan == OVERFIT:
+        return run_file(paths.TRAINING_SUBSET, "train.tfrecord", wildcards)
+    return run_file(paths.DATA, "train.tfrecord", wildcards)
 
 
 def fid_extractor(wildcards):
@@ -313,18 +338,49 @@ def classifier_split(split):
     """Input function: the records a classifier of `{source}` reads for `split` (train or valid).
 
     Source `real` reads the arm's real data; a GAN source reads that GAN's synthetic data of the same seed,
-    except valid when classifier.synthetic_validation is `real`.
+    except valid when classifier.synthetic_validation is `real`; a real + synthetic mix reads the real splits
+    (its synthetic part is `mix_records`).
     """
     def records(wildcards):
         real_valid = split == "valid" and CLASSIFIER["synthetic_validation"] == REAL
-        return source_records(wildcards, REAL if real_valid else wildcards.source, split)
+        real = real_valid or mix_of(wildcards.source) is not None
+        return source_records(wildcards, REAL if real else wildcards.source, split)
 
     return records
 
 
+def mix_records(wildcards):
+    """Input function: the synthetic records a real + synthetic mix source adds to the real train split: its
+    family's synthetic train split and, above ratio 1, the extra images the generator sampled; none for other
+    sources."""
+    mix = mix_of(wildcards.source)
+    if mix is None:
+        return []
+    gan, ratio = mix
+    return [run_file(paths.SYNTHETIC, f"{name}.tfrecord", wildcards, gan=gan)
+            for name in ("train", *([MORE] if ratio > 1 else []))]
+
+
+def mix_arguments(wildcards, input):
+    """The train job's options that make it a mix (synthbench.classifier.cli): none for other sources."""
+    mix = mix_of(wildcards.source)
+    return [] if mix is None else ["--mix", *input.mix, "--mix-ratio", str(mix[1])]
+
+
+def more_copies(wildcards):
+    """How many extra synthetic images per real train row a run samples: enough for its arm's largest mix."""
+    ratios = dataset_config(wildcards.dataset)["arms"][wildcards.arm]["mix_ratios"]
+    return math.ceil(max(ratios, default=1)) - 1
+
+
 def sources(dataset, arm):
-    """Whose classifiers an arm trains: real data's and each of its families'."""
-    return [REAL, *arm_gans(dataset, arm)]
+    """Whose classifiers an arm trains: real data's, each of its generators' and each real + synthetic mix's."""
+    return [REAL, *compared_sources(dataset, arm)]
+
+
+def compared_sources(dataset, arm):
+    """The sources whose classifiers are compared with real's: the arm's generators, then its mixes."""
+    return [*arm_gans(dataset, arm), *arm_mixes(config, dataset, arm)]
 
 
 def classifier_targets(runs):
@@ -335,10 +391,10 @@ def classifier_targets(runs):
 
 
 def compared_predictions(wildcards):
-    """Input function: predictions.csv of each synthetic-trained classifier of the arm value and seed, in
-    arm_gans order."""
-    return [run_file(paths.CLASSIFIER, "predictions.csv", wildcards, source=gan)
-            for gan in arm_gans(wildcards.dataset, wildcards.arm)]
+    """Input function: predictions.csv of each synthetic-trained and mix classifier of the arm value and seed, in
+    compared_sources order."""
+    return [run_file(paths.CLASSIFIER, "predictions.csv", wildcards, source=source)
+            for source in compared_sources(wildcards.dataset, wildcards.arm)]
 
 
 def comparison_targets(runs):
@@ -452,15 +508,20 @@ def generator_figures(dataset):
 def plot_targets():
     """The figures of results/plots/ for the enabled datasets, and the report's table pages beside them."""
     per_dataset = [path for dataset in gan_datasets() for path in generator_figures(dataset)]
-    return [paths.result(paths.PLOTS, name) for name in ("auroc.png", "auroc_gap.png", "auroc.html")] + per_dataset
+    mixes = [paths.result(paths.PLOTS, name) for name in ("mixes.png", "mixes.html")] if MIXES else []
+    return [paths.result(paths.PLOTS, name) for name in ("auroc.png", "auroc_gap.png", "auroc.html")] + mixes + per_dataset
 
 
 def left_out_figures():
     """The figures this configuration cannot make, each with the reason: the report lists them on its
     configuration page, so a reader knows they are missing by design and not by failure."""
-    return {path: f"no generator runs on {dataset}: none of its enabled arms lists a generator in `sources`"
-            for dataset in enabled_datasets() if dataset not in gan_datasets()
-            for path in generator_figures(dataset)}
+    left_out = {path: f"no generator runs on {dataset}: none of its enabled arms lists a generator in `sources`"
+                for dataset in enabled_datasets() if dataset not in gan_datasets()
+                for path in generator_figures(dataset)}
+    if not MIXES:
+        left_out[paths.result(paths.PLOTS, "mixes.png")] = (
+            "no real + synthetic mixes: no enabled arm lists `mix_ratios` beside a family in `sources`")
+    return left_out
 
 
 READER = config["reader_study"]

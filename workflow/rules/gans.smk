@@ -1,7 +1,9 @@
 # GANs: FID machinery (Inception weights, cached real statistics and feature sets) -> one training job per
 # (dataset, arm, value, gan, seed), resumable from checkpoints/, that ends by writing the synthetic splits
 # (one synthetic image per real row, with its labels) from the selected generator, and the features of the
-# synthetic twins of the real rows the statistics came from.
+# synthetic twins of the real rows the statistics came from; for real + synthetic mixes above ratio 1, more
+# synthetic train images from the same generator. The overfit control is a family's run on a few patients
+# (rule overfit_subset), trained by the same job.
 
 
 # Downloads run where the workflow runs (a cluster's login node), not on compute nodes that are often offline.
@@ -61,11 +63,40 @@ rule fid_real_stats:
         " --heldout-records {input.heldout_records:q} --heldout-csv {input.heldout_csv:q} > {log:q} 2>&1"
 
 
-rule train_gan:
+rule overfit_subset:
     wildcard_constraints:
-        gan=one_of(FAMILIES),
+        gan=OVERFIT,
     input:
         train=paths.result(paths.DATA, "train.tfrecord"),
+        rows=paths.result(paths.DATA, "train.csv"),
+        meta=paths.result(paths.DATA, "meta.json"),
+    output:
+        records=paths.result(paths.TRAINING_SUBSET, "train.tfrecord"),
+        rows=paths.result(paths.TRAINING_SUBSET, "train.csv"),
+    log:
+        paths.log(paths.TRAINING_SUBSET, "subset.log"),
+    benchmark:
+        paths.benchmark(paths.TRAINING_SUBSET, "subset.tsv")
+    params:
+        data=lambda wildcards, input: Path(input.meta).parent,
+        images=config["controls"][OVERFIT]["train_images"],
+        out=lambda wildcards, output: Path(output.records).parent,
+    conda:
+        "../../envs/tensorflow.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    shell:
+        "python -m synthbench outside subset --data {params.data:q} --images {params.images:q}"
+        " --seed {wildcards.seed:q} --out {params.out:q} > {log:q} 2>&1"
+
+
+rule train_gan:
+    wildcard_constraints:
+        gan=one_of(TRAINED),
+    input:
+        train=generator_train_records,
+        train_rows=sidecar(generator_train_records),
         csvs=expand(paths.result(paths.DATA, "{split}.csv"), split=SPLITS, allow_missing=True),
         meta=paths.result(paths.DATA, "meta.json"),
         stats=fid_real_stats,
@@ -101,6 +132,7 @@ rule train_gan:
         data=lambda wildcards, input: Path(input.meta).parent,
         out=lambda wildcards, output: Path(output.network).parent,
         synthetic=lambda wildcards, output: Path(output.synthetic[0]).parent,
+        family=gan_family,
         settings=gan_settings_json,
         extractor=fid_extractor_arguments,
     conda:
@@ -111,7 +143,39 @@ rule train_gan:
         runtime=runtime_per_attempt(1440),
         gpu=GPUS_PER_JOB,
     shell:
-        "python -m synthbench gan train --family {wildcards.gan:q} --data {params.data:q} --real-stats {input.stats:q}"
+        "python -m synthbench gan train --family {params.family:q} --data {params.data:q}"
+        " --train-records {input.train:q} --real-stats {input.stats:q}"
         " {params.extractor:q}"
         " --settings-json {params.settings:q} --seed {wildcards.seed:q} --threads {threads} --out {params.out:q}"
         " --synthetic-out {params.synthetic:q} --features-out {output.features:q} > {log:q} 2>&1"
+
+
+rule more_synthetic:
+    wildcard_constraints:
+        gan=one_of(FAMILIES),
+    input:
+        network=rules.train_gan.output.network,
+        card=rules.train_gan.output.card,
+        train=paths.result(paths.DATA, "train.csv"),
+        meta=paths.result(paths.DATA, "meta.json"),
+    output:
+        records=paths.result(paths.SYNTHETIC, f"{MORE}.tfrecord"),
+        rows=paths.result(paths.SYNTHETIC, f"{MORE}.csv"),
+    log:
+        paths.log(paths.SYNTHETIC, f"{MORE}.log"),
+    benchmark:
+        paths.benchmark(paths.SYNTHETIC, f"{MORE}.tsv")
+    params:
+        data=lambda wildcards, input: Path(input.meta).parent,
+        copies=more_copies,
+        out=lambda wildcards, output: Path(output.records).parent,
+    conda:
+        "../../envs/tensorflow.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=runtime_per_attempt(60),
+        gpu=GPUS_PER_JOB,
+    shell:
+        "python -m synthbench gan more --network {input.network:q} --data {params.data:q} --copies {params.copies:q}"
+        " --seed {wildcards.seed:q} --threads {threads} --out {params.out:q} > {log:q} 2>&1"

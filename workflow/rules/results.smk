@@ -29,7 +29,7 @@ rule summary:
     benchmark:
         paths.benchmark(paths.TOP, "summary.tsv")
     params:
-        uncatalogued=INTAKE_SOURCES,
+        uncatalogued=[*INTAKE_SOURCES, OVERFIT],
     conda:
         "../../envs/data.yaml"
     threads: 1
@@ -67,6 +67,29 @@ rule plot_auroc:
     shell:
         "python -m synthbench plots auroc --summary {input:q} --out {output.figure:q} --gap-out {output.gap:q}"
         " --table {output.table:q} --table-page {output.table_page:q} > {log:q} 2>&1"
+
+
+rule plot_mixes:
+    input:
+        rules.summary.output.table,
+    output:
+        figure=report(paths.result(paths.PLOTS, "mixes.png"), caption="../../src/synthbench/report/mixes.rst",
+                      category="Main results", labels={"figure": "real + synthetic mixes"}),
+        table=paths.result(paths.PLOTS, "mixes.csv"),
+        table_page=report(paths.result(paths.PLOTS, "mixes.html"), caption="../../src/synthbench/report/mixes_table.rst",
+                          category="Main results", labels={"figure": "real + synthetic mixes table"}),
+    log:
+        paths.log(paths.PLOTS, "mixes.log"),
+    benchmark:
+        paths.benchmark(paths.PLOTS, "mixes.tsv")
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    shell:
+        "python -m synthbench plots mixes --summary {input:q} --out {output.figure:q} --table {output.table:q}"
+        " --table-page {output.table_page:q} > {log:q} 2>&1"
 
 
 rule plot_fid:

@@ -27,6 +27,7 @@ from synthbench.catalogue.cards import read_card
 from synthbench.gans.sampler import CARD, NETWORK, load_run
 from synthbench.metrics import registry
 from synthbench.metrics import table as metrics_table
+from synthbench.names import CONTROLS
 
 AS_TRAINING = "training"  # labels="training": one image per row of the generator's real train split
 BATCH = 256
@@ -92,6 +93,8 @@ class Generators:
             for card_path in sorted(Path(root).rglob(CARD)):
                 if not (card_path.parent / NETWORK).is_file():
                     continue  # a run still training, or a card without its network
+                if paths.arm_of_run(card_path.parent) is not None and card_path.parent.parent.name in CONTROLS:
+                    continue  # the overfit control: benchmarked as a yardstick, not a generator to share
                 card = read_card(card_path)
                 found = Model(model_id(card), card_path.parent, card, _measured(card_path.parent, card))
                 if found.id in self.models:

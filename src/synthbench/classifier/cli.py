@@ -14,6 +14,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     train = commands.add_parser("train", help="train on one source's train split, select on its valid split")
     train.add_argument("--train", type=Path, required=True, help="train .tfrecord (real or synthetic)")
     train.add_argument("--valid", type=Path, required=True, help="valid .tfrecord used for model selection")
+    train.add_argument("--mix", type=Path, nargs="+", default=[],
+                       help="a real + synthetic mix: the synthetic .tfrecord files whose rows join --train (the twin "
+                            "split first, then extra ones), taken in a seeded order")
+    train.add_argument("--mix-ratio", type=float, default=1.0,
+                       help="synthetic rows per real train row in the mix (default 1)")
     job(train, f"{JOBS}:train")
     evaluate = commands.add_parser("evaluate", help="test on the real test split and explain the chosen test images")
     evaluate.add_argument("--model", type=Path, required=True, help="the trained classifier (model.keras)")

@@ -18,6 +18,7 @@ import pandas as pd
 from synthbench.atomic import replacing
 from synthbench.attribution.jobs import explain, save_maps, with_floor
 from synthbench.classifier.metrics import auroc_report, roc_table
+from synthbench.classifier.mixes import mix_rows
 from synthbench.classifier.model import (
     backbone_name,
     build_classifier,
@@ -41,6 +42,18 @@ def _describe(tfrecord: Path) -> dict:
     return {"records": str(tfrecord), "rows": int(len(ids)), "image_ids": [int(ids.min()), int(ids.max())]}
 
 
+def _mix(args: argparse.Namespace, real_rows: int) -> tuple[list[tuple[Path, np.ndarray]], dict]:
+    """The synthetic parts of a real + synthetic mix (--mix files, --mix-ratio), as training_batches parts, and
+    how inputs.json describes them; no parts without --mix."""
+    if not args.mix:
+        return [], {}
+    files = [_describe(path) for path in args.mix]
+    masks = mix_rows([file["rows"] for file in files], args.mix_ratio, real_rows, args.seed)
+    return list(zip(args.mix, masks, strict=True)), {
+        "ratio": args.mix_ratio, "synthetic_rows": int(sum(mask.sum() for mask in masks)),
+        "synthetic": [{**file, "rows_taken": int(mask.sum())} for file, mask in zip(files, masks, strict=True)]}
+
+
 def train(args: argparse.Namespace) -> None:
     configure(args.threads, args.seed)
     meta = json.loads(args.meta.read_text())
@@ -51,13 +64,19 @@ def train(args: argparse.Namespace) -> None:
                              settings["backbone"])
     inputs = {"train": _describe(args.train), "valid": _describe(args.valid), "labels": labels, "seed": args.seed,
               "backbone": settings["backbone"]}
-    train = functools.partial(training_batches, args.train, len(labels), side, settings["batch_size"], args.seed,
-                              inputs["train"]["rows"], settings["cache_mb"])
+    synthetic, inputs["mix"] = _mix(args, inputs["train"]["rows"])
+    rows = inputs["train"]["rows"] + inputs["mix"].get("synthetic_rows", 0)
+    if synthetic:
+        print(f"real + synthetic mix: {inputs['train']['rows']} real and {rows - inputs['train']['rows']} synthetic "
+              f"train rows (ratio {args.mix_ratio:g})", file=sys.stderr, flush=True)
+    parts = [(args.train, np.ones(inputs["train"]["rows"], bool)), *synthetic]
+    train = functools.partial(training_batches, parts, len(labels), side, settings["batch_size"], args.seed,
+                              settings["cache_mb"])
     valid = evaluation_batches(args.valid, len(labels), side, settings["batch_size"])
     args.out.mkdir(parents=True, exist_ok=True)
     with replacing(args.out / "inputs.json") as partial:
         partial.write_text(json.dumps(inputs, indent=2) + "\n")
-    steps = steps_per_epoch(settings, inputs["train"]["rows"])
+    steps = steps_per_epoch(settings, rows)
     print(f"{steps} steps of {settings['batch_size']} per epoch, at most {settings['max_epochs']} epochs",
           file=sys.stderr, flush=True)
     train_settings = TrainSettings(**{**{key: settings[key] for key in TrainSettings.__dataclass_fields__

@@ -19,19 +19,23 @@ from synthbench.progress import Progress
 SYNTHETIC_PATIENT = "synthetic"
 
 
-def synthetic_ids(count: int) -> np.ndarray:
-    return -np.arange(1, count + 1, dtype=np.int64)
+def synthetic_ids(count: int, after: int = 0) -> np.ndarray:
+    """Ids of `count` synthetic rows after the first `after` ones: -(after + 1), -(after + 2), ..."""
+    return -np.arange(after + 1, after + count + 1, dtype=np.int64)
 
 
 def write_synthetic_split(sampler, real_csv: Path, label_names: list[str], seed: int,
-                          out_tfrecord: Path, out_csv: Path, batch_size: int = 512) -> int:
-    """Writes the synthetic twin of one real split from `sampler` (synthbench.gans.sampler); returns the rows."""
+                          out_tfrecord: Path, out_csv: Path, batch_size: int = 512, copies: int = 1,
+                          ids_after: int = 0) -> int:
+    """Writes the synthetic twin of one real split from `sampler` (synthbench.gans.sampler), or `copies` twins in
+    a row (their ids after the first `ids_after`); returns the rows."""
     table = pd.read_csv(real_csv)
     missing = [name for name in label_names if name not in table.columns]
     if missing:
         raise ValueError(f"{real_csv}: label columns {missing} missing (expected {label_names})")
+    table = pd.concat([table] * copies, ignore_index=True)
     labels = table[label_names].to_numpy(np.float32)
-    ids = synthetic_ids(len(table))
+    ids = synthetic_ids(len(table), ids_after)
     progress = Progress(len(table), f"synthetic {Path(out_tfrecord).stem}")
     with records.RecordWriter(out_tfrecord) as writer:
         for start in range(0, len(table), batch_size):
@@ -57,3 +61,16 @@ def write_synthetic_splits(sampler_of: Callable[[str], Callable], data: Path, se
         rows = write_synthetic_split(sampler_of(split), data / f"{split}.csv", labels, seed * len(SPLITS) + index,
                                      out / f"{split}.tfrecord", out / f"{split}.csv", batch_size)
         print(f"wrote {rows} synthetic {split} rows to {out / f'{split}.tfrecord'}", flush=True)
+
+
+MORE = "more"  # the extra synthetic train images of a run, for real + synthetic mixes above ratio 1
+
+
+def write_more_synthetic(sampler, data: Path, copies: int, seed: int, out: Path, batch_size: int = 512) -> int:
+    """`copies` more synthetic twins of the real train split (labels in the same order, fresh noise), numbered on
+    from the twin split's ids, as {MORE}.tfrecord + .csv in the run's synthetic folder: the images a mix takes
+    beyond ratio 1. Returns the rows."""
+    labels = json.loads((data / "meta.json").read_text())["labels"]
+    twins = len(pd.read_csv(data / "train.csv", usecols=["image_id"]))
+    return write_synthetic_split(sampler, data / "train.csv", labels, seeds.more_synthetic(seed),
+                                 out / f"{MORE}.tfrecord", out / f"{MORE}.csv", batch_size, copies, twins)

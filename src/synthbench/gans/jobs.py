@@ -15,7 +15,7 @@ from synthbench.fid import extractors
 from synthbench.fid.real_stats import load_real, load_rows, save_split_features
 from synthbench.gans import registry
 from synthbench.gans.data import TrainImages
-from synthbench.gans.inference import write_synthetic_splits
+from synthbench.gans.inference import write_more_synthetic, write_synthetic_splits
 from synthbench.gans.sampler import CARD, load_run
 from synthbench.gans.training import RunFiles, Settings, Trainer  # also registers the custom layers for loading
 from synthbench.runtime import configure
@@ -32,19 +32,21 @@ def train(args: argparse.Namespace) -> None:
     if extractor.name != real.extractor:
         raise ValueError(f"{args.real_stats}: statistics from extractor {real.extractor!r}, "
                          f"this run uses {extractor.name!r}")
-    images = TrainImages(args.data / "train.tfrecord", args.data / "train.csv", len(meta["labels"]),
-                         meta["resolution"], args.seed)
+    train_records = args.train_records or args.data / "train.tfrecord"
+    images = TrainImages(train_records, train_records.with_suffix(".csv"), len(meta["labels"]), meta["resolution"],
+                         args.seed)
     # The extractor's weights digest too: a checkpoint whose FID history was measured with another ruler
     # (a retrained real classifier) must not be continued.
     weights_sha256 = file_sha256(args.extractor_weights) if args.extractor_weights else None
     run_config = {"settings": section, "seed": args.seed, "extractor": extractor.name,
                   "extractor_weights_sha256": weights_sha256,
-                  "data_config_sha256": meta["config_sha256"], "manifest_sha256": meta["manifest_sha256"]}
+                  "data_config_sha256": meta["config_sha256"], "manifest_sha256": meta["manifest_sha256"],
+                  **({"train_records_sha256": file_sha256(train_records)} if args.train_records else {})}
     card = {"card_version": CARD_VERSION, "family": args.family, "dataset": meta["dataset"],
             **dataset_facts(meta["dataset"]), "arm": meta["arm"], "value": meta["value"],
             "resolution": meta["resolution"], "labels": meta["labels"], "seed": args.seed,
             "settings_sha256": section_hash(section),
-            "training_data_sha256": file_sha256(args.data / "train.tfrecord"), "synthbench_version": __version__,
+            "training_data_sha256": file_sha256(train_records), "synthbench_version": __version__,
             "licence": MODEL_LICENCE, "citation": CITATION}
     trainer = Trainer(args.family, family, settings, images, meta["labels"], real, real_labels, extractor,
                       RunFiles(args.out), args.seed, run_config, card=card)
@@ -59,16 +61,29 @@ def train(args: argparse.Namespace) -> None:
               f"({', '.join(sets)})", flush=True)
 
 
-def write_run_splits(run: Path, data: Path, seed: int, out: Path) -> None:
-    """The synthetic splits of `data` from a finished run's selected generator."""
+def _run_sampler(run: Path, data: Path):
+    """A finished run's selected generator, checked to draw the labels of `data`."""
     meta = json.loads((data / "meta.json").read_text())
     sampler = load_run(run)
     if sampler.label_names != meta["labels"]:
         raise ValueError(f"{run / CARD}: generator of labels {sampler.label_names}, "
                          f"{data / 'meta.json'} has {meta['labels']}")
+    return sampler
+
+
+def write_run_splits(run: Path, data: Path, seed: int, out: Path) -> None:
+    """The synthetic splits of `data` from a finished run's selected generator."""
+    sampler = _run_sampler(run, data)
     write_synthetic_splits(lambda split: sampler, data, seed, out)
 
 
 def infer(args: argparse.Namespace) -> None:
     configure(args.threads, args.seed)
     write_run_splits(args.network.parent, args.data, args.seed, args.out)
+
+
+def more(args: argparse.Namespace) -> None:
+    configure(args.threads, args.seed)
+    rows = write_more_synthetic(_run_sampler(args.network.parent, args.data), args.data, args.copies, args.seed,
+                                args.out)
+    print(f"wrote {rows} more synthetic train rows ({args.copies} per real train row) to {args.out}", flush=True)

@@ -1,13 +1,13 @@
-"""`synthbench outside intake`: arguments only; the job is in `synthbench.outside.jobs`."""
+"""`synthbench outside intake|subset`: arguments only; the jobs are in `synthbench.outside.jobs`."""
 
 import argparse
 from pathlib import Path
 
 from synthbench.cli import add_threads, job
 from synthbench.fid import options
-from synthbench.names import CONTROLS
+from synthbench.names import INTAKE_CONTROLS
 
-KINDS = ("images", "package", *CONTROLS)
+KINDS = ("images", "package", *INTAKE_CONTROLS)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,3 +35,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     intake.add_argument("--features-out", type=Path, required=True,
                         help="the extractor's features of the synthetic twins of the statistics' rows (.npz)")
     job(intake, "synthbench.outside.jobs:intake")
+
+    subset = commands.add_parser(
+        "subset", help="the overfit control's training data: a few whole patients of an arm's real train split")
+    subset.add_argument("--data", type=Path, required=True, help="the arm's data/ folder (train split + meta.json)")
+    subset.add_argument("--images", type=int, required=True,
+                        help="take whole patients until at least this many images")
+    subset.add_argument("--seed", type=int, required=True, help="the run's seed (the order of patients)")
+    subset.add_argument("--out", type=Path, required=True, help="folder for train.tfrecord + train.csv")
+    job(subset, "synthbench.outside.jobs:subset")

@@ -109,3 +109,25 @@ class NoiseSampler:
     def __call__(self, labels: np.ndarray, seed: int) -> np.ndarray:
         return np.random.default_rng(seed).integers(0, 256, size=(len(labels), self.side, self.side),
                                                     dtype=np.uint8)
+
+
+def write_training_subset(data: Path, images: int, seed: int, out: Path) -> pd.DataFrame:
+    """The overfit control's training data: whole patients of the arm's real train split, in a seeded order, until
+    at least `images` images (every image of each patient taken), as train.tfrecord + train.csv in `out` (the
+    rows and columns of data/train.csv, image ids kept); returns the CSV's table."""
+    meta = json.loads((data / "meta.json").read_text())
+    table = pd.read_csv(data / "train.csv", dtype={"patient_id": str})
+    patients = table["patient_id"].unique()
+    order = patients[seeds.overfit_subset(seed).permutation(len(patients))]
+    sizes = table["patient_id"].value_counts().reindex(order).to_numpy()
+    taken = order[:int(np.searchsorted(np.cumsum(sizes), min(images, len(table)))) + 1]
+    subset = table[table["patient_id"].isin(taken)]
+    found = records.images_by_id(data / "train.tfrecord", len(meta["labels"]), meta["resolution"], subset["image_id"])
+    out.mkdir(parents=True, exist_ok=True)
+    with records.RecordWriter(out / "train.tfrecord") as writer:
+        writer.write(np.stack([found[int(i)] for i in subset["image_id"]]),
+                     subset[meta["labels"]].to_numpy(np.float32), subset["image_id"].to_numpy())
+    with replacing(out / "train.csv") as partial:
+        subset.to_csv(partial, index=False)
+    print(f"overfit control: {len(subset)} train images of {len(taken)} of {len(patients)} patients", flush=True)
+    return subset

@@ -1,6 +1,7 @@
 """`synthbench outside intake`: one arm value of an outside source or a control, made ready for the stages after
 the GANs (what a family's training job leaves: synthetic splits, features, sample grid), with planted.csv (the
-copies the copycat control planted; no rows for every other source)."""
+copies the copycat control planted; no rows for every other source). `synthbench outside subset`: the few real
+images the overfit control trains on."""
 
 import argparse
 import json
@@ -20,7 +21,7 @@ from synthbench.gans.grids import save_sample_grid
 from synthbench.gans.inference import write_synthetic_splits
 from synthbench.gans.sampler import load_run
 from synthbench.names import SPLITS
-from synthbench.outside.controls import PLANTED, NoiseSampler, write_copycat_splits
+from synthbench.outside.controls import PLANTED, NoiseSampler, write_copycat_splits, write_training_subset
 from synthbench.outside.pool import MANIFEST, ImagePool, IntakeError, PoolSampler
 from synthbench.runtime import configure
 
@@ -113,3 +114,7 @@ def intake(args: argparse.Namespace) -> None:
     with replacing(args.out / REPORT) as partial:
         partial.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {args.out / REPORT}", flush=True)
+
+
+def subset(args: argparse.Namespace) -> None:
+    write_training_subset(args.data, args.images, args.seed, args.out)

@@ -1,4 +1,4 @@
-"""`synthbench plots auroc|fid|generator-metrics|memorisation`: the benchmark's figures, from results files only
+"""`synthbench plots auroc|mixes|fid|generator-metrics|memorisation`: the benchmark's figures, from results files only
 (arguments in `cli`)."""
 
 import argparse
@@ -10,11 +10,13 @@ from synthbench.plots.auroc import arm_figure, auroc_points, equivalent_points, 
 from synthbench.plots.fid_curves import fid_figure, fid_runs, stop_points
 from synthbench.plots.generator_metrics import generator_figure, generator_points
 from synthbench.plots.memorisation import memorisation_figure, nearest_distances
+from synthbench.plots.mixes import is_mix, mix_points, mixes_figure
 from synthbench.report.pages import write_table
 
 
 def auroc(args: argparse.Namespace) -> None:
     summary = pd.read_csv(args.summary, keep_default_na=False, na_values=[""])
+    summary = summary[~is_mix(summary["source"])]  # the mixes have their own figure
     points = order_sources(auroc_points(summary))
     if points.empty:
         raise ValueError(f"{args.summary}: no mean_auroc rows to plot")
@@ -26,6 +28,15 @@ def auroc(args: argparse.Namespace) -> None:
              args.gap_out)
     write_table(pd.concat([points.assign(figure="auroc"), gaps.assign(figure="gap")]), args.table, args.table_page,
                 "Mean test AUROC and real - synthetic gap: the plotted points")
+
+
+def mixes(args: argparse.Namespace) -> None:
+    points = mix_points(pd.read_csv(args.summary, keep_default_na=False, na_values=[""]))
+    if points.empty:
+        raise ValueError(f"{args.summary}: no delta_mean_auroc rows of real + synthetic mixes")
+    save_png(mixes_figure(points), args.out)
+    write_table(points, args.table, args.table_page, "Real + synthetic mixes: mean test AUROC minus the real "
+                "classifier's, per ratio")
 
 
 def fid(args: argparse.Namespace) -> None:
