@@ -95,7 +95,7 @@ def pixel_classifier(side):
 
 def test_neighbours_command_embeds_searches_and_writes_ids_report_and_grid(tmp_path):
     rng = np.random.default_rng(1)
-    side, train_n = 12, 60
+    side, train_n = 16, 60  # 16 px: the smallest the random extractor takes
     train_images = rng.integers(0, 256, (train_n, side, side), dtype=np.uint8)
     labels = rng.integers(0, 2, (train_n, 2)).astype(np.float32)
     synthetic_ids = -np.arange(1, 21)
@@ -104,20 +104,21 @@ def test_neighbours_command_embeds_searches_and_writes_ids_report_and_grid(tmp_p
     files = {"train": write_split(tmp_path / "train.tfrecord", train_images, labels, np.arange(100, 100 + train_n)),
              "synthetic": write_split(tmp_path / "synthetic.tfrecord", synthetic_images, labels[:20], synthetic_ids),
              "heldout": write_split(tmp_path / "test.tfrecord", rng.integers(0, 256, (15, side, side), dtype=np.uint8),
-                                    labels[:15], np.arange(15)),
-             "reference": write_split(tmp_path / "valid.tfrecord", rng.integers(0, 256, (12, side, side),
-                                                                                 dtype=np.uint8),
-                                      labels[:12], np.arange(200, 212))}
+                                    labels[:15], np.arange(15))}
     (tmp_path / "meta.json").write_text(json.dumps({"labels": ["a", "b"], "resolution": side}))
     pixel_classifier(side).save(tmp_path / "model.keras")
+    planted = tmp_path / "planted.csv"  # the three exact copies
+    pd.DataFrame({"split": "train", "image_id": [-18, -19, -20], "real_image_id": [104, 109, 130]}).to_csv(
+        planted, index=False)
     out = tmp_path / "nn"
     synthbench_main(["neighbours", "--model", str(tmp_path / "model.keras"), "--synthetic-records",
                      files["synthetic"], "--train-records", files["train"], "--heldout-records", files["heldout"],
-                     "--reference-records", files["reference"],
                      "--batch-size", "16", "--meta", str(tmp_path / "meta.json"),
                      "--settings-json", json.dumps({"k": 3, "memory_mb": None, "closest_pairs": 5,
                                                     "pixel_pairs": 50, "pixel_bootstrap": 100,
                                                     "diversity_pairs": 40}),
+                     "--planted", str(planted), "--detection-extractors-json", json.dumps(
+                         [{"name": "random", "weights": None, "resize": 299, "resize_mode": "legacy_tf1"}]),
                      "--out", str(out)])  # no --threads: this process's TensorFlow already started (the model)
     with np.load(out / "neighbours.npz") as result:
         assert result["query_id"].tolist() == synthetic_ids.tolist(), "every synthetic train image is a query"
@@ -135,22 +136,23 @@ def test_neighbours_command_embeds_searches_and_writes_ids_report_and_grid(tmp_p
     assert pixels["psnr"]["synthetic_to_train"]["median"] == pytest.approx(np.median(expected), rel=1e-12)
     assert pixels["psnr"]["synthetic_to_train"]["quantiles"]["0.95"] == pytest.approx(80.0), "the planted copies"
     assert pixels["ssim"]["heldout_to_train"]["pairs"] == 15
-    assert report["pixels"]["left_out"] == {"ms_ssim": "needs images of at least 161 px, these have 12"}
+    assert report["pixels"]["left_out"] == {"ms_ssim": "needs images of at least 161 px, these have 16"}
+    spaces = report["planted_copies"]["spaces"]
+    assert set(spaces) == {"classifier", "pixels", "random"}, "the check's space, pixels, each extractor asked for"
+    for space in spaces.values():
+        assert (space["planted"], space["detected"], space["recall"]) == (3, 3, 1.0), "exact copies, in any space"
     table = metrics_table.read(out / metrics_table.FILE).set_index("metric")
     assert table.loc["nn_psnr_median", "result"] == pytest.approx(np.median(expected), rel=1e-12)
     assert table.loc["nn_heldout_ssim_median", "n"] == 15
     low, high = table.loc["nn_ssim_median", ["ci_low", "ci_high"]]
     assert low <= table.loc["nn_ssim_median", "result"] <= high
     assert table.loc[["diversity_ssim", "diversity_ssim_real"], "n"].tolist() == [40, 40]
-    assert set(report["membership"]) == {"distance", "density_ratio"}
-    attack = report["membership"]["distance"]
+    attack = report["membership"]
     assert (attack["member_patients"], attack["non_member_patients"]) == (30, 8)
-    assert report["membership"]["density_ratio"]["member_patients"] == 30
-    assert table.loc["mia_density_auc", "n"] == 38 and 0 <= table.loc["mia_density_tpr_at_1pct_fpr", "result"] <= 1
     assert attack["tpr_at_fpr"] >= 3 / 30, "the three patients whose images were copied are exposed"
     assert table.loc["mia_auc", "n"] == 38 and table.loc["mia_auc", "ci_low"] <= table.loc["mia_auc", "result"]
     assert abs(table.loc["diversity_ssim_real", "result"]) < 0.2, "unrelated noise images are not alike"
-    assert report["diversity"]["synthetic"]["left_out"] == {"ms_ssim": "needs images of at least 161 px, these have 12"}
+    assert report["diversity"]["synthetic"]["left_out"] == {"ms_ssim": "needs images of at least 161 px, these have 16"}
 
 
 def test_pixel_report_leaves_out_what_the_image_size_cannot_measure_and_subsets_queries():
@@ -171,54 +173,29 @@ def test_pixel_report_leaves_out_what_the_image_size_cannot_measure_and_subsets_
 def test_membership_inference_separates_leaked_training_patients_and_not_others():
     from sklearn.metrics import roc_auc_score
 
-    from synthbench.neighbours.membership import distance_scores, membership_report, patient_scores, tpr_at_fpr
+    from synthbench.neighbours.membership import membership_report, patient_scores, tpr_at_fpr
 
-    assert patient_scores(distance_scores(np.array([0.5, 0.2, 0.9])), np.array(["a", "a", "b"])).tolist() == [
-        -0.2, -0.9], "a patient is as exposed as their closest image"
+    assert patient_scores(np.array([0.5, 0.2, 0.9]), np.array(["a", "a", "b"])).tolist() == [-0.2, -0.9], \
+        "a patient is as exposed as their closest image"
     rng = np.random.default_rng(0)
     members, non_members = np.repeat(np.arange(200), 2).astype(str), np.repeat(np.arange(200, 300), 2).astype(str)
     inside, out_distances = rng.uniform(0.2, 0.6, 400), rng.uniform(0.2, 0.6, 200)
-    same = membership_report(-inside, members, -out_distances, non_members, 200, 0)
+    same = membership_report(inside, members, out_distances, non_members, 200, 0)
     assert abs(same["auc"] - 0.5) < 0.1 and same["ci"][0] < 0.5 < same["ci"][1], "no leak: chance"
     leaked = inside.copy()
     leaked[:40] = 0.01  # 20 training patients copied
-    report = membership_report(-leaked, members, -out_distances, non_members, 200, 0)
+    report = membership_report(leaked, members, out_distances, non_members, 200, 0)
     assert report["tpr_at_fpr"] >= 0.1 > same["tpr_at_fpr"], "the copied patients are exposed"
     assert report["auc"] > same["auc"]
     assert (report["member_patients"], report["non_member_patients"]) == (200, 100)
     scores_in, scores_out = np.array([3.0, 2.0, 0.5]), np.array([1.0, 0.0])
     assert tpr_at_fpr(scores_in, scores_out, 0.0) == pytest.approx(2 / 3), "above every non-member: 2 of 3"
-    report = membership_report(-leaked, members, -out_distances, non_members, 50, 0)
+    report = membership_report(leaked, members, out_distances, non_members, 50, 0)
     closest_in, closest_out = leaked.reshape(200, 2).min(axis=1), out_distances.reshape(100, 2).min(axis=1)
     assert report["auc"] == pytest.approx(roc_auc_score(np.r_[np.ones(200), np.zeros(100)],
                                                         -np.r_[closest_in, closest_out]), rel=1e-12)
     tied_in, tied_out = rng.integers(0, 4, 60).astype(float), rng.integers(0, 4, 31).astype(float)
-    assert membership_report(tied_in, np.arange(60), tied_out, np.arange(60, 91), 10, 0)["auc"] == pytest.approx(
+    assert membership_report(-tied_in, np.arange(60), -tied_out, np.arange(60, 91), 10, 0)["auc"] == pytest.approx(
         roc_auc_score(np.r_[np.ones(60), np.zeros(31)], np.r_[tied_in, tied_out]), rel=1e-12), "ties count half"
     with pytest.raises(ValueError, match="needs members and non-members: 200 training and 0 held-out"):
-        membership_report(-leaked, members, np.zeros(0), np.array([], str), 10, 0)
-
-
-def test_the_density_ratio_attack_finds_leaks_in_sparse_regions_that_the_distance_attack_misses():
-    """Half the patients lie where the data are crowded (every distance about 0.05), half where they are sparse
-    (about 0.5). The generator leaked 20 sparse members: its images lie at 0.2 from them, nearer than real images
-    of others (0.5) but farther than anything in the crowd. Ranking by distance puts the crowd first; the ratio
-    of synthetic to real density puts the leaked patients first."""
-    from synthbench.neighbours.membership import density_ratio_scores, distance_scores, membership_report
-
-    rng = np.random.default_rng(1)
-    crowded = np.r_[np.full(100, 0.05), np.full(100, 0.5)]  # members: 100 crowded, 100 sparse
-    wobble = lambda count: rng.uniform(0.9, 1.1, count)  # noqa: E731
-    member_reference, member_synthetic = crowded * wobble(200), crowded * wobble(200)
-    member_synthetic[100:120] = 0.2  # the leaked sparse members
-    outsiders = np.r_[np.full(50, 0.05), np.full(50, 0.5)]
-    outsider_reference, outsider_synthetic = outsiders * wobble(100), outsiders * wobble(100)
-    members, non_members = np.arange(200).astype(str), np.arange(200, 300).astype(str)
-    by_distance = membership_report(distance_scores(member_synthetic), members, distance_scores(outsider_synthetic),
-                                    non_members, 100, 0)
-    by_ratio = membership_report(density_ratio_scores(member_synthetic, member_reference), members,
-                                 density_ratio_scores(outsider_synthetic, outsider_reference), non_members, 100, 0,
-                                 attack="density_ratio")
-    assert by_ratio["tpr_at_fpr"] >= 0.1 > 0.05 > by_distance["tpr_at_fpr"], "the 20 leaked of 200 exposed"
-    assert by_ratio["auc"] > by_distance["auc"] and by_ratio["attack"].startswith("log (distance")
-    assert density_ratio_scores(np.array([0.0]), np.array([0.5]))[0] > 80, "an exact copy: high, not infinite"
+        membership_report(leaked, members, np.zeros(0), np.array([], str), 10, 0)

@@ -4,7 +4,7 @@ search flags perturbed copies of training images but not new images of the same 
 import numpy as np
 import pytest
 
-from synthbench.neighbours.planted import centred_pixels, detection, pixel_flags
+from synthbench.neighbours.planted import centred_pixels, detection, held_out_flags
 from synthbench.outside.controls import Perturbation
 
 
@@ -34,7 +34,7 @@ def test_pixel_search_flags_perturbed_copies_of_training_images_and_few_new_imag
     train, heldout, new = _blobs(rng, 200, 16), _blobs(rng, 100, 16), _blobs(rng, 40, 16)
     perturb = Perturbation(shift=0, noise_sd=2.0, jpeg_quality=90)
     copies = np.stack([perturb(image, rng) for image in train[:40]])
-    flags = pixel_flags(*(centred_pixels(images) for images in (np.concatenate([copies, new]), train, heldout)))
+    flags = held_out_flags(*(centred_pixels(images) for images in (np.concatenate([copies, new]), train, heldout)))
     assert flags[:40].mean() >= 0.9, "copies found"
     assert flags[40:].mean() <= 0.1, "new images flagged about as often as held-out ones (1 %)"
 

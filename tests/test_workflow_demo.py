@@ -324,9 +324,8 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     with_interval = generator[generator["metric"] != "kid"]
     assert with_interval["ci_low"].notna().all() and (with_interval["ci_low"] <= with_interval["ci_high"]).all()
     assert generator["direction"].isin(["lower", "higher"]).all()
-    attacks = summary[summary["metric"].isin(["mia_auc", "mia_density_auc"])]
+    attacks = summary[summary["metric"] == "mia_auc"]
     assert set(attacks["source"]) == set(FAMILIES) and attacks["result"].between(0, 1).all()
-    assert len(attacks) == 2 * len(FAMILIES), "the distance and the density-ratio attack on every run"
     fidelity = summary[summary["metric"] == "trts_mean_auroc"]
     assert set(fidelity["source"]) == set(FAMILIES) and fidelity["ci_low"].notna().all()
     plotted = pd.read_csv(results / "plots/metrics_chest.csv")
@@ -494,12 +493,11 @@ def test_the_controls_prove_the_memorisation_check_and_the_membership_attack(dem
     assert set(ours[2][changed]) <= set(copies["image_id"]) and (ours[2] == base[2]).all(), "the rest is cpd's"
     summary = pd.read_csv(demo_datasets / "results/summary.csv")
     recall = summary[summary["metric"] == "copy_recall"].set_index("extractor")["result"]
-    assert set(recall.index) == {"classifier", "pixels"} and recall["pixels"] >= 0.9, recall
+    assert set(recall.index) == {"classifier", "pixels", "random"} and recall[["pixels", "random"]].min() >= 0.9, recall
     assert set(summary.loc[summary["metric"].str.startswith("copy_"), "source"]) == {"copycat"}
-    for metric in ("mia_auc", "mia_density_auc"):  # the distance and the density-ratio attack
-        attacks = summary[summary["metric"] == metric].set_index("source")
-        assert abs(attacks.loc["noise", "result"] - 0.5) < 0.15, f"{metric}: noise knows no patient"
-        assert attacks.loc["copycat", "result"] > attacks.loc["noise", "result"] + 0.15, metric
+    attacks = summary[summary["metric"] == "mia_auc"].set_index("source")
+    assert abs(attacks.loc["noise", "result"] - 0.5) < 0.15, "noise knows no patient"
+    assert attacks.loc["copycat", "result"] > attacks.loc["noise", "result"] + 0.15
     floor = summary[(summary["source"] == "noise") & summary["metric"].isin(["precision", "coverage"])]
     assert len(floor) == 4 and (floor["result"] <= 0.05).all(), "noise is the floor: no image near a real one"
     assert sorted(pd.read_csv(demo_datasets / "results/catalogue.csv")["id"]) == ["chest-samples-20-cpd-s0"]
@@ -516,7 +514,7 @@ def test_the_controls_prove_the_memorisation_check_and_the_membership_attack(dem
     card = json.loads((arm / "gan/overfit/seed0/card.json").read_text())
     assert card["family"] == "dcgan" and card["training_data_sha256"] == file_sha256(
         arm / "gan/overfit/seed0/subset/train.tfrecord")
-    attack = json.loads((arm / "nn/overfit/seed0/memorisation.json").read_text())["membership"]["distance"]
+    attack = json.loads((arm / "nn/overfit/seed0/memorisation.json").read_text())["membership"]
     assert attack["member_patients"] == subset["patient_id"].nunique()
     assert "overfit" in set(attacks.index)
     from synthbench.catalogue.models import Generators

@@ -12,10 +12,9 @@ rule nearest_neighbours:
         train_rows=sidecar(generator_train_records),
         heldout_records=paths.result(paths.DATA, "test.tfrecord"),
         heldout_rows=paths.result(paths.DATA, "test.csv"),
-        reference_records=paths.result(paths.DATA, "valid.tfrecord"),
-        reference_rows=paths.result(paths.DATA, "valid.csv"),
         meta=paths.result(paths.DATA, "meta.json"),
         planted=planted_copies,
+        detection_weights=detection_weights,
     output:
         neighbours=paths.result(paths.NEIGHBOURS, "neighbours.npz"),
         report=paths.result(paths.NEIGHBOURS, "memorisation.json"),
@@ -36,6 +35,7 @@ rule nearest_neighbours:
         batch_size=CLASSIFIER["batch_size"],
         title=lambda wildcards: run_title(wildcards, wildcards.gan),
         planted=lambda wildcards, input: ["--planted", *input.planted] if input.planted else [],
+        detection=detection_extractors_json,
         out=lambda wildcards, output: Path(output.report).parent,
     conda:
         "../../envs/tensorflow.yaml"
@@ -47,9 +47,9 @@ rule nearest_neighbours:
     shell:
         "python -m synthbench neighbours --model {input.model:q} --synthetic-records {input.synthetic_records:q}"
         " --train-records {input.train_records:q} --heldout-records {input.heldout_records:q}"
-        " --reference-records {input.reference_records:q}"
         " --batch-size {params.batch_size:q} --meta {input.meta:q} --settings-json {params.settings:q}"
-        " --title {params.title:q} --seed {wildcards.seed:q} {params.planted:q} --threads {threads}"
+        " --title {params.title:q} --seed {wildcards.seed:q} {params.planted:q}"
+        " --detection-extractors-json {params.detection:q} --threads {threads}"
         " --out {params.out:q} > {log:q} 2>&1"
 
 

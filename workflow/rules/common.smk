@@ -238,6 +238,27 @@ def planted_copies(wildcards):
     return [run_file(paths.GAN, "planted.csv", wildcards)] if wildcards.gan == "copycat" else []
 
 
+def detection_extractors(wildcards):
+    """The feature spaces besides the check's own (the real classifier's) and pixels in which the copycat control's
+    planted copies are sought: every other space the generator metrics measure in (Inception at paper scale)."""
+    return [extractor for extractor in metric_extractors() if extractor != "classifier"] if planted_copies(
+        wildcards) else []
+
+
+def detection_weights(wildcards):
+    """Input function: the weights files of the detection_extractors."""
+    return [path for extractor in detection_extractors(wildcards)
+            for path in fid_weights({**dict(wildcards.items()), "extractor": extractor})]
+
+
+def detection_extractors_json(wildcards):
+    """The detection_extractors as the neighbours job builds them (synthbench.fid.extractors.make_extractor)."""
+    return settings_json([{"name": extractor, "resize": FID["resize"], "resize_mode": FID["resize_mode"],
+                           "weights": next(iter(fid_weights({**dict(wildcards.items()), "extractor": extractor})),
+                                           None)}
+                          for extractor in detection_extractors(wildcards)])
+
+
 def gan_settings_json(wildcards):
     """The config section of one GAN, for the training job (less `enabled`, which chooses whether it runs, not
     how it trains); the overfit control's, its family's run long (config.overfit_settings). Where a family runs is

@@ -147,10 +147,6 @@ register(Metric("nn_threshold", "memorisation threshold (held-out 1st percentile
 register(Metric("mia_auc", "membership inference AUC (patients)", "features", "lower", 0.0,
                 1.0))
 register(Metric("mia_tpr_at_1pct_fpr", "membership inference TPR at 1 % FPR", "features", "lower", 0.0, 1.0))
-register(Metric("mia_density_auc", "density-ratio membership inference AUC (patients)", "features", "lower", 0.0,
-                1.0))
-register(Metric("mia_density_tpr_at_1pct_fpr", "density-ratio membership inference TPR at 1 % FPR", "features",
-                "lower", 0.0, 1.0))
 # Train on real, test on synthetic (synthbench.neighbours.jobs): the real-trained classifier's AUROC on a generator's
 # fakes against the labels they were made for (label fidelity), per class and averaged.
 register(Metric("trts_auroc", "real classifier's AUROC on the fakes (label fidelity)", "predictions", "higher", 0.0,
@@ -158,7 +154,7 @@ register(Metric("trts_auroc", "real classifier's AUROC on the fakes (label fidel
 register(Metric("trts_mean_auroc", "real classifier's mean AUROC on the fakes (label fidelity)", "predictions",
                 "higher", 0.0, 1.0))
 # The memorisation check scored against the copies the copycat control planted (synthbench.neighbours.planted),
-# per space searched (the extractor column: classifier features, pixels).
+# per space searched (the extractor column: classifier features, pixels, each generator-metrics extractor's).
 register(Metric("copy_recall", "planted copies flagged (recall)", "features", "higher", 0.0, 1.0))
 register(Metric("copy_precision", "flags that are planted copies (precision)", "features", "higher", 0.0, 1.0))
 # The same search's matches compared pixel by pixel (synthbench.neighbours.pixels), by every image-pair metric:

@@ -3,12 +3,13 @@
 Describes the synthetic train split, the real train split and the real test split (the held-out baseline) with
 the arm's real-trained classifier (`synthbench.classifier.jobs.features`), searches, and writes neighbours.npz,
 memorisation.json and grid.png. The same job measures the run's diversity (`synthbench.metrics.diversity`) and
-runs the patient-level membership inference attacks (`membership`; the real valid split is the density-ratio
-attack's reference): they need the features and ids it has at hand. Arguments are in `cli`.
+runs the patient-level membership inference attack (`membership`): both need the features and ids it has at
+hand. Arguments are in `cli`.
 """
 
 import argparse
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,13 +20,15 @@ from synthbench.atomic import replacing
 from synthbench.classifier.jobs import features
 from synthbench.classifier.metrics import auroc_report
 from synthbench.datasets.splits import combination_keys
+from synthbench.fid import extractors
+from synthbench.fid.real_stats import split_features
 from synthbench.metrics import table as metrics_table
 from synthbench.metrics.diversity import diversity_report, same_class_pairs
 from synthbench.neighbours.grid import save_pair_grid
-from synthbench.neighbours.membership import density_ratio_scores, distance_scores, membership_report
+from synthbench.neighbours.membership import membership_report
 from synthbench.neighbours.memorisation import memorisation_report
 from synthbench.neighbours.pixels import chosen_queries, pixel_report, pixel_rows
-from synthbench.neighbours.planted import detection, pixel_flags, record_pixels
+from synthbench.neighbours.planted import detection, held_out_flags, record_pixels
 from synthbench.neighbours.search import nearest
 from synthbench.runtime import configure
 
@@ -79,10 +82,14 @@ def _wanted_images(pixel_chosen: dict, diversity_chosen: dict, closest: list[dic
     return {split: np.unique(np.asarray(ids, np.int64)) for split, ids in wanted.items() if ids}
 
 
-def _membership(args: argparse.Namespace, settings: dict, synthetic: dict, train: dict, heldout: dict,
-                reference: dict) -> dict[str, dict]:
-    """Each attack's report, {distance, density_ratio}: training (member) against held-out (non-member) patients,
-    by their images' distances to the synthetic images (and, for the density ratio, to the reference images)."""
+def _split_files(args: argparse.Namespace) -> dict[str, Path]:
+    """The records the job reads: the synthetic train split, the real train split and the held-out test split."""
+    return {"synthetic": args.synthetic_records, "train": args.train_records, "heldout": args.heldout_records}
+
+
+def _membership(args: argparse.Namespace, settings: dict, synthetic: dict, train: dict, heldout: dict) -> dict:
+    """The attack's report: training (member) against held-out (non-member) patients, by their images' distance
+    to the nearest synthetic image."""
     patients = {}
     for name, records_path, split in (("train", args.train_records, train), ("heldout", args.heldout_records,
                                                                                heldout)):
@@ -90,43 +97,44 @@ def _membership(args: argparse.Namespace, settings: dict, synthetic: dict, train
                             dtype={"patient_id": str}).set_index("image_id")
         patients[name] = table.loc[split["image_id"], "patient_id"].to_numpy()
     with threadpool_limits(args.threads):
-        found = {(name, against): nearest(split["features"], others["features"], 1,
-                                          settings["memory_mb"]).distances[:, 0]
-                 for name, split in (("train", train), ("heldout", heldout))
-                 for against, others in (("synthetic", synthetic), ("reference", reference))}
-    scores = {"distance": {name: distance_scores(found[name, "synthetic"]) for name in ("train", "heldout")},
-              "density_ratio": {name: density_ratio_scores(found[name, "synthetic"], found[name, "reference"])
-                                for name in ("train", "heldout")}}
-    return {attack: membership_report(by_split["train"], patients["train"], by_split["heldout"], patients["heldout"],
-                                      settings["pixel_bootstrap"], args.seed, attack)
-            for attack, by_split in scores.items()}
+        distances = {name: nearest(split["features"], synthetic["features"], 1, settings["memory_mb"]).distances[:, 0]
+                     for name, split in (("train", train), ("heldout", heldout))}
+    return membership_report(distances["train"], patients["train"], distances["heldout"], patients["heldout"],
+                             settings["pixel_bootstrap"], args.seed)
 
 
-def membership_rows(attacks: dict[str, dict]) -> list[dict]:
-    """mia_auc and mia_tpr_at_1pct_fpr of the distance attack, mia_density_* of the density-ratio attack."""
-    prefix = {"distance": "mia", "density_ratio": "mia_density"}
-    return [row for attack, report in attacks.items()
-            for row in (metrics_table.row(f"{prefix[attack]}_auc", report["auc"], ci=report["ci"],
-                                          n=report["member_patients"] + report["non_member_patients"]),
-                        metrics_table.row(f"{prefix[attack]}_tpr_at_1pct_fpr", report["tpr_at_fpr"],
-                                          n=report["member_patients"] + report["non_member_patients"]))]
+def _extractor_features(spec: dict, files: dict[str, Path], meta: dict) -> tuple[str, dict[str, np.ndarray]]:
+    """(the extractor's label, {split: features of every row}) of the synthetic, train and held-out records in one
+    extractor's space (spec: name, weights, resize, resize_mode)."""
+    extractor = extractors.make_extractor(spec["name"], weights=spec["weights"] and Path(spec["weights"]),
+                                          resize=spec["resize"], resize_mode=spec["resize_mode"])
+    found = {}
+    for split, path in files.items():
+        rows = np.arange(len(pd.read_csv(path.with_suffix(".csv"), usecols=["image_id"])))
+        found[split] = split_features(path, path.with_suffix(".csv"), meta["labels"], meta["resolution"], extractor,
+                                      rows)[0].astype(np.float32)
+    return extractor.name, found
 
 
 def _planted_detection(args: argparse.Namespace, settings: dict, meta: dict, synthetic: dict,
                        flagged: np.ndarray) -> dict:
     """Recall and precision of the check's flags against the planted copies of the train split, in the
-    classifier's feature space (the flags themselves) and in pixel space (the same rule on pixels)."""
+    classifier's feature space (the flags themselves), in pixel space and in each --detection-extractors space
+    (the same rule on pixels or those features)."""
     table = pd.read_csv(args.planted)
     planted = table.loc[table["split"] == "train", "image_id"].to_numpy()
-    side, count = meta["resolution"], len(meta["labels"])
-    pixels = {name: record_pixels(path, count, side) for name, path in (
-        ("synthetic", args.synthetic_records), ("train", args.train_records), ("heldout", args.heldout_records))}
+    files = _split_files(args)
+    pixels = {name: record_pixels(path, len(meta["labels"]), meta["resolution"]) for name, path in files.items()}
+    spaces = {"classifier": detection(flagged, synthetic["image_id"], planted)}
     with threadpool_limits(args.threads):
-        pixel_flagged = pixel_flags(pixels["synthetic"][1], pixels["train"][1], pixels["heldout"][1],
-                                    settings["memory_mb"])
-    return {"planted": str(args.planted),
-            "spaces": {"classifier": detection(flagged, synthetic["image_id"], planted),
-                       "pixels": detection(pixel_flagged, pixels["synthetic"][0], planted)}}
+        spaces["pixels"] = detection(held_out_flags(pixels["synthetic"][1], pixels["train"][1], pixels["heldout"][1],
+                                                    settings["memory_mb"]), pixels["synthetic"][0], planted)
+    for spec in json.loads(args.detection_extractors_json):
+        name, found = _extractor_features(spec, files, meta)
+        with threadpool_limits(args.threads):
+            spaces[name] = detection(held_out_flags(found["synthetic"], found["train"], found["heldout"],
+                                                    settings["memory_mb"]), pixels["synthetic"][0], planted)
+    return {"planted": str(args.planted), "spaces": spaces}
 
 
 def detection_rows(report: dict) -> list[dict]:
@@ -156,8 +164,8 @@ def search(args: argparse.Namespace) -> None:
     settings = json.loads(args.settings_json)
     meta = json.loads(args.meta.read_text())
     synthetic = features(args.model, args.synthetic_records, meta, args.batch_size, with_scores=True)
-    train, heldout, reference = (features(args.model, path, meta, args.batch_size)
-                                 for path in (args.train_records, args.heldout_records, args.reference_records))
+    train, heldout = (features(args.model, path, meta, args.batch_size)
+                      for path in (args.train_records, args.heldout_records))
     with threadpool_limits(args.threads):
         found = nearest(synthetic["features"], train["features"], settings["k"], settings["memory_mb"])
         baseline = nearest(heldout["features"], train["features"], settings["k"], settings["memory_mb"])
@@ -170,7 +178,7 @@ def search(args: argparse.Namespace) -> None:
     pixel_chosen, pixel_seed = _pixel_choice(args.seed, settings, synthetic, train, heldout, found.indices,
                                              baseline.indices)
     diversity_chosen = _diversity_choice(args.seed, settings, synthetic, train)
-    files = {"synthetic": args.synthetic_records, "train": args.train_records, "heldout": args.heldout_records}
+    files = _split_files(args)
     images = {split: records.images_by_id(files[split], num_labels, side, ids)
               for split, ids in _wanted_images(pixel_chosen, diversity_chosen, report["closest_pairs"]).items()}
 
@@ -183,15 +191,14 @@ def search(args: argparse.Namespace) -> None:
     report["diversity"] = {which: diversity_report(stacked(split, ids[:, 0]), stacked(split, ids[:, 1]),
                                                    settings["pixel_bootstrap"], bootstrap_seed)
                            for which, (split, ids, bootstrap_seed) in diversity_chosen.items()}
-    report["membership"] = _membership(args, settings, synthetic, train, heldout, reference)
+    report["membership"] = _membership(args, settings, synthetic, train, heldout)
     # Train on real, test on synthetic: does each fake show the labels it was made for, to the real classifier?
     report["label_fidelity"] = auroc_report(synthetic["labels"], synthetic["scores"], meta["labels"],
                                             resamples=settings["pixel_bootstrap"], seed=args.seed)
     if args.planted:
         report["planted_copies"] = _planted_detection(args, settings, meta, synthetic, flagged)
     report["inputs"] = {"model": str(args.model), "synthetic": str(args.synthetic_records),
-                        "train": str(args.train_records), "heldout": str(args.heldout_records),
-                        "reference": str(args.reference_records)}
+                        "train": str(args.train_records), "heldout": str(args.heldout_records)}
     args.out.mkdir(parents=True, exist_ok=True)
     with replacing(args.out / "neighbours.npz") as partial:
         np.savez(partial, query_id=synthetic["image_id"], neighbour_id=train["image_id"][found.indices],
@@ -206,7 +213,10 @@ def search(args: argparse.Namespace) -> None:
         metrics_table.row("nn_heldout_distance_median", report["heldout_to_train"]["q50"], n=len(heldout["image_id"])),
         metrics_table.row("nn_threshold", report["threshold"], n=len(heldout["image_id"])),
         *pixel_rows(report["pixels"]), *diversity_rows(report["diversity"]),
-        *membership_rows(report["membership"]),
+        metrics_table.row("mia_auc", report["membership"]["auc"], ci=report["membership"]["ci"],
+                          n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"]),
+        metrics_table.row("mia_tpr_at_1pct_fpr", report["membership"]["tpr_at_fpr"],
+                          n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"]),
         *label_fidelity_rows(report), *detection_rows(report)])
     save_pair_grid(report["closest_pairs"], {**images["synthetic"], **images["train"]}, meta["labels"],
                    report["threshold"], args.title, args.out / "grid.png")
@@ -214,10 +224,10 @@ def search(args: argparse.Namespace) -> None:
           f"{report['synthetic_to_train']['q50']:.4f} (held-out {report['heldout_to_train']['q50']:.4f}); "
           f"{report['flagged']} ({100 * report['fraction_below_threshold']:.2f} %) below the held-out 1st "
           f"percentile {report['threshold']:.4f}", flush=True)
-    for name, attack in report["membership"].items():
-        print(f"membership inference ({name}): AUC {attack['auc']:.3f} [{attack['ci'][0]:.3f}, {attack['ci'][1]:.3f}], "
-              f"TPR {attack['tpr_at_fpr']:.3f} at {100 * attack['fpr']:g} % FPR ({attack['member_patients']} training, "
-              f"{attack['non_member_patients']} held-out patients)", flush=True)
+    attack = report["membership"]
+    print(f"membership inference: AUC {attack['auc']:.3f} [{attack['ci'][0]:.3f}, {attack['ci'][1]:.3f}], TPR "
+          f"{attack['tpr_at_fpr']:.3f} at {100 * attack['fpr']:g} % FPR ({attack['member_patients']} training, "
+          f"{attack['non_member_patients']} held-out patients)", flush=True)
     for name, value in report["diversity"]["synthetic"]["metrics"].items():
         print(f"diversity: mean {name} of same-class pairs {value['mean']:.4g} (real train "
               f"{report['diversity']['real']['metrics'][name]['mean']:.4g})", flush=True)

@@ -4,8 +4,9 @@ The copycat control plants perturbed copies of training images among a generator
 (planted.csv). Every synthetic train image the check flags (nearer to a training image than all but 1 % of
 held-out images are) is either a planted copy or not: recall is the share of planted copies flagged, precision
 the share of flags that are planted copies. Both are given in each space the check can search: the real-trained
-classifier's features (the check itself) and pixels (cosine distance of mean-centred pixel vectors, i.e. one minus
-their correlation: a copy keeps its pattern whatever its brightness), each with its own held-out threshold. Pixel
+classifier's features (the check itself), pixels (cosine distance of mean-centred pixel vectors, i.e. one minus
+their correlation: a copy keeps its pattern whatever its brightness) and the feature space of each extractor the
+generator metrics measure in (Inception at paper scale), each with its own held-out threshold. Pixel
 vectors are taken at most PIXEL_SIDE pixels a side (block means of larger images; a copy stays a copy when both are
 shrunk alike), so the search of a 256 px arm holds 1,024 numbers per image, not 65,536, and images are read from
 their records a batch at a time.
@@ -51,11 +52,11 @@ def record_pixels(path: Path, num_labels: int, side: int) -> tuple[np.ndarray, n
     return np.concatenate(ids), np.concatenate(vectors)
 
 
-def pixel_flags(synthetic: np.ndarray, train: np.ndarray, heldout: np.ndarray,
-                memory_mb: float | None = None) -> np.ndarray:
-    """The memorisation check's flags searched in pixel space (vectors of `centred_pixels`): a synthetic image is
-    flagged when its nearest training image is nearer than all but 1 % of the held-out images' nearest training
-    images are."""
+def held_out_flags(synthetic: np.ndarray, train: np.ndarray, heldout: np.ndarray,
+                   memory_mb: float | None = None) -> np.ndarray:
+    """The memorisation check's flags searched in another space (pixel vectors of `centred_pixels`, an
+    extractor's features): a synthetic image is flagged when its nearest training image is nearer than all but
+    1 % of the held-out images' nearest training images are."""
     found = nearest(synthetic, train, 1, memory_mb).distances[:, 0]
     baseline = nearest(heldout, train, 1, memory_mb).distances[:, 0]
     return found < flag_threshold(baseline)
