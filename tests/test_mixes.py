@@ -111,3 +111,4 @@ def test_the_mixes_figure_starts_every_line_at_the_real_classifier_and_draws_the
     drawn = {line.get_label(): line.get_ydata().tolist() for line in figure.axes[0].get_lines()
              if not line.get_label().startswith("_")}
     assert drawn == {"cpd (no-growth GAN)": [0.0, 0.01, 0.03], "prog (progressive GAN)": [0.0, -0.01]}
+    assert len(figure.axes[0].containers) == 2, "an error bar per family, at its mixes (not at the real classifier)"

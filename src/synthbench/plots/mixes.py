@@ -3,8 +3,8 @@
 One panel per dataset, arm and value; in each, one line per family: the mean test AUROC of the classifier trained
 on the real train split plus r x as many of the family's synthetic images, minus the real-trained classifier's
 (paired on the same test rows and seed, `synthbench.classifier.compare_job`), against r. Every line starts at
-(0, 0): the real classifier itself. Above zero the fakes help; the band is the 95 % CI over seeds, or with one
-seed the paired bootstrap's.
+(0, 0): the real classifier itself. Above zero the fakes help; the error bars are the 95 % CI over seeds, or with
+one seed the paired bootstrap's.
 """
 
 import pandas as pd
@@ -43,9 +43,9 @@ def mixes_figure(points: pd.DataFrame):
     for axis, ((dataset, arm, value), panel) in zip(axes, panels, strict=True):
         for family, line in panel.groupby("family", sort=True):
             axis.plot(line["ratio"], line["mean"], marker="o", color=colour(family), label=source_label(family))
-            if line["low"].notna().any():
-                axis.fill_between(line["ratio"], line["low"], line["high"], color=colour(family), alpha=0.15,
-                                  linewidth=0)
+            known = line[line["low"].notna()]  # the ratio-0 point is the reference itself: no interval
+            axis.errorbar(known["ratio"], known["mean"], fmt="none", ecolor=colour(family), elinewidth=1, capsize=3,
+                          yerr=[known["mean"] - known["low"], known["high"] - known["mean"]])
         axis.axhline(0.0, color="gray", linewidth=0.8, linestyle=":")
         axis.set_xticks(sorted(panel["ratio"].unique()))
         axis.set_xlabel("synthetic images per real train image", fontsize=8)
