@@ -344,7 +344,11 @@ def test_snakemake_dry_run_plans_the_paper_dag(tmp_path):
     assert jobs["train_gan"] == str(families * arm_values), "every family, one seed (synthetic splits included)"
     assert jobs["generator_features"] == str((extractors - 1) * families * arm_values), \
         "each GAN run's synthetic features in the spaces its training job does not measure"
-    assert jobs["train_classifier"] == jobs["evaluate_classifier"] == str((1 + families) * arm_values), "real + each"
+    ratios = 3  # every arm mixes each family's fakes into real data at 0.5, 1 and 2
+    assert jobs["train_classifier"] == jobs["evaluate_classifier"] == str((1 + families + families * ratios)
+                                                                         * arm_values), "real, each family, each mix"
+    assert jobs["more_synthetic"] == str(families * arm_values), "extra fakes for the mixes above 1"
+    assert jobs["plot_mixes"] == "1"
     assert jobs["nearest_neighbours"] == str(families * arm_values), "one memorisation check per GAN run"
     assert jobs["generator_metrics"] == str((families + 1) * arm_values), "each GAN run, and the real ceiling"
     assert jobs["attribution_panel"] == str(arm_values) == jobs["compare_classifiers"]
@@ -355,8 +359,10 @@ def test_snakemake_dry_run_of_the_demo_config(tmp_path):
     result = run_snakemake(tmp_path, "-n", "--cores", "1", "--configfile", str(REPO / "config/demo.yaml"))
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     assert jobs["demo_chest"] == jobs["demo_brain"] == "1" and jobs["arm_split"] == "12"
-    # cpd on all 12 arm values, prog on the chest samples arm (2 values): 14 runs, 12 + 14 classifiers
-    assert jobs["train_gan"] == str(12 + 2) and jobs["evaluate_classifier"] == str(12 + 14)
+    # cpd on all 12 arm values, prog on the chest samples arm (2 values): 14 runs, 12 + 14 classifiers, and the
+    # real + cpd mix at ratio 1 on both classes arms (4 values): 4 more
+    assert jobs["train_gan"] == str(12 + 2) and jobs["evaluate_classifier"] == str(12 + 14 + 4)
+    assert "more_synthetic" not in jobs and jobs["plot_mixes"] == "1", "no ratio above 1: no extra fakes"
     assert jobs["plot_fid"] == jobs["plot_memorisation"] == jobs["plot_generator_metrics"] == "2"
     assert jobs["summary"] == jobs["plot_auroc"] == "1" and jobs["generator_metrics"] == str(14 + 12)
     assert jobs["compare_classifiers"] == "12", "every arm value's classifiers against real's, paired"
@@ -457,15 +463,20 @@ def planned_jobs(stdout: str) -> list[dict]:
 
 @pytest.mark.e2e
 def test_slurm_profile_dry_run_requests_gpus_memory_and_runtime(tmp_path, write_config):
+    # The demo, with a mix above ratio 1 and a control entered by an intake job: every GPU rule is planned.
+    extras = write_config({"datasets": {"chest": {"arms": {"classes": {"mix_ratios": [1, 2]},
+                                                           "samples": {"sources": ["prog", "cpd", "copycat"]}}}}},
+                          "extras.yaml")
     result = run_snakemake(tmp_path, "-n", "--profile", str(REPO / "profiles/slurm"), "--configfile",
-                           str(REPO / "config/demo.yaml"))
+                           str(REPO / "config/demo.yaml"), str(extras))
     jobs = planned_jobs(result.stdout)
     by_rule = {}
     for job in jobs:
         by_rule.setdefault(job["rule"], []).append(job)
-    assert len(by_rule["train_gan"]) == 12 + 2 and len(by_rule["train_classifier"]) == 12 + 14  # demo sources
-    gpu_rules = {"fid_real_stats", "generator_features", "train_gan", "train_classifier", "evaluate_classifier",
-                 "nearest_neighbours"}
+    assert len(by_rule["train_gan"]) == 12 + 2 and len(by_rule["train_classifier"]) == 12 + 14 + 4 + 2 + 2
+    assert len(by_rule["more_synthetic"]) == len(by_rule["source_intake"]) == 2
+    gpu_rules = {"fid_real_stats", "generator_features", "train_gan", "more_synthetic", "source_intake",
+                 "train_classifier", "evaluate_classifier", "nearest_neighbours"}
     profile = yaml.safe_load((REPO / "profiles/slurm/config.yaml").read_text())
     rules = set(re.findall(r"^(?:local)?rule (\w+):", "\n".join(
         path.read_text() for path in (REPO / "workflow/rules").glob("*.smk")), flags=re.M))
