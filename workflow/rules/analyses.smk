@@ -14,7 +14,7 @@ rule nearest_neighbours:
         heldout_rows=paths.result(paths.DATA, "test.csv"),
         meta=paths.result(paths.DATA, "meta.json"),
         planted=planted_copies,
-        detection_weights=detection_weights,
+        detection_weights=lambda wildcards: list(detection_weights(wildcards).values()),
     output:
         neighbours=paths.result(paths.NEIGHBOURS, "neighbours.npz"),
         report=paths.result(paths.NEIGHBOURS, "memorisation.json"),

@@ -246,17 +246,16 @@ def detection_extractors(wildcards):
 
 
 def detection_weights(wildcards):
-    """Input function: the weights files of the detection_extractors."""
-    return [path for extractor in detection_extractors(wildcards)
-            for path in fid_weights({**dict(wildcards.items()), "extractor": extractor})]
+    """Input function: the weights file of each detection_extractor that has one, by extractor."""
+    return {extractor: path for extractor in detection_extractors(wildcards)
+            for path in fid_weights({**dict(wildcards.items()), "extractor": extractor})}
 
 
 def detection_extractors_json(wildcards):
     """The detection_extractors as the neighbours job builds them (synthbench.fid.extractors.make_extractor)."""
+    weights = detection_weights(wildcards)
     return settings_json([{"name": extractor, "resize": FID["resize"], "resize_mode": FID["resize_mode"],
-                           "weights": next(iter(fid_weights({**dict(wildcards.items()), "extractor": extractor})),
-                                           None)}
-                          for extractor in detection_extractors(wildcards)])
+                           "weights": weights.get(extractor)} for extractor in detection_extractors(wildcards)])
 
 
 def gan_settings_json(wildcards):

@@ -103,17 +103,15 @@ def _membership(args: argparse.Namespace, settings: dict, synthetic: dict, train
                              settings["pixel_bootstrap"], args.seed)
 
 
-def _extractor_features(spec: dict, files: dict[str, Path], meta: dict) -> tuple[str, dict[str, np.ndarray]]:
-    """(the extractor's label, {split: features of every row}) of the synthetic, train and held-out records in one
-    extractor's space (spec: name, weights, resize, resize_mode)."""
+def _extractor_features(spec: dict, files: dict[str, Path], rows: dict[str, int],
+                        meta: dict) -> tuple[str, dict[str, np.ndarray]]:
+    """(the extractor's label, {split: features of every row}) of the synthetic, train and held-out records (of
+    `rows` rows each) in one extractor's space (spec: name, weights, resize, resize_mode)."""
     extractor = extractors.make_extractor(spec["name"], weights=spec["weights"] and Path(spec["weights"]),
                                           resize=spec["resize"], resize_mode=spec["resize_mode"])
-    found = {}
-    for split, path in files.items():
-        rows = np.arange(len(pd.read_csv(path.with_suffix(".csv"), usecols=["image_id"])))
-        found[split] = split_features(path, path.with_suffix(".csv"), meta["labels"], meta["resolution"], extractor,
-                                      rows)[0].astype(np.float32)
-    return extractor.name, found
+    return extractor.name, {split: split_features(path, path.with_suffix(".csv"), meta["labels"], meta["resolution"],
+                                                  extractor, np.arange(rows[split]))[0].astype(np.float32)
+                            for split, path in files.items()}
 
 
 def _planted_detection(args: argparse.Namespace, settings: dict, meta: dict, synthetic: dict,
@@ -130,7 +128,7 @@ def _planted_detection(args: argparse.Namespace, settings: dict, meta: dict, syn
         spaces["pixels"] = detection(held_out_flags(pixels["synthetic"][1], pixels["train"][1], pixels["heldout"][1],
                                                     settings["memory_mb"]), pixels["synthetic"][0], planted)
     for spec in json.loads(args.detection_extractors_json):
-        name, found = _extractor_features(spec, files, meta)
+        name, found = _extractor_features(spec, files, {split: len(ids) for split, (ids, _) in pixels.items()}, meta)
         with threadpool_limits(args.threads):
             spaces[name] = detection(held_out_flags(found["synthetic"], found["train"], found["heldout"],
                                                     settings["memory_mb"]), pixels["synthetic"][0], planted)
