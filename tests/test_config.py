@@ -201,7 +201,8 @@ def test_arm_sources_choose_the_families_of_each_arm(paper):
     paper["gans"]["dcgan"] = {"enabled": False}
     validated = validate_config(paper)
     assert arm_sources(validated, "chest", "classes") == ["cpd"], "a family switched off is off everywhere"
-    assert arm_sources(validated, "chest", "samples") == ["prog", "cpd", "sngan"], "null: every enabled family"
+    assert arm_sources(validated, "chest", "samples") == ["prog", "cpd", "sngan", "diffusion"], \
+        "null: every enabled family"
 
 
 def test_arm_sources_must_be_registered_and_fit_the_arms_images(paper):
@@ -220,7 +221,8 @@ def test_outside_sources_join_the_arms_that_list_them(paper):
     paper["datasets"]["chest"]["arms"]["classes"]["sources"] = ["cpd", "theirs"]
     validated = validate_config(paper)
     assert arm_sources(validated, "chest", "classes") == ["cpd", "theirs"]
-    assert arm_sources(validated, "chest", "samples") == ["prog", "cpd", "dcgan", "sngan"], "null: families only"
+    assert arm_sources(validated, "chest", "samples") == ["prog", "cpd", "dcgan", "sngan", "diffusion"], \
+        "null: families only"
     assert outside_path(validated, "theirs", "chest", "classes", 4) == "outside/chest/classes/4"
 
 
@@ -340,7 +342,7 @@ def test_snakemake_dry_run_plans_the_paper_dag(tmp_path):
     assert "images_256.h5" in result.stdout, "the cache holds the largest side of the resolution arm"
     extractors = 3  # inception (FID), and the generator metrics' classifier and random feature spaces
     assert jobs["fid_inception_weights"] == "1" and jobs["fid_real_stats"] == str(extractors * arm_values)
-    families = 4  # prog, cpd, dcgan, sngan: the paper config enables every registered family
+    families = 5  # prog, cpd, dcgan, sngan, diffusion: the paper config enables every registered family
     assert jobs["train_gan"] == str(families * arm_values), "every family, one seed (synthetic splits included)"
     assert jobs["generator_features"] == str((extractors - 1) * families * arm_values), \
         "each GAN run's synthetic features in the spaces its training job does not measure"

@@ -1,4 +1,5 @@
-"""GAN training as a job, for the progressive GAN and SNGAN (growth and batch norm / spectral-norm state): a
+"""Generator training as a job, for the progressive GAN, SNGAN and diffusion (growth, batch norm / spectral-norm
+state, and a family without a discriminator whose generator is its whole sampler): a
 SIGKILL mid-run followed by a rerun resumes from the checkpoint and ends exactly like an uninterrupted run
 (same schedule, same FID history: determinism); the job writes one fake per real row with that row's labels, and
 `gan infer` writes the same fakes again."""
@@ -30,7 +31,11 @@ SETTINGS = {
                                                     "transition_kimg": 0.2},
                                  "networks": {"latent_size": 8, "fmap_base": 64, "fmap_max": 16, "mbstd_group": 4}}),
     "sngan": gan_section("sngan", {**LOOP, "networks": {"latent_size": 8, "g_channels": 8, "d_channels": 8}}),
+    "diffusion": gan_section("diffusion", {**LOOP, "sampling": {"steps": 4},
+                                           "networks": {"channels": 8, "max_channels": 16, "blocks_per_level": 1,
+                                                        "attention_resolutions": []}}),
 }
+LOSSES = {"diffusion": ["loss/denoise"]}  # the objective's losses; the GANs' D and G otherwise
 FAMILIES = tuple(SETTINGS)
 
 
@@ -158,7 +163,7 @@ def test_tensorboard_scalars_every_tick_and_progress_grids_every_snapshot(arm, u
     from PIL import Image
     from tensorboard.backend.event_processing.plugin_event_accumulator import EventAccumulator
 
-    _family, uninterrupted = uninterrupted
+    family, uninterrupted = uninterrupted
     events = EventAccumulator(str(uninterrupted / "tensorboard"), size_guidance={"tensors": 0})
     events.Reload()
 
@@ -166,9 +171,10 @@ def test_tensorboard_scalars_every_tick_and_progress_grids_every_snapshot(arm, u
         return {event.step: float(tf.make_ndarray(event.tensor_proto)) for event in events.Tensors(tag)}
 
     ticks = [200, 400, 600, 800, 1000, 1200]  # tick_kimg 0.2 up to 1.2 kimg
-    for tag in ("loss/D", "loss/G", "progress/kimg_per_second", "progress/lod", "progress/minibatch"):
+    losses = LOSSES.get(family, ["loss/D", "loss/G"])
+    for tag in (*losses, "progress/kimg_per_second", "progress/lod", "progress/minibatch"):
         assert sorted(series(tag)) == ticks, tag
-    assert all(np.isfinite(value) for value in series("loss/D").values())
+    assert all(np.isfinite(value) for value in series(losses[0]).values())
     assert all(value > 0 for value in series("progress/kimg_per_second").values())
     assert set(series("progress/minibatch").values()) == {8.0}
     history = pd.read_csv(uninterrupted / "fid.csv")
@@ -199,7 +205,7 @@ def test_readme_tensorboard_command_serves_the_runs_scalars(uninterrupted):
     with socket.socket() as probe:
         probe.bind(("localhost", 0))
         port = probe.getsockname()[1]
-    _family, run = uninterrupted
+    family, run = uninterrupted
     tensorboard = str(Path(sys.executable).with_name("tensorboard"))
     server = subprocess.Popen([tensorboard, "--logdir", str(run), "--port", str(port), *command[5:]],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -213,7 +219,7 @@ def test_readme_tensorboard_command_serves_the_runs_scalars(uninterrupted):
                 assert server.poll() is None, "tensorboard exited"
                 time.sleep(1)
         assert tags is not None, "tensorboard did not answer"
-        assert {"loss/D", "loss/G", "fid/random"} <= set(tags["tensorboard"])
+        assert {*LOSSES.get(family, ["loss/D", "loss/G"]), "fid/random"} <= set(tags["tensorboard"])
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -55,7 +55,7 @@ def test_the_installed_package_has_its_console_script_data_and_dependencies(venv
     assert where.startswith(str(venv / "venv")), f"imported from {where}, not the installed package"
     sections = _run(venv, "python", "-c", "from synthbench.config import load_schema; "
                     "print(*load_schema()['properties']['gans']['properties'])").stdout.split()
-    assert sections == ["prog", "cpd", "dcgan", "sngan"]
+    assert sections == ["prog", "cpd", "dcgan", "sngan", "diffusion"]
     _run(venv, "python", "-m", "pip", "check")
     started = time.perf_counter()
     assert "--family" in _run(venv, "synthbench", "gan", "train", "--help").stdout

@@ -41,7 +41,7 @@ def test_snapshots_every_few_ticks_once_per_state_from_fixed_noise(tmp_path):
     log = ProgressLog(tmp_path / "run", tmp_path / "train.csv", ["a", "b"], seed=3, snapshot_ticks=2)
     sampler = CountingSampler()
     for tick in range(1, 5):
-        log.tick(tick, tick * 100, 0.5, -0.5, 2.0, 0.0, 8, sampler)
+        log.tick(tick, tick * 100, {"D": 0.5, "G": -0.5}, 2.0, 0.0, 8, sampler)
     log.snapshot(400, sampler)  # the end falls on a snapshot tick: no second grid of the same state
     log.close()
     assert sorted(p.name for p in (tmp_path / "run/progress").iterdir()) == [

@@ -74,7 +74,7 @@ def losses_and_fids(name: str, family, data: Path, out: Path, seed: int = 3) -> 
     trainer = Trainer(name, family, settings, images, LABELS, real, real_labels, extractor, RunFiles(out), seed,
                       {"settings": section})
     losses = []
-    trainer._progress = lambda phase, seconds, step_losses, log: losses.append([float(x) for x in step_losses])
+    trainer._progress = lambda phase, seconds, step_losses, log: losses.append([float(x) for x in step_losses.values()])
     trainer.train(log=open(out / "log.txt", "w"))
     return np.asarray(losses), np.asarray([entry["fid"] for entry in trainer.stopping.history])
 

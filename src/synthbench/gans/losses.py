@@ -1,5 +1,7 @@
-"""The objectives families train with: WGAN-GP (Gulrajani et al.; with Karras's drift term) with the
-auxiliary-classifier label loss, and the non-saturating GAN loss.
+"""The objectives families train with: the contract (`Objective.update`, one minibatch's step inside the shared
+loop) and the GAN objectives, WGAN-GP (Gulrajani et al.; with Karras's drift term) with the auxiliary-classifier
+label loss, and the non-saturating GAN loss. Families that train otherwise (diffusion's denoising loss) bring
+their own `Objective`.
 
 Written as plain functions of network outputs so tests can check them on hand-made numbers; the gradient
 penalty takes a callable because it needs the critic's gradient at interpolated images.
@@ -7,8 +9,12 @@ penalty takes a callable because it needs the critic's gradient at interpolated 
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from dataclasses import dataclass
 
+import keras
 import tensorflow as tf
+
+from synthbench.gans.reals import blend_reals, to_float
 
 LABEL_LOSSES = ("softmax", "sigmoid")
 
@@ -53,11 +59,41 @@ def generator_loss(fake_scores: tf.Tensor) -> tf.Tensor:
 BoundCritic = Callable[[tf.Tensor], tuple[tf.Tensor, tf.Tensor | None]]
 
 
-class Objective(ABC):
-    """A family's training objective: the mean D and G losses of one minibatch, given its bound critic.
+@dataclass(frozen=True)
+class Networks:
+    """What one training step updates: the family's networks (no discriminator for a family that trains without
+    one), their optimizers, the run's noise stream, its critic bound to the discriminator, and how many levels of
+    detail the schedule grows through."""
 
-    `mix` is the per-sample interpolation weight the loop draws every step (used by gradient penalties), so that
-    every family consumes the same random stream."""
+    generator: keras.Model
+    discriminator: keras.Model | None
+    g_optimizer: keras.optimizers.Optimizer
+    d_optimizer: keras.optimizers.Optimizer | None
+    noise: tf.random.Generator
+    critic: Callable[[keras.Model, tf.Tensor, tf.Tensor], tuple[tf.Tensor, tf.Tensor | None]] | None
+    levels: int
+
+
+class Objective(ABC):
+    """A family's training objective: how one minibatch of real images and their labels updates its networks.
+
+    The shared loop calls `update` inside its compiled step and then moves the generator EMA, so every family
+    keeps the same progress, EMA, checkpoints and early stopping; `loss_names` label the losses `update` returns
+    (progress lines, TensorBoard)."""
+
+    loss_names: tuple[str, ...] = ("D", "G")
+
+    @abstractmethod
+    def update(self, networks: Networks, images: tf.Tensor, labels: tf.Tensor, lod: tf.Tensor) -> tuple[tf.Tensor, ...]:
+        """One optimisation step on uint8 images [B, H, W] and labels [B, L]; the mean losses, in `loss_names` order."""
+
+
+class Adversarial(Objective):
+    """A GAN objective: a D step on reals and fakes, then a G step on fresh fakes, from mean D and G losses given
+    the bound critic.
+
+    `mix` is the per-sample interpolation weight drawn every step (used by gradient penalties), so that every
+    GAN family consumes the same random stream."""
 
     @abstractmethod
     def discriminator(self, critic: BoundCritic, reals: tf.Tensor, fakes: tf.Tensor, mix: tf.Tensor,
@@ -68,8 +104,31 @@ class Objective(ABC):
     def generator(self, critic: BoundCritic, fakes: tf.Tensor, labels: tf.Tensor) -> tf.Tensor:
         """Mean G loss of a minibatch."""
 
+    def update(self, networks, images, labels, lod):
+        generator, discriminator = networks.generator, networks.discriminator
+        reals = blend_reals(to_float(images), lod, networks.levels)
+        batch = tf.shape(reals)[0]
+        latent_size = int(generator.inputs[0].shape[-1])
+        z = networks.noise.normal([batch, latent_size])
+        mix = networks.noise.uniform([batch, 1, 1, 1])
 
-class WassersteinGP(Objective):
+        def critic(images):
+            return networks.critic(discriminator, images, labels)
+
+        with tf.GradientTape() as tape:
+            fakes = generator([z, labels], training=True)
+            d_loss = self.discriminator(critic, reals, fakes, mix, labels)
+        networks.d_optimizer.apply(tape.gradient(d_loss, discriminator.trainable_variables),
+                                   discriminator.trainable_variables)
+        z = networks.noise.normal([batch, latent_size])
+        with tf.GradientTape() as tape:
+            g_loss = self.generator(critic, generator([z, labels], training=True), labels)
+        networks.g_optimizer.apply(tape.gradient(g_loss, generator.trainable_variables),
+                                   generator.trainable_variables)
+        return d_loss, g_loss
+
+
+class WassersteinGP(Adversarial):
     """WGAN-GP with Karras's drift term, plus `label_weight` x the auxiliary-classifier label loss of reals and
     fakes when the critic has a label head."""
 
@@ -100,7 +159,7 @@ class WassersteinGP(Objective):
         return tf.reduce_mean(loss)
 
 
-class NonSaturating(Objective):
+class NonSaturating(Adversarial):
     """The original GAN objective in its non-saturating form (Goodfellow et al.): binary cross-entropy of the
     critic's logits, D pushed to 1 on reals and 0 on fakes, G to make D say 1 on fakes."""
 

@@ -2,7 +2,8 @@
 
 Under the run folder, beside the undeclared checkpoints (neither is a declared output, so neither makes
 Snakemake rerun anything):
-- `tensorboard/`: event files with `loss/D`, `loss/G`, `progress/kimg_per_second`, `progress/lod`,
+- `tensorboard/`: event files with the objective's losses (`loss/D`, `loss/G` for a GAN, `loss/denoise` for
+  diffusion), `progress/kimg_per_second`, `progress/lod`,
   `progress/minibatch` every tick and `<metric>/<extractor>` (e.g. `fid/inception`) at every evaluation;
   the step is the number of real images shown (kimg x 1000), so curves of runs with other minibatches align;
 - `progress/fakes_kimg<kimg>.png`: every `snapshot_ticks` ticks and at the end, one row per frequent class
@@ -49,13 +50,15 @@ class ProgressLog:
         self.grid_seed = seeds.sample_grid(seed)  # samples.png's noise: the grids lead up to it
         self.writer = tf.summary.create_file_writer(str(run / "tensorboard"))
 
-    def tick(self, tick: int, nimg: int, d_loss: float, g_loss: float, kimg_per_second: float, lod: float,
+    def tick(self, tick: int, nimg: int, losses: dict[str, float], kimg_per_second: float, lod: float,
              minibatch: int, sampler) -> None:
         """Scalars of tick number `tick` (counted from the start of training, so a resumed run keeps the
-        spacing); every `snapshot_ticks`-th tick also a grid of fakes."""
+        spacing), each of the objective's losses as `loss/<name>`; every `snapshot_ticks`-th tick also a grid of
+        fakes."""
         with self.writer.as_default(step=nimg):
-            for name, value in (("loss/D", d_loss), ("loss/G", g_loss), ("progress/kimg_per_second", kimg_per_second),
-                                ("progress/lod", lod), ("progress/minibatch", minibatch)):
+            for name, value in (*((f"loss/{name}", loss) for name, loss in losses.items()),
+                                ("progress/kimg_per_second", kimg_per_second), ("progress/lod", lod),
+                                ("progress/minibatch", minibatch)):
                 tf.summary.scalar(name, float(value))
         if self.snapshot_ticks and tick % self.snapshot_ticks == 0:
             self.snapshot(nimg, sampler)

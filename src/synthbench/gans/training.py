@@ -29,9 +29,8 @@ from synthbench.gans.data import TrainImages
 from synthbench.gans.family import Family
 from synthbench.gans.grids import save_sample_grid
 from synthbench.gans.layers import set_lod
-from synthbench.gans.losses import Objective
+from synthbench.gans.losses import Networks, Objective
 from synthbench.gans.progress_log import ProgressLog
-from synthbench.gans.reals import blend_reals, to_float
 from synthbench.gans.sampler import CARD, NetworkSampler
 from synthbench.gans.schedule import Schedule
 from synthbench.gans.stopping import EarlyStopping
@@ -55,7 +54,6 @@ class Settings:
     ema_beta: float | None  # per-step decay; None: the half-life ema_kimg
     adam: dict  # beta1, beta2, epsilon
     objective: Objective
-    latent_size: int
     networks: dict
     schedule: Schedule
 
@@ -73,7 +71,7 @@ class Settings:
                    tick_kimg=section["tick_kimg"], snapshot_ticks=section["snapshot_ticks"],
                    ema_kimg=section["ema_kimg"], ema_beta=section.get("ema_beta"),
                    adam=section["adam"],
-                   objective=family.objective(section), latent_size=section["networks"]["latent_size"],
+                   objective=family.objective(section),
                    networks={**section["networks"], **{key: section[key] for key in family.network_keys}},
                    schedule=schedule)
 
@@ -135,12 +133,8 @@ class Trainer:
         self.generator, self.discriminator = family.build(resolution, num_labels, settings.networks)
         self.ema = keras.models.clone_model(self.generator)
         self.ema.set_weights(self.generator.get_weights())
-        adam = settings.adam
-        self.g_optimizer, self.d_optimizer = (
-            keras.optimizers.Adam(settings.schedule.lrate, beta_1=adam["beta1"], beta_2=adam["beta2"],
-                                  epsilon=adam["epsilon"]) for _ in range(2))
-        self.g_optimizer.build(self.generator.trainable_variables)
-        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer, self.d_optimizer = (self._optimizer(network)
+                                              for network in (self.generator, self.discriminator))
         self.noise = tf.random.Generator.from_seed(seed)
         self.nimg = 0
         self.wall_seconds = 0.0
@@ -152,47 +146,43 @@ class Trainer:
         self.step = self._make_step()
         self.progress_log = ProgressLog(files.out, images.csv, label_names, seed, settings.snapshot_ticks)
 
+    def _optimizer(self, network: keras.Model | None) -> keras.optimizers.Optimizer | None:
+        """Adam for one network (none for a family without a discriminator)."""
+        if network is None:
+            return None
+        adam = self.settings.adam
+        optimizer = keras.optimizers.Adam(self.settings.schedule.lrate, beta_1=adam["beta1"], beta_2=adam["beta2"],
+                                          epsilon=adam["epsilon"])
+        optimizer.build(network.trainable_variables)
+        return optimizer
+
     # ----- one training step -------------------------------------------------------------------------------
     def _make_step(self):
-        family, settings = self.family, self.settings
-        generator, discriminator, ema = self.generator, self.discriminator, self.ema
-        levels = settings.schedule.levels
-        objective = settings.objective
+        """The compiled step: the family's objective updates its networks, then the generator EMA follows."""
+        networks = Networks(self.generator, self.discriminator, self.g_optimizer, self.d_optimizer, self.noise,
+                            self.family.critic, self.settings.schedule.levels)
+        generator, ema, objective = self.generator, self.ema, self.settings.objective
 
         @tf.function(reduce_retracing=True)
         def step(images, labels, lod, ema_beta):
-            reals = blend_reals(to_float(images), lod, levels)
-            batch = tf.shape(reals)[0]
-            z = self.noise.normal([batch, settings.latent_size])
-            mix = self.noise.uniform([batch, 1, 1, 1])
-            def critic(images):
-                return family.critic(discriminator, images, labels)
-
-            with tf.GradientTape() as tape:
-                fakes = generator([z, labels], training=True)
-                d_loss = objective.discriminator(critic, reals, fakes, mix, labels)
-            self.d_optimizer.apply(tape.gradient(d_loss, discriminator.trainable_variables),
-                                   discriminator.trainable_variables)
-            z = self.noise.normal([batch, settings.latent_size])
-            with tf.GradientTape() as tape:
-                g_loss = objective.generator(critic, generator([z, labels], training=True), labels)
-            self.g_optimizer.apply(tape.gradient(g_loss, generator.trainable_variables),
-                                   generator.trainable_variables)
+            losses = objective.update(networks, images, labels, lod)
             for average, current in zip(ema.trainable_variables, generator.trainable_variables, strict=True):
                 average.assign(current + (average - current) * ema_beta)
             # Batch-norm statistics are not averaged but follow the generator (the EMA generator is evaluated
             # in inference mode, on them); for networks without any, this copies only the lod.
             for copy, current in zip(ema.non_trainable_variables, generator.non_trainable_variables, strict=True):
                 copy.assign(current)
-            return d_loss, g_loss
+            return losses
 
         return step
 
     # ----- checkpoints ---------------------------------------------------------------------------------------
     def _groups(self) -> dict[str, list]:
-        return {"generator": self.generator.weights, "discriminator": self.discriminator.weights,
-                "ema": self.ema.weights, "g_optimizer": self.g_optimizer.variables,
-                "d_optimizer": self.d_optimizer.variables, "noise": [self.noise.state]}
+        groups = {"generator": self.generator.weights, "ema": self.ema.weights,
+                  "g_optimizer": self.g_optimizer.variables, "noise": [self.noise.state]}
+        if self.discriminator is not None:
+            groups |= {"discriminator": self.discriminator.weights, "d_optimizer": self.d_optimizer.variables}
+        return groups
 
     def save_checkpoint(self) -> None:
         groups = {name: [np.asarray(v) for v in variables] for name, variables in self._groups().items()}
@@ -238,9 +228,11 @@ class Trainer:
 
     def set_phase(self, phase) -> None:
         for model in (self.generator, self.discriminator, self.ema):
-            set_lod(model, phase.lod)
+            if model is not None:
+                set_lod(model, phase.lod)
         self.g_optimizer.learning_rate.assign(phase.g_lrate)
-        self.d_optimizer.learning_rate.assign(phase.d_lrate)
+        if self.d_optimizer is not None:
+            self.d_optimizer.learning_rate.assign(phase.d_lrate)
 
     def train(self, log=sys.stderr) -> None:
         """Trains until FID stops improving or `total_kimg`, then writes the run's outputs."""
@@ -271,22 +263,23 @@ class Trainer:
                 seconds = time.perf_counter() - tick_start
                 self.wall_seconds += seconds
                 seconds_per_kimg = seconds / max((self.nimg - tick_nimg) / 1000.0, 1e-9)
-                self._progress(phase, seconds_per_kimg, losses, log)
-                self.progress_log.tick(round(self.kimg / settings.tick_kimg), self.nimg, *losses,
+                named = dict(zip(settings.objective.loss_names, map(float, losses), strict=True))
+                self._progress(phase, seconds_per_kimg, named, log)
+                self.progress_log.tick(round(self.kimg / settings.tick_kimg), self.nimg, named,
                                        1.0 / seconds_per_kimg, phase.lod, phase.minibatch, NetworkSampler(self.ema))
                 self.save_checkpoint()
                 next_tick = (math.floor(self.kimg / settings.tick_kimg + 1e-9) + 1) * settings.tick_kimg
                 tick_start, tick_nimg = time.perf_counter(), self.nimg
         self._finish(log)
 
-    def _progress(self, phase, seconds_per_kimg: float, losses, log) -> None:
+    def _progress(self, phase, seconds_per_kimg: float, losses: dict[str, float], log) -> None:
         remaining = (self.settings.total_kimg - self.kimg) * seconds_per_kimg
         best, name, label = self.stopping.best, self.monitor.name, self.monitor.label
         fid = (f"{label} {self.stopping.history[-1][name]:.2f} (best {best[name]:.2f} at kimg {best['kimg']:g})"
                if best else f"{label} -")
         print(f"kimg {self.kimg:8.2f}/{self.settings.total_kimg:g}  lod {phase.lod:.2f}  res {phase.resolution:4d}  "
               f"minibatch {phase.minibatch:3d}  {seconds_per_kimg:7.1f} s/kimg  ETA<={clock(remaining)}  "
-              f"D {float(losses[0]):8.3f}  G {float(losses[1]):8.3f}  {fid}", file=log, flush=True)
+              + "".join(f"{name} {value:8.3f}  " for name, value in losses.items()) + fid, file=log, flush=True)
 
     def _finish(self, log) -> None:
         """Final FID if the last state was not evaluated, then the declared outputs from the best generator."""
