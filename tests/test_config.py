@@ -208,7 +208,7 @@ def test_arm_sources_choose_the_families_of_each_arm(paper):
 def test_arm_sources_must_be_registered_and_fit_the_arms_images(paper):
     paper["datasets"]["brain"]["arms"]["samples"]["sources"] = ["prog", "vae"]
     assert ("key 'datasets.brain.arms.samples.sources': 'vae' is neither a registered family (known: prog, cpd, "
-            "dcgan, sngan), a control (copycat, noise, overfit) nor a name in outside_sources (none)"
+            "dcgan, sngan, diffusion), a control (copycat, noise, overfit) nor a name in outside_sources (none)"
             ) in error_of(paper)
     paper["datasets"]["brain"]["arms"]["samples"]["sources"] = ["dcgan"]
     paper["datasets"]["brain"]["arms"]["samples"]["resolution"] = 8
@@ -487,11 +487,20 @@ def test_slurm_profile_dry_run_requests_gpus_memory_and_runtime(tmp_path, write_
     for job in jobs:
         if job["rule"] in gpu_rules:
             assert job["gpu"] == "1" and job["slurm_partition"] == "REPLACE_WITH_YOUR_GPU_PARTITION", job
+            assert int(job["mem_mb"]) <= 8000, "one GPU each: the demo config asks for no more"
         else:
             assert "gpu" not in job and job["slurm_partition"] == "REPLACE_WITH_YOUR_CPU_PARTITION", job
         assert job["slurm_account"] == "REPLACE_WITH_YOUR_ACCOUNT" and int(job["runtime"]) >= 60
     gan = by_rule["train_gan"][0]
     assert (gan["threads"], gan["mem_mb"], gan["runtime"]) == (8, "8000", "1440"), "first attempt's request"
+    # The paper's preset: GAN jobs ask for 2 GPUs at 32 px (4 at 64, 8 at 128), and host memory per GPU.
+    several = write_config({"cluster": {"gpus": {"train_gan": {"per_resolution": {"32": 2}},
+                                                  "train_classifier": {"default": 3}}}}, "gpus.yaml")
+    result = run_snakemake(tmp_path, "-n", "--profile", str(REPO / "profiles/slurm"), "--configfile",
+                           str(REPO / "config/demo.yaml"), str(several))
+    gpus = {(job["rule"], job["gpu"], job["mem_mb"]) for job in planned_jobs(result.stdout)
+            if job["rule"] in ("train_gan", "train_classifier")}
+    assert gpus == {("train_gan", "1", "8000"), ("train_gan", "2", "16000"), ("train_classifier", "3", "24000")}
     capped = write_config({"cluster": {"max_runtime_minutes": 600}})
     result = run_snakemake(tmp_path, "-n", "--profile", str(REPO / "profiles/slurm"), "--configfile",
                            str(REPO / "config/demo.yaml"), str(capped))

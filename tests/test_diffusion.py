@@ -86,6 +86,11 @@ def test_guidance_mixes_the_conditional_and_unconditional_estimates():
         np.testing.assert_allclose(estimate, c_skip * x + guidance * c_out, rtol=1e-5, atol=1e-6)
 
 
+def test_guidance_without_an_unconditional_denoiser_is_refused():
+    with pytest.raises(ValueError, match="label_dropout 0 trains no unconditional denoiser"):
+        _generator({**TINY, "label_dropout": 0, "sampling": {"guidance": 2}})
+
+
 def test_unet_depth_and_width_follow_the_resolution():
     assert levels(16, 8) == [16, 8] and levels(128, 8) == [128, 64, 32, 16, 8] and levels(8, 8) == [8]
     settings = {"channels": 8, "max_channels": 32, "blocks_per_level": 1, "lowest_resolution": 8,
@@ -113,7 +118,12 @@ def trained():
     optimizer = keras.optimizers.Adam(TINY["lrate"])
     optimizer.build(generator.trainable_variables)
     networks = Networks(generator, None, optimizer, None, tf.random.Generator.from_seed(0), None, 0)
-    step = tf.function(lambda images, labels: settings.objective.update(networks, images, labels, 0.0))
+    objective = settings.objective
+
+    @tf.function
+    def step(images, labels):
+        return objective.update(networks, images, labels, 0.0, objective.draw(networks, images), replicas=1)
+
     images, labels = _toy_set(32 * 500, seed=0)
     losses = [float(step(images[i:i + 32], labels[i:i + 32])[0]) for i in range(0, len(images), 32)]
     return generator, np.asarray(losses)

@@ -30,9 +30,9 @@ rule train_classifier:
         "../../envs/tensorflow.yaml"
     threads: 2
     resources:
-        mem_mb=lambda wildcards, attempt: 8000 * attempt,
+        mem_mb=memory_per_gpu("train_classifier", 8000),
         runtime=runtime_per_attempt(720),
-        gpu=GPUS_PER_JOB,
+        gpu=gpus_per_job("train_classifier"),
     shell:
         "python -m synthbench classifier train --train {input.train:q} --valid {input.valid:q} {params.mix:q}"
         " --meta {input.meta:q}"

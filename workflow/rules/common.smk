@@ -66,10 +66,29 @@ wildcard_constraints:
     split=one_of(SPLITS),
 
 
-# TensorFlow jobs ask a cluster for one GPU each (the SLURM plugin turns `gpu` into --gpus); a site without
-# GPUs sets `gpu: 0` for them in its profile. Locally, `gpu` limits nothing unless `--resources gpu=N` is given.
+# TensorFlow jobs ask a cluster for one GPU each (the SLURM plugin turns `gpu` into --gpus), the training rules
+# of cluster.gpus as many as it says for their image side; a site without GPUs sets `gpu: 0` for them in its
+# profile. Locally, `gpu` limits nothing unless `--resources gpu=N` is given.
 GPUS_PER_JOB = 1
 MAX_RUNTIME = config["cluster"]["max_runtime_minutes"]
+
+
+def value_side(wildcards):
+    """The image side of an arm value's datasets."""
+    return int(wildcards.value) if wildcards.arm == "resolution" else dataset_config(wildcards.dataset)["arms"][
+        wildcards.arm]["resolution"]
+
+
+def gpus_per_job(rule_name):
+    """GPUs a job of a data-parallel training rule asks for: cluster.gpus.<rule> at the job's image side."""
+    choice = config["cluster"]["gpus"][rule_name]
+    return lambda wildcards: choice["per_resolution"].get(str(value_side(wildcards)), choice["default"])
+
+
+def memory_per_gpu(rule_name, mb):
+    """Host memory that grows with each attempt and with the job's GPUs (gpus_per_job): `mb` per GPU."""
+    gpus = gpus_per_job(rule_name)
+    return lambda wildcards, attempt: mb * attempt * gpus(wildcards)
 
 
 def runtime_per_attempt(minutes):

@@ -139,9 +139,9 @@ rule train_gan:
         "../../envs/tensorflow.yaml"
     threads: 2
     resources:
-        mem_mb=lambda wildcards, attempt: 8000 * attempt,
+        mem_mb=memory_per_gpu("train_gan", 8000),
         runtime=runtime_per_attempt(1440),
-        gpu=GPUS_PER_JOB,
+        gpu=gpus_per_job("train_gan"),
     shell:
         "python -m synthbench gan train --family {params.family:q} --data {params.data:q}"
         " --train-records {input.train:q} --real-stats {input.stats:q}"

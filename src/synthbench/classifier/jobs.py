@@ -31,7 +31,7 @@ from synthbench.classifier.settings import steps_per_epoch
 from synthbench.classifier.training import TrainSettings, fit, predict
 from synthbench.metrics import table as metrics_table
 from synthbench.names import REAL
-from synthbench.runtime import configure, use_mixed_precision
+from synthbench.runtime import configure, strategy, use_mixed_precision
 
 MAPS = "maps.npz"  # beside the test metrics: the classifier's occlusion maps (synthbench.attribution)
 
@@ -60,8 +60,14 @@ def train(args: argparse.Namespace) -> None:
     settings = json.loads(args.settings_json)
     print(f"dtype policy {use_mixed_precision(settings['mixed_precision'])}", file=sys.stderr, flush=True)
     labels, side = meta["labels"], meta["resolution"]
-    model = build_classifier(len(labels), side, settings["input_size"], settings["weights"], settings["bn_momentum"],
-                             settings["backbone"])
+    # Over every GPU the job has: Keras's fit shares each minibatch out and sums the gradients; batch-norm
+    # statistics are each replica's own.
+    parallel = strategy()
+    if parallel.num_replicas_in_sync > 1:
+        print(f"data parallel over {parallel.num_replicas_in_sync} devices", file=sys.stderr, flush=True)
+    with parallel.scope():
+        model = build_classifier(len(labels), side, settings["input_size"], settings["weights"],
+                                 settings["bn_momentum"], settings["backbone"])
     inputs = {"train": _describe(args.train), "valid": _describe(args.valid), "labels": labels, "seed": args.seed,
               "backbone": settings["backbone"]}
     synthetic, inputs["mix"] = _mix(args, inputs["train"]["rows"])
@@ -81,8 +87,9 @@ def train(args: argparse.Namespace) -> None:
           file=sys.stderr, flush=True)
     train_settings = TrainSettings(**{**{key: settings[key] for key in TrainSettings.__dataclass_fields__
                                          if key != "steps_per_epoch"}, "steps_per_epoch": steps})
-    best = fit(model, train, valid, train_settings, args.out / "history.csv", args.out / "checkpoints",
-               run={"settings": settings, **inputs})
+    with parallel.scope():
+        best = fit(model, train, valid, train_settings, args.out / "history.csv", args.out / "checkpoints",
+                   run={"settings": settings, **inputs})
     save_classifier(best, len(labels), side, settings["input_size"], settings["backbone"], args.out / "model.keras")
 
 

@@ -18,7 +18,7 @@ from synthbench.gans.data import TrainImages
 from synthbench.gans.inference import write_more_synthetic, write_synthetic_splits
 from synthbench.gans.sampler import CARD, load_run
 from synthbench.gans.training import RunFiles, Settings, Trainer  # also registers the custom layers for loading
-from synthbench.runtime import configure
+from synthbench.runtime import configure, strategy
 
 
 def train(args: argparse.Namespace) -> None:
@@ -49,7 +49,7 @@ def train(args: argparse.Namespace) -> None:
             "training_data_sha256": file_sha256(train_records), "synthbench_version": __version__,
             "licence": MODEL_LICENCE, "citation": CITATION}
     trainer = Trainer(args.family, family, settings, images, meta["labels"], real, real_labels, extractor,
-                      RunFiles(args.out), args.seed, run_config, card=card)
+                      RunFiles(args.out), args.seed, run_config, card=card, strategy=strategy())
     trainer.train()
     write_run_splits(args.out, args.data, args.seed, args.synthetic_out)
     if args.features_out:

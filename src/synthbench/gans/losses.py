@@ -77,15 +77,31 @@ class Networks:
 class Objective(ABC):
     """A family's training objective: how one minibatch of real images and their labels updates its networks.
 
-    The shared loop calls `update` inside its compiled step and then moves the generator EMA, so every family
-    keeps the same progress, EMA, checkpoints and early stopping; `loss_names` label the losses `update` returns
-    (progress lines, TensorBoard)."""
+    The shared loop's compiled step calls `draw` once for the whole minibatch, shares the rows and their random
+    numbers out to the replicas (one per device the job trains on; one on a single device), calls `update` on
+    each, then moves the generator EMA. So every family keeps the same progress, EMA, checkpoints and early
+    stopping, and a step on several devices uses exactly the random numbers one device would. `loss_names` label
+    the losses `update` returns (progress lines, TensorBoard)."""
 
     loss_names: tuple[str, ...] = ("D", "G")
 
     @abstractmethod
-    def update(self, networks: Networks, images: tf.Tensor, labels: tf.Tensor, lod: tf.Tensor) -> tuple[tf.Tensor, ...]:
-        """One optimisation step on uint8 images [B, H, W] and labels [B, L]; the mean losses, in `loss_names` order."""
+    def draw(self, networks: Networks, images: tf.Tensor) -> tuple[tf.Tensor, ...]:
+        """The step's random numbers for the whole minibatch of uint8 images [B, H, W], each a tensor of B rows,
+        drawn from the run's noise stream in a fixed order."""
+
+    @abstractmethod
+    def update(self, networks: Networks, images: tf.Tensor, labels: tf.Tensor, lod: tf.Tensor,
+               drawn: tuple[tf.Tensor, ...], replicas: int) -> tuple[tf.Tensor, ...]:
+        """One optimisation step on this replica's rows of images, labels and drawn numbers; returns this replica's
+        mean losses in `loss_names` order. Gradients are taken of each mean / `replicas`, so that the optimizer's
+        sum over replicas is the gradient of the whole minibatch's mean."""
+
+
+def shared_out(loss: tf.Tensor, replicas: int) -> tf.Tensor:
+    """A replica's mean loss as its share of the minibatch's mean (itself on one device, so nothing changes there);
+    taken inside the gradient tape, which must see the division."""
+    return loss if replicas == 1 else loss / replicas
 
 
 class Adversarial(Objective):
@@ -93,7 +109,7 @@ class Adversarial(Objective):
     the bound critic.
 
     `mix` is the per-sample interpolation weight drawn every step (used by gradient penalties), so that every
-    GAN family consumes the same random stream."""
+    GAN family consumes the same random stream: z for D's step, mix, then z for G's step."""
 
     @abstractmethod
     def discriminator(self, critic: BoundCritic, reals: tf.Tensor, fakes: tf.Tensor, mix: tf.Tensor,
@@ -104,26 +120,30 @@ class Adversarial(Objective):
     def generator(self, critic: BoundCritic, fakes: tf.Tensor, labels: tf.Tensor) -> tf.Tensor:
         """Mean G loss of a minibatch."""
 
-    def update(self, networks, images, labels, lod):
+    def draw(self, networks, images):
+        batch = tf.shape(images)[0]
+        latent_size = int(networks.generator.inputs[0].shape[-1])
+        return (networks.noise.normal([batch, latent_size]), networks.noise.uniform([batch, 1, 1, 1]),
+                networks.noise.normal([batch, latent_size]))
+
+    def update(self, networks, images, labels, lod, drawn, replicas):
         generator, discriminator = networks.generator, networks.discriminator
+        d_noise, mix, g_noise = drawn
         reals = blend_reals(to_float(images), lod, networks.levels)
-        batch = tf.shape(reals)[0]
-        latent_size = int(generator.inputs[0].shape[-1])
-        z = networks.noise.normal([batch, latent_size])
-        mix = networks.noise.uniform([batch, 1, 1, 1])
 
         def critic(images):
             return networks.critic(discriminator, images, labels)
 
         with tf.GradientTape() as tape:
-            fakes = generator([z, labels], training=True)
+            fakes = generator([d_noise, labels], training=True)
             d_loss = self.discriminator(critic, reals, fakes, mix, labels)
-        networks.d_optimizer.apply(tape.gradient(d_loss, discriminator.trainable_variables),
+            d_share = shared_out(d_loss, replicas)
+        networks.d_optimizer.apply(tape.gradient(d_share, discriminator.trainable_variables),
                                    discriminator.trainable_variables)
-        z = networks.noise.normal([batch, latent_size])
         with tf.GradientTape() as tape:
-            g_loss = self.generator(critic, generator([z, labels], training=True), labels)
-        networks.g_optimizer.apply(tape.gradient(g_loss, generator.trainable_variables),
+            g_loss = self.generator(critic, generator([g_noise, labels], training=True), labels)
+            g_share = shared_out(g_loss, replicas)
+        networks.g_optimizer.apply(tape.gradient(g_share, generator.trainable_variables),
                                    generator.trainable_variables)
         return d_loss, g_loss
 

@@ -122,20 +122,24 @@ class RunFiles:
 class Trainer:
     def __init__(self, name: str, family: Family, settings: Settings, images: TrainImages, label_names: list[str],
                  real: Statistics, real_labels: np.ndarray, extractor: Extractor, files: RunFiles, seed: int,
-                 run_config: dict, card: dict | None = None):
+                 run_config: dict, card: dict | None = None, strategy: tf.distribute.Strategy | None = None):
         self.name, self.family, self.settings = name, family, settings
+        # Data parallelism (synthbench.runtime.strategy): the networks and optimizers are mirrored on every
+        # device, each step shares the minibatch out; one device: the default strategy, and nothing changes.
+        self.strategy = strategy or tf.distribute.get_strategy()
         self.images, self.files, self.seed = images, files, seed
         self.label_names, self.real, self.real_labels, self.extractor = label_names, real, real_labels, extractor
         self.run_config = run_config
         self.card = card  # what card.json says of the network (written beside it) besides its best metrics
         keras.utils.set_random_seed(seed)
         resolution, num_labels = images.side, images.num_labels
-        self.generator, self.discriminator = family.build(resolution, num_labels, settings.networks)
-        self.ema = keras.models.clone_model(self.generator)
-        self.ema.set_weights(self.generator.get_weights())
-        self.g_optimizer, self.d_optimizer = (self._optimizer(network)
-                                              for network in (self.generator, self.discriminator))
-        self.noise = tf.random.Generator.from_seed(seed)
+        with self.strategy.scope():
+            self.generator, self.discriminator = family.build(resolution, num_labels, settings.networks)
+            self.ema = keras.models.clone_model(self.generator)
+            self.ema.set_weights(self.generator.get_weights())
+            self.g_optimizer, self.d_optimizer = (self._optimizer(network)
+                                                  for network in (self.generator, self.discriminator))
+        self.noise = tf.random.Generator.from_seed(seed)  # one stream, drawn from outside the replicas
         self.nimg = 0
         self.wall_seconds = 0.0
         self.monitor = metric_registry.entry(settings.monitor)
@@ -158,14 +162,30 @@ class Trainer:
 
     # ----- one training step -------------------------------------------------------------------------------
     def _make_step(self):
-        """The compiled step: the family's objective updates its networks, then the generator EMA follows."""
+        """The compiled step: the family's objective draws the minibatch's random numbers, each replica updates the
+        networks on its share of the rows (gradients summed over replicas), then the generator EMA follows.
+
+        Replica r of R takes rows r, r + R, r + 2R, ...: minibatch-stddev groups (rows g, g + B/G, ... of a
+        minibatch of B) then hold the same images on R replicas as on one device whenever B/G is a multiple of R,
+        so prog and cpd take the same steps on any number of devices. Batch-norm statistics (DCGAN, SNGAN) are
+        each replica's own."""
         networks = Networks(self.generator, self.discriminator, self.g_optimizer, self.d_optimizer, self.noise,
                             self.family.critic, self.settings.schedule.levels)
-        generator, ema, objective = self.generator, self.ema, self.settings.objective
+        generator, ema, objective, strategy = self.generator, self.ema, self.settings.objective, self.strategy
+        replicas = strategy.num_replicas_in_sync
+
+        def on_replica(images, labels, lod, drawn):
+            if replicas > 1:
+                replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+                images, labels, drawn = (tf.nest.map_structure(lambda rows: rows[replica::replicas], part)
+                                         for part in (images, labels, drawn))
+            return objective.update(networks, images, labels, lod, drawn, replicas)
 
         @tf.function(reduce_retracing=True)
         def step(images, labels, lod, ema_beta):
-            losses = objective.update(networks, images, labels, lod)
+            drawn = objective.draw(networks, images)
+            losses = strategy.run(on_replica, args=(images, labels, lod, drawn))
+            losses = tuple(strategy.reduce(tf.distribute.ReduceOp.MEAN, loss, axis=None) for loss in losses)
             for average, current in zip(ema.trainable_variables, generator.trainable_variables, strict=True):
                 average.assign(current + (average - current) * ema_beta)
             # Batch-norm statistics are not averaged but follow the generator (the EMA generator is evaluated

@@ -6,7 +6,7 @@ import tensorflow as tf
 from synthbench.gans.diffusion import edm
 from synthbench.gans.diffusion.networks import build, network_of
 from synthbench.gans.family import Family
-from synthbench.gans.losses import Networks, Objective
+from synthbench.gans.losses import Networks, Objective, shared_out
 from synthbench.gans.reals import to_float
 
 
@@ -26,21 +26,26 @@ class DenoisingLoss(Objective):
     def from_config(cls, section: dict) -> "DenoisingLoss":
         return cls(section["sigma_data"], section["p_mean"], section["p_std"], section["label_dropout"])
 
-    def update(self, networks: Networks, images, labels, lod):
+    def draw(self, networks: Networks, images):
+        batch = tf.shape(images)[0]
+        return (networks.noise.normal([batch, 1, 1, 1]), networks.noise.normal(tf.concat([tf.shape(images), [1]], 0)),
+                networks.noise.uniform([batch, 1]))
+
+    def update(self, networks: Networks, images, labels, lod, drawn, replicas):
+        level, unit_noise, dropout = drawn
         clean = to_float(images)
-        batch = tf.shape(clean)[0]
-        sigma = tf.exp(self.p_mean + self.p_std * networks.noise.normal([batch, 1, 1, 1]))
-        noisy = clean + sigma * networks.noise.normal(tf.shape(clean))
-        conditioned = tf.cast(networks.noise.uniform([batch, 1]) >= self.label_dropout, tf.float32)
+        sigma = tf.exp(self.p_mean + self.p_std * level)
+        noisy = clean + sigma * unit_noise
+        conditioned = tf.cast(dropout >= self.label_dropout, tf.float32)
         network, variables = network_of(networks.generator), networks.generator.trainable_variables
         with tf.GradientTape() as tape:
             estimate = edm.denoise(network, noisy, sigma, labels, conditioned, self.sigma_data, training=True)
             errors = tf.reduce_mean(tf.square(estimate - clean), axis=[1, 2, 3])
             loss = tf.reduce_mean(edm.loss_weight(sigma[:, 0, 0, 0], self.sigma_data) * errors)
-        networks.g_optimizer.apply(tape.gradient(loss, variables), variables)
+            share = shared_out(loss, replicas)
+        networks.g_optimizer.apply(tape.gradient(share, variables), variables)
         return (loss,)
 
 
-
 FAMILY = Family(build=build, critic=None, grows=False, objective=DenoisingLoss.from_config,
-                network_keys=("sampling", "sigma_data"))
+                network_keys=("sampling", "sigma_data", "label_dropout"))

@@ -158,8 +158,11 @@ def build_network(resolution: int, num_labels: int, settings: dict) -> keras.Mod
 
 def build(resolution: int, num_labels: int, settings: dict):
     """(generator [z, labels] -> images, no discriminator): the U-Net inside the Heun sampler, z of side^2 values."""
-    network = build_network(resolution, num_labels, settings)
     sampling = settings["sampling"]
+    if sampling["guidance"] != 1 and not settings["label_dropout"]:
+        raise ValueError(f"gans.diffusion.sampling.guidance is {sampling['guidance']}, but label_dropout 0 trains no "
+                         "unconditional denoiser to guide with: set label_dropout above 0 or guidance to 1")
+    network = build_network(resolution, num_labels, settings)
     z = keras.Input((resolution * resolution,), name="z")
     labels = keras.Input((num_labels,), name="labels")
     images = HeunSampler(network, resolution, sampling["steps"], sampling["guidance"], sampling["sigma_min"],
