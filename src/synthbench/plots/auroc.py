@@ -1,7 +1,7 @@
 """The paper's main figure and its companion, drawn from results/summary.csv alone.
 
 Main figure: mean test AUROC against the arm's value (resolution, number of classes, images per class), one
-line per source (real data, each GAN), one row of panels per dataset. The band is the 95 % CI of the mean over
+line per source (real data, each generator), one row of panels per dataset. The band is the 95 % CI of the mean over
 seeds when there are several seeds (t interval), otherwise the run's bootstrap CI over test images. A star marks
 a synthetic source that is as good as real there: equivalent within the margin for every seed, by the paired
 tests of `synthbench.summary.paired_tests` (TOST, Holm-adjusted across the arm's values).
@@ -34,7 +34,7 @@ def equivalent_points(summary: pd.DataFrame, points: pd.DataFrame) -> pd.DataFra
 
 
 def gap_points(summary: pd.DataFrame) -> pd.DataFrame:
-    """dataset, arm, value, source (a GAN), mean, low, high, n: real minus synthetic mean AUROC, by seed."""
+    """dataset, arm, value, source (a generator), mean, low, high, n: real minus synthetic mean AUROC, by seed."""
     means = summary[summary["metric"] == "mean_auroc"].pivot_table(index=["dataset", "arm", "value", "seed"],
                                                                   columns="source", values="result")
     points = []
@@ -86,6 +86,6 @@ def arm_figure(points: pd.DataFrame, ylabel: str, reference: float, title: str, 
 
 
 def order_sources(points: pd.DataFrame, then: tuple[str, ...] = ("dataset", "arm", "value")) -> pd.DataFrame:
-    """Real first, then GANs by name (the legend and the colours keep one order in every figure), then `then`."""
+    """Real first, then generators by name (the legend and the colours keep one order in every figure), then `then`."""
     rank = points["source"].map(lambda source: (source != REAL, source))
     return points.assign(_rank=rank).sort_values(["_rank", *then]).drop(columns="_rank")

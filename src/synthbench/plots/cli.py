@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mixes.add_argument("--summary", type=Path, required=True, help="results/summary.csv")
     mixes.add_argument("--table", type=Path, required=True, help="CSV of the plotted points")
     job(mixes, f"{JOBS}:mixes")
-    fid = commands.add_parser("fid", help="FID curves of every GAN run of a dataset")
+    fid = commands.add_parser("fid", help="FID curves of every generator run of a dataset")
     fid.add_argument("--inputs", type=Path, nargs="+", required=True, help="fid.csv files (training.json beside)")
     fid.add_argument("--table", type=Path, required=True, help="CSV of where each run stopped")
     job(fid, f"{JOBS}:fid")

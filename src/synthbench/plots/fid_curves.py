@@ -1,4 +1,4 @@
-"""FID over training for every GAN run of a dataset: one panel per arm value, one line per GAN, the selected
+"""FID over training for every generator run of a dataset: one panel per arm value, one line per generator, the selected
 network (best FID, what inference used) marked with a star and the stop with a cross.
 
 A curve that is still falling at the cross was stopped by the kimg cap, not by convergence.
@@ -16,7 +16,7 @@ from synthbench.plots.style import colour, wrapped_panels
 
 
 def fid_runs(fid_csvs: list[Path]) -> list[dict]:
-    """Per GAN run: its wildcards, FID curve and training record (training.json beside fid.csv)."""
+    """Per generator run: its wildcards, FID curve and training record (training.json beside fid.csv)."""
     runs = []
     for path in fid_csvs:
         record = json.loads(Path(path).with_name("training.json").read_text())
@@ -43,7 +43,7 @@ def fid_figure(runs: list[dict], dataset: str):
         axis.legend(fontsize=6)
     extractors = sorted({run["record"]["extractor"] for run in runs}) or ["-"]
     axes[0].set_ylabel(f"FID ({', '.join(extractors)})", fontsize=8)
-    figure.suptitle(f"{dataset}: FID during GAN training (star: selected network, x: stop)", fontsize=10,
+    figure.suptitle(f"{dataset}: FID during generator training (star: selected network, x: stop)", fontsize=10,
                     x=0.02, ha="left")
     figure.tight_layout(rect=(0, 0, 1, 0.95))
     return figure

@@ -42,7 +42,7 @@ def mixes(args: argparse.Namespace) -> None:
 def fid(args: argparse.Namespace) -> None:
     runs = fid_runs(args.inputs)
     save_png(fid_figure(runs, args.dataset), args.out)
-    write_table(stop_points(runs), args.table, args.table_page, f"{args.dataset}: where each GAN run stopped")
+    write_table(stop_points(runs), args.table, args.table_page, f"{args.dataset}: where each generator run stopped")
 
 
 def generator_metrics(args: argparse.Namespace) -> None:

@@ -1,5 +1,5 @@
 """Memorisation histograms: distance from each synthetic image to its nearest real train image, against the
-same for real held-out images, one panel per GAN run of a dataset.
+same for real held-out images, one panel per generator run of a dataset.
 
 Synthetic mass left of the held-out distribution (and of the dashed 1st-percentile threshold) means images
 closer to the training set than new real images are: copies.
