@@ -50,11 +50,12 @@ def _section(config_name: str, gan: str, minibatch: int) -> dict:
     return gan_section(gan, short)
 
 
-def _trainer(name: str, family, section: dict, images: TrainImages, folder: Path) -> Trainer:
+def _trainer(name: str, family, section: dict, images: TrainImages, folder: Path, strategy=None) -> Trainer:
     settings = Settings.from_config(section, SIDE, family)
     fake_stats = Statistics(np.zeros(2), np.eye(2), 2, "random")
     return Trainer(name, family, settings, images, [f"l{i}" for i in range(LABELS)], fake_stats,
-                   np.zeros((2, LABELS), np.float32), make_extractor("random"), RunFiles(folder), 0, {})
+                   np.zeros((2, LABELS), np.float32), make_extractor("random"), RunFiles(folder), 0, {},
+                   strategy=strategy)
 
 
 def _training_images_per_second(trainer: Trainer, images: TrainImages, steps: int) -> float:

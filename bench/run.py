@@ -16,10 +16,11 @@ from bench import (
     iqa_speed,
     neighbours_speed,
     plan_speed,
+    replica_throughput,
 )
 
-BENCHMARKS = [plan_speed, dataset_throughput, fid_speed, gan_throughput, classifier_pipeline, neighbours_speed,
-              feature_metrics_speed, iqa_speed, demo_rules]
+BENCHMARKS = [plan_speed, dataset_throughput, fid_speed, gan_throughput, replica_throughput, classifier_pipeline,
+              neighbours_speed, feature_metrics_speed, iqa_speed, demo_rules]
 
 
 def machine() -> str:

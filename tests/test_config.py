@@ -506,3 +506,16 @@ def test_slurm_profile_dry_run_requests_gpus_memory_and_runtime(tmp_path, write_
                            str(REPO / "config/demo.yaml"), str(capped))
     runtimes = {job["rule"]: int(job["runtime"]) for job in planned_jobs(result.stdout)}
     assert runtimes["train_gan"] == runtimes["train_classifier"] == 600 and runtimes["evaluate_classifier"] == 120
+
+
+def test_gpus_per_job_default_to_the_studys_and_the_readme_shows_them(paper):
+    """The study trained its GANs on 2, 4 and 8 GPUs at 32, 64 and 128 px (PAPER.md section 3); the README's
+    cluster section shows the defaults as they are."""
+    gpus = validate_config(paper)["cluster"]["gpus"]
+    assert gpus["train_gan"] == {"default": 1, "per_resolution": {"32": 2, "64": 4, "128": 8, "256": 8}}
+    assert gpus["train_classifier"] == {"default": 1, "per_resolution": {}}
+    readme = (REPO / "README.md").read_text()
+    shown = re.search(r"```yaml\n(cluster:\n  gpus:\n.*?)```", readme, flags=re.S)
+    assert shown and yaml.safe_load(shown[1]) == {"cluster": {"gpus": gpus}}
+    paper["cluster"] = {"gpus": {"train_gan": {"per_resolution": {"32": 0}}}}
+    assert "cluster.gpus.train_gan.per_resolution" in error_of(paper)
