@@ -80,7 +80,7 @@ def value_side(wildcards):
 
 
 def gpus_per_job(rule_name):
-    """GPUs a job of a data-parallel training rule asks for: cluster.gpus.<rule> at the job's image side."""
+    """GPUs that a job of a data-parallel training step asks for, cluster.gpus.<rule_name> at its image side."""
     choice = config["cluster"]["gpus"][rule_name]
     return lambda wildcards: choice["per_resolution"].get(str(value_side(wildcards)), choice["default"])
 
