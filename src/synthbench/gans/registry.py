@@ -97,4 +97,4 @@ register(FamilyEntry("prog", "progressive GAN", "tab:blue", "synthbench.gans.pro
 register(FamilyEntry("cpd", "no-growth GAN", "tab:orange", "synthbench.gans.cpd"))
 register(FamilyEntry("dcgan", "DCGAN", "tab:green", "synthbench.gans.dcgan", min_resolution=16))
 register(FamilyEntry("sngan", "SNGAN", "tab:red", "synthbench.gans.sngan", min_resolution=16))
-register(FamilyEntry("diffusion", "diffusion (EDM)", "tab:purple", "synthbench.gans.diffusion"))
+register(FamilyEntry("diffusion", "EDM", "tab:purple", "synthbench.gans.diffusion"))
