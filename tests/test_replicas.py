@@ -2,7 +2,8 @@
 shared loop on two replicas. A few steps of cpd (minibatch-stddev groups) and diffusion on two replicas give the
 losses and weights of one device with the same global minibatch; a checkpoint written on two devices resumes on
 one and ends where an uninterrupted one-device run ends; DCGAN (batch norm, statistics per replica) trains on two;
-a classifier job trains on two. Each side runs in its own process: the devices are fixed when TensorFlow starts."""
+a minibatch the devices cannot share equally is refused. Each side runs in its own process: the devices are fixed
+when TensorFlow starts."""
 
 import subprocess
 import sys
@@ -12,6 +13,8 @@ import numpy as np
 import pytest
 
 from conftest import REPO, job_environment, write_tiny_arm
+from synthbench.gans.schedule import Schedule
+from synthbench.gans.training import check_shares
 from synthbench.runtime import CPU_DEVICES_VARIABLE
 
 SCRIPT = REPO / "tests/data/replica_steps.py"
@@ -66,3 +69,13 @@ def test_a_checkpoint_written_on_two_devices_resumes_on_one(arm, tmp_path):
 def test_batch_norm_networks_train_on_two_replicas(arm, tmp_path):
     two = _steps("dcgan", arm, tmp_path / "two.npz", devices=2)
     assert np.isfinite(two["losses"]).all()
+
+
+def test_a_minibatch_the_devices_cannot_share_equally_is_refused():
+    growing = Schedule(resolution=32, grows=True, initial_resolution=8, minibatch=64,
+                       minibatch_per_resolution={8: 256, 16: 128, 32: 64, 128: 6})
+    check_shares(growing, 4)  # 256, 128 and 64 at 8-32 px; the 128 px entry is not this run's
+    with pytest.raises(ValueError, match="minibatch 64 cannot be shared equally by 3 devices"):
+        check_shares(Schedule(resolution=32, grows=False, minibatch=64), 3)
+    with pytest.raises(ValueError, match="minibatch 6 cannot be shared equally by 4 devices"):
+        check_shares(Schedule(resolution=128, grows=False, minibatch=64, minibatch_per_resolution={128: 6}), 4)

@@ -84,6 +84,20 @@ def ema_decay(settings: Settings, minibatch: int) -> float:
     return 0.5 ** (minibatch / max(settings.ema_kimg * 1000.0, 1e-8))
 
 
+def check_shares(schedule: Schedule, replicas: int) -> None:
+    """Refuses a minibatch that the devices cannot share equally at any resolution the run trains at: each
+    replica's loss counts as 1/R of the minibatch's, which holds only for equal shares."""
+    top = int(math.log2(schedule.resolution))
+    bottom = int(math.log2(schedule.initial_resolution)) if schedule.grows else top
+    sizes = {schedule.minibatch_per_resolution.get(2 ** level, schedule.minibatch)
+             for level in range(min(bottom, top), top + 1)}
+    uneven = sorted(size for size in sizes if size % replicas)
+    if uneven:
+        raise ValueError(f"minibatch {', '.join(map(str, uneven))} cannot be shared equally by {replicas} devices: "
+                         "make every minibatch of the family's section a multiple of the GPUs per job "
+                         "(cluster.gpus)")
+
+
 @dataclass(frozen=True)
 class RunFiles:
     """Where one run writes: the declared outputs and the undeclared checkpoint folder."""
@@ -127,6 +141,7 @@ class Trainer:
         # Data parallelism (synthbench.runtime.strategy): the networks and optimizers are mirrored on every
         # device, each step shares the minibatch out; one device: the default strategy, and nothing changes.
         self.strategy = strategy or tf.distribute.get_strategy()
+        check_shares(settings.schedule, self.strategy.num_replicas_in_sync)
         self.images, self.files, self.seed = images, files, seed
         self.label_names, self.real, self.real_labels, self.extractor = label_names, real, real_labels, extractor
         self.run_config = run_config
