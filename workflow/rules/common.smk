@@ -73,16 +73,11 @@ GPUS_PER_JOB = 1
 MAX_RUNTIME = config["cluster"]["max_runtime_minutes"]
 
 
-def value_side(wildcards):
-    """The image side of an arm value's datasets."""
-    return int(wildcards.value) if wildcards.arm == "resolution" else dataset_config(wildcards.dataset)["arms"][
-        wildcards.arm]["resolution"]
-
-
 def gpus_per_job(rule_name):
     """GPUs that a job of a data-parallel training step asks for, cluster.gpus.<rule_name> at its image side."""
     choice = config["cluster"]["gpus"][rule_name]
-    return lambda wildcards: choice["per_resolution"].get(str(value_side(wildcards)), choice["default"])
+    return lambda wildcards: choice["per_resolution"].get(
+        str(value_side(wildcards.dataset, wildcards.arm, wildcards.value)), choice["default"])
 
 
 def memory_per_gpu(rule_name, mb):
@@ -116,10 +111,15 @@ def enabled_arms(dataset):
     return [arm for arm in ARMS if arms[arm]["enabled"]]
 
 
+def value_side(dataset, arm, value):
+    """The image side of an arm value's datasets: the value itself on the resolution arm, the arm's fixed side
+    otherwise."""
+    return int(value) if arm == "resolution" else dataset_config(dataset)["arms"][arm]["resolution"]
+
+
 def arm_sides(dataset, arm):
-    """Image sides of an arm's datasets: the values of the resolution arm, one fixed side otherwise."""
-    settings = dataset_config(dataset)["arms"][arm]
-    return settings["values"] if arm == "resolution" else [settings["resolution"]]
+    """Image sides of an arm's datasets, one per value."""
+    return [value_side(dataset, arm, value) for value in dataset_config(dataset)["arms"][arm]["values"]]
 
 
 def cache_side(dataset):
