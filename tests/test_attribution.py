@@ -29,11 +29,59 @@ def test_occlusion_map_is_highest_exactly_over_the_region_the_loss_depends_on():
     side, patch = 16, 4
     model = region_model(side, slice(8, 12), slice(4, 8))
     image = np.full((side, side), 200, np.uint8)
-    cells = occlusion_map(model.predict_on_batch, image, np.array([1.0]), patch, batch_size=5)
+    cells = occlusion_map(model.predict_on_batch, image[..., None].astype(np.float32), np.array([1.0]), patch,
+                          batch_size=5)
     assert cells.shape == (4, 4)
     assert np.unravel_index(np.argmax(cells), cells.shape) == (2, 1)
     assert cells[2, 1] > 0.1 and np.count_nonzero(np.abs(cells) > 1e-6) == 1
     assert to_pixels(cells, patch, side)[8:12, 4:8].min() == cells[2, 1]
+
+
+def study_layout_model(side, rows, columns, weight=-1.5, bias=-3.0, labels=2):
+    """A classifier laid out as ours (preprocessing up to the `imagenet` layer, a nested backbone, `features`,
+    `labels`) whose every probability is sigmoid(weight * m + bias), m the mean of the normalised red channel over
+    one region: the study's Δ-loss of any patch follows by hand."""
+    from synthbench.classifier.model import IMAGENET_MEAN, IMAGENET_STD
+
+    seen = keras.Input((side, side, 3))
+    cropped = keras.layers.Cropping2D(((rows.start, side - rows.stop), (columns.start, side - columns.stop)))(seen)
+    backbone = keras.Model(seen, keras.layers.GlobalAveragePooling2D()(cropped), name="backbone")
+    images = keras.Input((side, side, 1))
+    x = keras.layers.Rescaling(1 / 255.0)(keras.layers.Concatenate()([images, images, images]))
+    x = keras.layers.Normalization(mean=IMAGENET_MEAN, variance=[s * s for s in IMAGENET_STD], name="imagenet")(x)
+    features = keras.layers.Identity(name="features")(backbone(x))
+    output = keras.layers.Dense(labels, activation="sigmoid", name="labels",
+                                kernel_initializer=keras.initializers.Constant([[weight] * labels, [0.0] * labels,
+                                                                                [0.0] * labels]),
+                                bias_initializer=keras.initializers.Constant(bias))(features)
+    return keras.Model(images, output)
+
+
+def test_the_studys_maps_hide_patches_of_the_network_input_at_the_imagenet_mean_and_floor_the_delta(tmp_path):
+    side, labels = 16, ["left", "right"]
+    data = write_tiny_arm(tmp_path / "data", side, labels)
+    meta = json.loads((data / "meta.json").read_text())
+    model = study_layout_model(side, slice(8, 12), slice(4, 8))
+    arrays = explain(model, "real", data / "test.tfrecord", meta,
+                     {"method": "cxpl", "images": 3, "patch": 4, "batch_size": 7}, seed=0)
+    assert arrays["method"] == "cxpl" and arrays["patched_side"] == side and arrays["maps"].shape == (3, 4, 4)
+    assert arrays["maps"].max() > 1e-3, "hiding the region moves the loss of some image"
+    def loss(mean, label):
+        p = np.clip(1 / (1 + np.exp(-(-1.5 * mean - 3.0))), 1e-7, 1 - 1e-7)
+        return -np.mean(label * np.log(p) + (1 - label) * np.log(1 - p))
+
+    for image, label, cells in zip(arrays["images"], arrays["labels"], arrays["maps"], strict=True):
+        # by hand: the red channel normalised, its region mean before and after the patch over the region is 0
+        red = (image[8:12, 4:8].astype(np.float64) / 255 - 0.485) / 0.229
+        expected = np.full((4, 4), 1e-7)
+        expected[2, 1] = max(loss(0.0, label) - loss(red.mean(), label), 1e-7)
+        np.testing.assert_allclose(cells, expected, rtol=1e-4, atol=1e-9)
+
+
+def test_a_map_of_the_network_input_is_drawn_at_the_images_side():
+    cells = np.arange(16, dtype=np.float32).reshape(4, 4)  # 8 px patches of a 32 px input, drawn at 16 px
+    np.testing.assert_array_equal(to_pixels(cells, 8, 16, 32), np.kron(cells, np.ones((4, 4), np.float32)))
+    np.testing.assert_array_equal(to_pixels(cells, 4, 14), np.kron(cells, np.ones((4, 4), np.float32))[:14, :14])
 
 
 def test_occluded_copies_cover_every_pixel_once_even_at_a_ragged_border():
@@ -42,6 +90,8 @@ def test_occluded_copies_cover_every_pixel_once_even_at_a_ragged_border():
     assert copies.shape == (9, 10, 10)
     assert ((copies == 0).sum(axis=0) == 1).all()
     assert (copies[8, 8:, 8:] == 0).all() and (copies[8, :8] == 7).all()
+    np.testing.assert_array_equal(occluded_copies(image, 4, first=4, count=3), copies[4:7])
+    np.testing.assert_array_equal(occluded_copies(image, 4, first=7, count=5), copies[7:]), "cut at the last patch"
 
 
 def test_agreement_measures():
@@ -84,7 +134,7 @@ def test_compare_adds_the_untrained_floor_writes_agreement_and_panel_and_refuses
     side, labels = 16, ["left", "right"]
     data = write_tiny_arm(tmp_path / "data", side, labels)
     meta = json.loads((data / "meta.json").read_text())
-    settings = {"images": 3, "patch": 4, "batch_size": 8, "top_fraction": 0.25}
+    settings = {"method": "image", "images": 3, "patch": 4, "batch_size": 8, "top_fraction": 0.25}
     keras.utils.set_random_seed(5)
     real = conv_classifier(side, len(labels))
     test = data / "test.tfrecord"
@@ -102,10 +152,17 @@ def test_compare_adds_the_untrained_floor_writes_agreement_and_panel_and_refuses
     assert [row["image_id"] for row in report["explainers"]["random"]["per_image"]] == \
         [row["image_id"] for row in report["explainers"]["prog"]["per_image"]]
     assert (tmp_path / "out/panel.png").stat().st_size > 0
+    assert report["method"] == "image" and report["patched_side"] == side
+    rows = pd.read_csv(tmp_path / "out/metrics.csv")
+    assert set(rows["extractor"]) == {"image"}, "the agreement rows name the method"
     save_maps(explain(real, "cpd", test, meta, settings, seed=2), tmp_path / "other.npz")
     with pytest.raises(SystemExit, match="other images"):
         synthbench_main(["attribution", "compare", "--maps", str(tmp_path / "real.npz"), str(tmp_path / "other.npz"),
                          *common, "--out", str(tmp_path / "out2")])
+    save_maps({**real_maps, "explainer": "prog", "method": "cxpl"}, tmp_path / "cxpl.npz")
+    with pytest.raises(SystemExit, match="by other patches or method"):
+        synthbench_main(["attribution", "compare", "--maps", str(tmp_path / "real.npz"), str(tmp_path / "cxpl.npz"),
+                         *common, "--out", str(tmp_path / "out4")])
     with pytest.raises(SystemExit, match="hold no untrained floor"):
         synthbench_main(["attribution", "compare", "--maps", str(tmp_path / "real_without_floor.npz"),
                          str(tmp_path / "prog.npz"), *common, "--out", str(tmp_path / "out3")])

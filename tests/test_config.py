@@ -19,6 +19,7 @@ from synthbench.config import (
     overfit_settings,
     reader_answers,
     reader_sources,
+    run_settings,
     section_hash,
     validate_config,
 )
@@ -119,15 +120,93 @@ STUDY_SETTINGS = [
     ("gans.prog.networks.latent_size", 512, "§3.1 latent_size = nf(0) = 512"),
     ("gans.prog.adam", {"beta1": 0.0, "beta2": 0.99, "epsilon": 1e-8}, "§3.1 optimiser: Adam 0.0 / 0.99 / 1e-8"),
     ("datasets.chest.split", {"train": 0.8, "valid": 0.1, "test": 0.1}, "§2.2 patient split 80/10/10"),
+    ("attribution.method", "cxpl", "§6 patches of the 224² normalised input set to 0, Δ = max(L_masked − base, 1e-7)"),
+    ("attribution.patch", 4, "§6 downsample_factor=4: 4x4 patches"),
+    ("classifier.input_size", 224, "§6 images must already be 224x224 (the classifier's input)"),
 ]
+
+
+# The study's settings that change with the final resolution (its "Config presets" block, one preset per
+# resolution): what a run of each GAN at each side is given (config.run_settings), each with where the original
+# says so. Ticks and FID checks: §3.1 tick_kimg_dict {8: 140, 16: 120, 32: 100, 64: 80, 128: 60}, FID every
+# fid_snapshot_ticks=4 ticks once fully grown, so every 4 ticks of the final resolution.
+STUDY_PRESETS = [
+    ("prog", 32, "growth.training_kimg", 1400, "§3.2 presets: 32 px lod train kimg 1400"),
+    ("prog", 32, "growth.transition_kimg", 1400, "§3.2 presets: 32 px lod transition kimg 1400"),
+    ("prog", 32, "min_kimg", 7000, "§3.2 presets: 32 px minimum_fid_kimg 7000"),
+    ("prog", 32, "total_kimg", 12000, "§3.2 presets: 32 px total_kimg 12000"),
+    ("prog", 32, "fid_every_kimg", 400, "§3.1 ticks {32: 100} x fid_snapshot_ticks=4"),
+    ("prog", 64, "growth.training_kimg", 1000, "§3.2 presets: 64 px lod train kimg 1000"),
+    ("prog", 64, "growth.transition_kimg", 1000, "§3.2 presets: 64 px lod transition kimg 1000"),
+    ("prog", 64, "min_kimg", 7000, "§3.2 presets: 64 px minimum_fid_kimg 7000"),
+    ("prog", 64, "total_kimg", 14000, "§3.2 presets: 64 px total_kimg 14000"),
+    ("prog", 64, "fid_every_kimg", 320, "§3.1 ticks {64: 80} x fid_snapshot_ticks=4"),
+    ("prog", 128, "growth.training_kimg", 1000, "§3.2 presets: 128 px lod train kimg 1000"),
+    ("prog", 128, "growth.transition_kimg", 1000, "§3.2 presets: 128 px lod transition kimg 1000"),
+    ("prog", 128, "min_kimg", 9000, "§3.2 presets: 128 px minimum_fid_kimg 9000"),
+    ("prog", 128, "total_kimg", 16000, "§3.2 presets: 128 px total_kimg 16000"),
+    ("prog", 128, "fid_every_kimg", 240, "§3.1 ticks {128: 60} x fid_snapshot_ticks=4"),
+    ("prog", 128, "minibatch_per_resolution", {"8": 256, "16": 128, "32": 64, "64": 32, "128": 16, "256": 8},
+     "§3.2 minibatch per res {8: 256, 16: 128, 32: 64} + {64: 32} + {128: 16} (256: ours)"),
+    ("prog", 128, "tick_kimg_per_resolution", {"8": 140, "16": 120, "32": 100, "64": 80, "128": 60, "256": 40},
+     "§3.1 tick_kimg_dict"),
+    ("prog", 128, "lrate", 0.001, "§3.2 schedule: default lr 0.001 for G and D (no per-resolution rates)"),
+    ("prog", 128, "lrate_per_resolution", {}, "§3.2 schedule: default lr 0.001 for G and D (no per-resolution rates)"),
+    ("prog", 128, "patience", 2, "§3.2 every preset: fid_patience=2"),
+    ("prog", 128, "growth.reset_optimizer", True, "§3.1 optimiser: reset_opt_for_new_lod=True"),
+    ("cpd", 64, "total_kimg", 14000, "§3.3 presets: 64 px total_kimg 14000"),
+    ("cpd", 64, "min_kimg", 7000, "§3.3 presets: 64 px minimum_fid_kimg 7000"),
+    ("cpd", 64, "tick_kimg", 80, "§3.1 tick_kimg_dict {64: 80}"),
+    ("cpd", 64, "fid_every_kimg", 320, "§3.1 ticks {64: 80} x §3.3 fid_snapshot_ticks=4"),
+    ("cpd", 128, "total_kimg", 16000, "§3.3 presets: 128 px total_kimg 16000"),
+    ("cpd", 128, "min_kimg", 9000, "§3.3 presets: 128 px minimum_fid_kimg 9000"),
+    ("cpd", 128, "tick_kimg", 60, "§3.1 tick_kimg_dict {128: 60}"),
+    ("cpd", 128, "fid_every_kimg", 240, "§3.1 ticks {128: 60} x §3.3 fid_snapshot_ticks=4"),
+    ("cpd", 128, "lrate", 0.005, "§3.3 every preset: G and D lr 0.005"),
+    ("cpd", 128, "minibatch", 256, "§3.3 every preset: minibatch_dict={res: 256}"),
+    ("cpd", 128, "minibatch_per_resolution", {"256": 64}, "§3.3 minibatch 256 at every resolution (256 px: ours)"),
+    ("cpd", 128, "patience", 2, "§3.3 every preset: fid_patience=2"),
+]
+
+
+def _at(section: dict, key: str):
+    for part in key.split("."):
+        section = section[part]
+    return section
 
 
 @pytest.mark.parametrize(("key", "study", "where"), STUDY_SETTINGS, ids=[row[0] for row in STUDY_SETTINGS])
 def test_the_default_config_holds_the_studys_setting(paper, key, study, where):
-    value = validate_config(paper)
-    for part in key.split("."):
-        value = value[part]
+    value = _at(validate_config(paper), key)
     assert value == study, f"{key} = {value!r}; the study has {study!r} ({where})"
+
+
+@pytest.mark.parametrize(("family", "side", "key", "study", "where"), STUDY_PRESETS,
+                         ids=[f"{row[0]}-{row[1]}px-{row[2]}" for row in STUDY_PRESETS])
+def test_a_run_at_each_side_takes_the_studys_preset(paper, family, side, key, study, where):
+    value = _at(run_settings(validate_config(paper), family, side), key)
+    assert value == study, f"gans.{family}.{key} at {side} px = {value!r}; the study has {study!r} ({where})"
+
+
+def test_a_preset_is_checked_as_the_section_it_makes(paper):
+    assert run_settings(validate_config(copy.deepcopy(paper)), "prog", 64)["growth"]["initial_resolution"] == 8, \
+        "a preset's nested section keeps the keys it does not name"
+    presets = paper["gans"]["prog"]["presets"]
+    presets["64"]["patience"] = 0
+    presets["128"]["enabled"] = False
+    presets["256"]["growth"]["warp"] = 1
+    message = error_of(paper)
+    assert "key 'gans.prog.presets.64.patience': 0 is less than the minimum of 1" in message
+    assert "key 'gans.prog.presets.128.enabled': a preset cannot set 'enabled'" in message
+    assert "key 'gans.prog.presets.256.growth': unknown key(s) 'warp'" in message
+    paper["gans"]["prog"]["presets"] = {"sixty-four": {}}
+    assert "key 'gans.prog.presets'" in error_of(paper)
+
+
+def test_growth_must_end_within_total_kimg_at_every_side_as_its_preset_makes_it(paper):
+    paper["gans"]["prog"]["presets"]["128"]["total_kimg"] = 7000
+    assert ("key 'gans.prog.total_kimg': 7000 ends before growth to 128 px does (kimg 8000: 4 levels x "
+            "(training_kimg + transition_kimg))") in error_of(paper)
 
 
 def test_the_studys_classifier_epoch_is_104_steps_of_48_from_5000_rows():
@@ -262,9 +341,10 @@ def test_the_overfit_control_trains_its_family_long_on_few_images_and_needs_it_e
     paper["controls"] = {"overfit": {"family": "cpd", "kimg": 50}}
     validated = validate_config(copy.deepcopy(paper))
     assert arm_families(validated, "chest", "classes") == ["cpd"], "the family it trains is trained on the arm"
-    settings = overfit_settings(validated)
+    settings = overfit_settings(validated, 32)
     assert settings["total_kimg"] == settings["min_kimg"] == 50, "one FID evaluation, at the end: no early stop"
     assert settings["lrate"] == validated["gans"]["cpd"]["lrate"] and "enabled" not in settings
+    assert "presets" not in settings and overfit_settings(validated, 128)["tick_kimg"] == 60, "its side's preset"
     assert validated["controls"]["overfit"]["train_images"] == 64
     paper["gans"]["cpd"] = {"enabled": False}
     assert "key 'controls.overfit.family': 'cpd' is not an enabled registered family (it trains that family)" in \

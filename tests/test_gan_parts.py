@@ -128,6 +128,26 @@ def test_progressive_schedule_grows_from_8px_with_fade_ins():
     assert schedule.at(1000).lod == 0
 
 
+def test_ticks_follow_the_resolution_being_trained_as_the_studys():
+    schedule = Schedule(resolution=32, grows=True, initial_resolution=8, training_kimg=10, transition_kimg=10,
+                        tick_kimg=100, tick_kimg_per_resolution={8: 140, 16: 120})
+    # a fade-in ticks at the finer resolution's length, as the resolution it reports
+    assert [schedule.at(kimg).tick_kimg for kimg in (0, 9, 15, 25, 35, 45)] == [140, 140, 120, 120, 100, 100]
+
+
+def test_the_optimizer_is_reset_whenever_a_fade_in_starts_or_ends():
+    def resets(schedule, step_kimg=0.5, until=50):
+        lods = [schedule.lod(step * step_kimg) for step in range(int(until / step_kimg))]
+        return [step * step_kimg for step, (previous, lod) in enumerate(zip([None, *lods], lods, strict=False))
+                if schedule.resets_optimizer(previous, lod)]
+
+    growing = dict(resolution=32, grows=True, initial_resolution=8, training_kimg=10, transition_kimg=10)
+    # lod 2 until kimg 10, fades to 1 until 20, holds to 30, fades to 0 until 40: Adam starts afresh at each edge
+    assert resets(Schedule(**growing, reset_optimizer=True)) == [10.5, 20, 30.5, 40]
+    assert resets(Schedule(**growing, reset_optimizer=False)) == []
+    assert resets(Schedule(resolution=32, grows=False, reset_optimizer=True)) == []
+
+
 def test_no_growth_schedule_is_full_resolution_from_the_start():
     schedule = Schedule(resolution=32, grows=False, minibatch=16, lrate=0.001)
     assert schedule.grown_kimg == 0 and schedule.at(0).lod == 0 and schedule.at(0).resolution == 32

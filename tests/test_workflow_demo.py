@@ -273,6 +273,7 @@ def test_analysis_rules_search_every_synthetic_image_and_compare_every_classifie
     for source in ("real", *FAMILIES):  # written by each classifier's evaluation, beside its test metrics
         with np.load(arm / f"classifier/{source}/seed0/maps.npz") as maps:
             assert str(maps["explainer"]) == source and maps["maps"].shape == (3, 2, 2), "8 px patches of 16 px"
+            assert str(maps["method"]) == "cxpl" and maps["maps"].min() >= 1e-7, "the study's, floored Δ-loss"
             explained = maps["image_id"] if explained is None else explained
             assert (maps["image_id"] == explained).all(), "every classifier explains the same images"
     assert np.isin(explained, ids["test"]).all()

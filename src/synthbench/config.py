@@ -21,6 +21,7 @@ import yaml
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
+from synthbench.attribution.occlusion import METHODS as ATTRIBUTION_METHODS
 from synthbench.fid.options import RAW_CAPABLE
 from synthbench.gans import registry
 from synthbench.metrics import registry as metric_registry
@@ -50,6 +51,7 @@ def load_schema() -> dict:
     schema = yaml.safe_load(resources.files("synthbench").joinpath("schemas/config.schema.yaml").read_text())
     loop = schema["$defs"]["gan_loop"]["properties"]
     loop["monitor"]["enum"] = list(metric_registry.monitorable())
+    schema["properties"]["attribution"]["properties"]["method"]["enum"] = list(ATTRIBUTION_METHODS)
     sections = schema["properties"]["gans"].setdefault("properties", {})
     for name, family in registry.families().items():
         own = family.schema()
@@ -88,6 +90,17 @@ def gan_section(name: str, section: dict) -> dict:
     return section
 
 
+PRESET_EXCLUDED = ("enabled", "presets")
+
+
+def resolved_section(section: dict, side: int) -> dict:
+    """A family's section as a run at final image side `side` takes it: the section without its `presets`, with
+    the preset for `side` (if any) laid over it key by key (nested sections too: a preset's
+    `growth: {training_kimg: 1000}` keeps the section's other growth keys)."""
+    base = {key: value for key, value in section.items() if key != "presets"}
+    return _overridden(base, section.get("presets", {}).get(str(side), {}))
+
+
 def merged_config_files(files: list[Path]) -> dict:
     """The config Snakemake makes of several files: each later file overrides the earlier ones key by key."""
     config: dict = {}
@@ -124,6 +137,8 @@ def validate_config(config: dict) -> dict:
     problems = [_describe(error, schema) for error in sorted(
         validator.iter_errors(config), key=lambda error: [str(part) for part in error.absolute_path])]
     if not problems:
+        problems = list(_preset_problems(config, schema))
+    if not problems:
         problems = list(_cross_field_problems(config))
     if problems:
         raise ConfigError("invalid synthbench config:\n" + "\n".join(f"  - {p}" for p in problems))
@@ -158,16 +173,18 @@ def _key(path) -> str:
     return ".".join(str(part) for part in path)
 
 
-def _describe(error: ValidationError, schema: dict) -> str:
-    """`key 'a.b': what is wrong (what the key is for)`, from one jsonschema error."""
-    path = list(error.absolute_path)
+def _describe(error: ValidationError, schema: dict, within: tuple = (), shown: tuple | None = None) -> str:
+    """`key 'a.b': what is wrong (what the key is for)`, from one jsonschema error; `within` is where in the
+    config the validated part sits, `shown` how to name that place in the message (a preset names its side)."""
+    path = [*within, *error.absolute_path]
+    named = _key([*(within if shown is None else shown), *error.absolute_path])
     if error.validator == "additionalProperties":
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        where = f"key '{_key(path)}'" if path else "top level"
+        where = f"key '{named}'" if path else "top level"
         return f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; allowed: {allowed}"
     description = _description_at(schema, path)
-    return f"key '{_key(path)}': {error.message}" + (f" (expected: {description})" if description else "")
+    return f"key '{named}': {error.message}" + (f" (expected: {description})" if description else "")
 
 
 def _resolve(schema: dict, node: dict) -> dict:
@@ -245,12 +262,20 @@ def arm_families(config: dict, dataset: str, arm: str) -> list[str]:
     return list(dict.fromkeys(name for name in [*sources, *base, *overfit] if name in config["gans"]))
 
 
-def overfit_settings(config: dict) -> dict:
-    """The overfit control's training settings: its family's section (less `enabled`), run for the control's
-    `kimg` with its only FID evaluation at the end, so the last network is the one kept."""
+def run_settings(config: dict, family: str, side: int) -> dict:
+    """What a training job of `family` at final image side `side` is given: the family's section as resolved for
+    that side (less `enabled`, which chooses whether it runs, not how it trains). Only its own side's preset is
+    in it, so editing another side's preset does not retrain it."""
+    section = {key: value for key, value in config["gans"][family].items() if key != "enabled"}
+    return resolved_section(section, side)
+
+
+def overfit_settings(config: dict, side: int) -> dict:
+    """The overfit control's training settings: its family's (run_settings), run for the control's `kimg` with
+    its only FID evaluation at the end, so the last network is the one kept."""
     control = config["controls"][OVERFIT]
-    section = {key: value for key, value in config["gans"][control["family"]].items() if key != "enabled"}
-    return {**section, "total_kimg": control["kimg"], "min_kimg": control["kimg"]}
+    return {**run_settings(config, control["family"], side), "total_kimg": control["kimg"],
+            "min_kimg": control["kimg"]}
 
 
 def arm_mixes(config: dict, dataset: str, arm: str) -> list[str]:
@@ -397,6 +422,20 @@ def _control_problems(config: dict) -> Iterator[str]:
             yield f"key 'controls.{control}.{key}': {family!r} is not an enabled registered family ({why})"
 
 
+def _preset_problems(config: dict, schema: dict) -> Iterator[str]:
+    """Each family's presets, checked as the sections the runs at their sides take (a preset holds only the keys
+    it changes, so it is checked laid over the section, against the family's schema)."""
+    for name, gan in config["gans"].items():
+        family = Draft202012Validator({**schema["properties"]["gans"]["properties"][name], "$defs": schema["$defs"]})
+        for side, preset in gan["presets"].items():
+            shown = ("gans", name, "presets", side)
+            for key in PRESET_EXCLUDED:
+                if key in preset:
+                    yield f"key '{_key([*shown, key])}': a preset cannot set {key!r}"
+            for error in family.iter_errors(resolved_section(gan, int(side))):
+                yield _describe(error, schema, within=("gans", name), shown=shown)
+
+
 def _gan_problems(config: dict) -> Iterator[str]:
     yield from _source_problems(config)
     yield from _outside_problems(config)
@@ -404,25 +443,30 @@ def _gan_problems(config: dict) -> Iterator[str]:
     yield from _mix_problems(config)
     yield from _reader_problems(config)
     for name, gan in config["gans"].items():
-        key = f"gans.{name}"
-        sides = trained_resolutions(config, name) if gan["enabled"] else []
-        group = gan.get("networks", {}).get("mbstd_group")
-        batches = [gan["minibatch"], *gan["minibatch_per_resolution"].values()]
-        if group and any(batch % group for batch in batches):
-            yield f"key '{key}.minibatch': every minibatch ({batches}) must be a multiple of mbstd_group {group}"
-        if "growth" not in gan or not sides:
-            continue
-        growth = gan["growth"]
-        start = growth["initial_resolution"]
-        if not _is_power_of_two(start) or start > min(sides):
-            yield (f"key '{key}.growth.initial_resolution': {start} must be a power of two no larger than the "
-                   f"smallest trained resolution ({min(sides)})")
-            continue
-        levels = max(sides).bit_length() - start.bit_length()
-        grown = levels * (growth["training_kimg"] + growth["transition_kimg"])
-        if gan["total_kimg"] < grown:
-            yield (f"key '{key}.total_kimg': {gan['total_kimg']:g} ends before growth to {max(sides)} px does "
-                   f"(kimg {grown:g}: {levels} levels x (training_kimg + transition_kimg))")
+        for side in trained_resolutions(config, name) if gan["enabled"] else []:
+            yield from _run_problems(f"gans.{name}", resolved_section(gan, side), side)
+
+
+def _run_problems(key: str, gan: dict, side: int) -> Iterator[str]:
+    """What a family's section, as resolved for a run at `side`, must meet beyond its schema."""
+    at = f" (at {side} px)"
+    group = gan.get("networks", {}).get("mbstd_group")
+    batches = [gan["minibatch"], *gan["minibatch_per_resolution"].values()]
+    if group and any(batch % group for batch in batches):
+        yield f"key '{key}.minibatch': every minibatch ({batches}) must be a multiple of mbstd_group {group}{at}"
+    if "growth" not in gan:
+        return
+    growth = gan["growth"]
+    start = growth["initial_resolution"]
+    if not _is_power_of_two(start) or start > side:
+        yield (f"key '{key}.growth.initial_resolution': {start} must be a power of two no larger than the "
+               f"trained resolution{at}")
+        return
+    levels = side.bit_length() - start.bit_length()
+    grown = levels * (growth["training_kimg"] + growth["transition_kimg"])
+    if gan["total_kimg"] < grown:
+        yield (f"key '{key}.total_kimg': {gan['total_kimg']:g} ends before growth to {side} px does "
+               f"(kimg {grown:g}: {levels} levels x (training_kimg + transition_kimg))")
 
 
 def section_hash(section: Any) -> str:

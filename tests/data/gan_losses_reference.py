@@ -29,10 +29,12 @@ SIDE, LABELS, MINIBATCH = 16, ["left", "right"], 8
 SETTINGS = {"total_kimg": 0.32, "min_kimg": 0, "fid_every_kimg": 0.08, "patience": 50, "tick_kimg": 0.008,
             "ema_kimg": 0.05, "gp_weight": 10, "drift": 0.001, "minibatch": MINIBATCH,
             "minibatch_per_resolution": {}, "lrate": 0.002, "lrate_per_resolution": {},
-            "growth": {"initial_resolution": 8, "training_kimg": 0.08, "transition_kimg": 0.08},
+            "growth": {"initial_resolution": 8, "training_kimg": 0.08, "transition_kimg": 0.08,
+                       "reset_optimizer": False},
             "networks": {"latent_size": 8, "fmap_base": 64, "fmap_max": 16, "mbstd_group": 4},
             # Keys added since (by the family registry; `monitor` by the metric registry; `snapshot_ticks` with the
-            # progress grids), at the values the code before them had built in (which ignored them here).
+            # progress grids; growth's `reset_optimizer` with the study's schedule), at the values the code before
+            # them had built in (which ignored them here).
             "adam": {"beta1": 0.0, "beta2": 0.99, "epsilon": 1e-8}, "d_lrate": None, "monitor": "fid",
             "snapshot_ticks": 0}
 # what the families had built in before these became settings: prog's auxiliary-classifier loss (summed sigmoid,

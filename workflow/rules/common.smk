@@ -14,7 +14,7 @@ sys.path.insert(0, str(SRC))
 from synthbench import paths  # noqa: E402
 from synthbench.config import (  # noqa: E402
     ConfigError, arm_mixes, arm_sources, mix_sources, outside_path, overfit_settings, reader_answers, reader_sources,
-    validate_config)
+    run_settings, validate_config)
 from synthbench.gans import registry  # noqa: E402
 from synthbench.classifier.settings import job_settings  # noqa: E402
 from synthbench.fid.options import EXTRACTORS  # noqa: E402
@@ -278,13 +278,14 @@ def detection_extractors_json(wildcards):
 
 
 def gan_settings_json(wildcards):
-    """The config section of one GAN, for the training job (less `enabled`, which chooses whether it runs, not
-    how it trains); the overfit control's, its family's run long (config.overfit_settings). Where a family runs is
-    chosen by the arms' `sources`, so adding it to an arm does not retrain it on the arms it already had."""
+    """The settings of one generator run, for the training job: its family's section with the preset of the run's
+    image side (config.run_settings); the overfit control's, its family's run long (config.overfit_settings).
+    Where a family runs is chosen by the arms' `sources`, so adding it to an arm does not retrain it on the arms
+    it already had."""
+    side = value_side(wildcards.dataset, wildcards.arm, wildcards.value)
     if wildcards.gan == OVERFIT:
-        return settings_json(overfit_settings(config))
-    section = config["gans"][wildcards.gan]
-    return settings_json({key: value for key, value in section.items() if key != "enabled"})
+        return settings_json(overfit_settings(config, side))
+    return settings_json(run_settings(config, wildcards.gan, side))
 
 
 def gan_family(wildcards):

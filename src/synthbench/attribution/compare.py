@@ -34,21 +34,25 @@ def compare(args: argparse.Namespace) -> None:
     floor = reference.pop(FLOOR)
     loaded[UNTRAINED] = {**reference, "explainer": UNTRAINED, "maps": floor}
     for name, data in loaded.items():
-        if not np.array_equal(data["image_id"], reference["image_id"]) or int(data["patch"]) != int(reference["patch"]):
-            raise ValueError(f"maps of '{name}' explain other images or patches than those of '{REFERENCE}'")
+        if not np.array_equal(data["image_id"], reference["image_id"]) or any(
+                str(data[key]) != str(reference[key]) for key in ("patch", "patched_side", "method")):
+            raise ValueError(f"maps of '{name}' explain other images, or by other patches or method, than those of "
+                             f"'{REFERENCE}'")
     others = {name: data["maps"] for name, data in loaded.items() if name != REFERENCE}
     report = agreement_report(reference["maps"], others, reference["image_id"], settings["top_fraction"])
-    report["patch"] = int(reference["patch"])
+    report |= {"method": str(reference["method"]), "patch": int(reference["patch"]),
+               "patched_side": int(reference["patched_side"])}
     args.out.mkdir(parents=True, exist_ok=True)
     with replacing(args.out / "attribution.json") as partial:
         partial.write_text(json.dumps(report, indent=2) + "\n")
-    # One job compares every explainer with the real-trained classifier: its rows belong to the explainer.
+    # One job compares every explainer with the real-trained classifier: its rows belong to the explainer, and
+    # name the method in the column that names how a number was measured.
     metrics_table.write(args.out / metrics_table.FILE, [
         metrics_table.row(f"attribution_{measure}_mean", result[measure].get("mean", np.nan), source=name,
-                          n=result[measure]["n"])
+                          n=result[measure]["n"], extractor=report["method"])
         for name, result in report["explainers"].items() for measure in ("spearman", "top_iou")])
     save_panel(reference["images"], reference["labels"], {name: data["maps"] for name, data in loaded.items()},
-               report["patch"], report, meta["labels"], args.title, args.out / "panel.png")
+               report, meta["labels"], args.title, args.out / "panel.png")
     for name, result in report["explainers"].items():
         rho, iou = result["spearman"], result["top_iou"]
         print(f"{name} vs {REFERENCE}: Spearman median {rho.get('median', float('nan')):.3f}, top-"

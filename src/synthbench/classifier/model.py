@@ -22,6 +22,8 @@ from synthbench.atomic import replacing
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 FEATURES_LAYER = "features"
+NORMALISED_LAYER = "imagenet"  # the backbone's input: resized, RGB, ImageNet-normalised
+LABELS_LAYER = "labels"
 
 
 def backbone_weights(weights: str) -> str | None:
@@ -89,14 +91,15 @@ def build_classifier(num_labels: int, side: int, input_size: int | None, weights
         x = keras.layers.Resizing(input_size, input_size, interpolation="bilinear", name="resize")(x)
     x = keras.layers.Concatenate(name="grey_to_rgb")([x, x, x])
     x = keras.layers.Rescaling(1 / 255.0)(x)
-    x = keras.layers.Normalization(mean=IMAGENET_MEAN, variance=[s * s for s in IMAGENET_STD], name="imagenet")(x)
+    x = keras.layers.Normalization(mean=IMAGENET_MEAN, variance=[s * s for s in IMAGENET_STD],
+                                   name=NORMALISED_LAYER)(x)
     backbone = _backbone(backbone, input_size, weights)
     for layer in backbone.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.momentum = bn_momentum
     # Features and probabilities in float32 under a mixed-precision policy too (a float16 sigmoid saturates).
     features = keras.layers.Identity(name=FEATURES_LAYER, dtype="float32")(backbone(x))
-    outputs = keras.layers.Dense(num_labels, activation="sigmoid", name="labels", dtype="float32")(features)
+    outputs = keras.layers.Dense(num_labels, activation="sigmoid", name=LABELS_LAYER, dtype="float32")(features)
     return keras.Model(images, outputs, name="classifier")
 
 
@@ -128,6 +131,15 @@ def untrained_copy(model: keras.Model, seed: int) -> keras.Model:
 def backbone_name(model: keras.Model) -> str:
     """Which backbone (one of BACKBONES) a classifier is built on: the network nested inside it."""
     return next(layer.name for layer in model.layers if isinstance(layer, keras.Model))
+
+
+def split_at_network_input(model: keras.Model) -> tuple[keras.Model, keras.Model]:
+    """The classifier in two: its preprocessing (uint8 image -> the backbone's resized, RGB, ImageNet-normalised
+    input) and the rest (that input -> probabilities). The study's attribution hides patches in between."""
+    preprocessing = keras.Model(model.inputs, model.get_layer(NORMALISED_LAYER).output)
+    seen = keras.Input(preprocessing.output.shape[1:])
+    head = model.get_layer(LABELS_LAYER)(model.get_layer(FEATURES_LAYER)(model.get_layer(backbone_name(model))(seen)))
+    return preprocessing, keras.Model(seen, head)
 
 
 def feature_extractor(model: keras.Model, with_scores: bool = False) -> keras.Model:

@@ -1,4 +1,5 @@
-"""The training schedule as data: level of detail, resolution, minibatch and learning rates at any kimg.
+"""The training schedule as data: level of detail, resolution, minibatch, learning rates and tick length at any
+kimg.
 
 Progressive growth (Karras et al.) starts at `initial_resolution`; each level trains for `training_kimg`, then
 fades in the next level over `transition_kimg`. A schedule with `grows=False` (the no-growth GAN) stays at
@@ -16,6 +17,7 @@ class Phase:
     minibatch: int
     g_lrate: float
     d_lrate: float
+    tick_kimg: float
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class Schedule:
     lrate: float = 0.001
     lrate_per_resolution: dict[int, float] = field(default_factory=dict)
     d_lrate: float | None = None  # D's rate when it differs from G's (TTUR); overrides scale it alike
+    tick_kimg: float = 20.0
+    tick_kimg_per_resolution: dict[int, float] = field(default_factory=dict)
+    reset_optimizer: bool = False  # Adam starts afresh whenever a fade-in starts or ends (the study's)
 
     @property
     def levels(self) -> int:
@@ -60,4 +65,14 @@ class Schedule:
         resolution = 2 ** (int(math.log2(self.resolution)) - math.floor(lod))
         lrate = self.lrate_per_resolution.get(resolution, self.lrate)
         d_lrate = lrate if self.d_lrate is None else lrate * self.d_lrate / self.lrate
-        return Phase(lod, resolution, self.minibatch_per_resolution.get(resolution, self.minibatch), lrate, d_lrate)
+        return Phase(lod, resolution, self.minibatch_per_resolution.get(resolution, self.minibatch), lrate, d_lrate,
+                     self.tick_kimg_per_resolution.get(resolution, self.tick_kimg))
+
+    def resets_optimizer(self, previous_lod: float | None, lod: float) -> bool:
+        """Whether Adam's moments and step count start afresh before a step at `lod` that follows one at
+        `previous_lod`: with `reset_optimizer`, whenever the lod leaves or enters a whole level (a fade-in starts
+        or ends), as the study's `reset_opt_for_new_lod`. Stale moments of the other level's layers would
+        otherwise push the new layers."""
+        if not self.reset_optimizer or previous_lod is None:
+            return False
+        return math.floor(previous_lod) != math.floor(lod) or math.ceil(previous_lod) != math.ceil(lod)

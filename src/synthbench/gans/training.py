@@ -22,6 +22,7 @@ import tensorflow as tf
 from synthbench import seeds
 from synthbench.atomic import replacing
 from synthbench.catalogue.cards import checked
+from synthbench.config import resolved_section
 from synthbench.fid.extractors import Extractor
 from synthbench.fid.frechet import Statistics
 from synthbench.gans import checkpoint
@@ -48,7 +49,6 @@ class Settings:
     monitor: str  # the registered metric early stopping judges by (synthbench.metrics.registry.monitorable)
     fid_every_kimg: float
     patience: int
-    tick_kimg: float
     snapshot_ticks: int  # ticks between progress grids (0: none)
     ema_kimg: float
     ema_beta: float | None  # per-step decay; None: the half-life ema_kimg
@@ -59,16 +59,23 @@ class Settings:
 
     @classmethod
     def from_config(cls, section: dict, resolution: int, family: Family) -> "Settings":
-        """From a family's validated config section: the shared loop's keys and the family's objective."""
+        """From a family's validated config section, with its preset for `resolution` (the run's final image
+        side) laid over it: the shared loop's keys and the family's objective."""
+        section = resolved_section(section, resolution)
         growth = section.get("growth", {}) if family.grows else {}
+
+        def by_resolution(key: str) -> dict:
+            return {int(side): value for side, value in section.get(key, {}).items()}
+
         schedule = Schedule(
             resolution=resolution, grows=family.grows, **growth, minibatch=section["minibatch"],
-            minibatch_per_resolution={int(k): v for k, v in section.get("minibatch_per_resolution", {}).items()},
+            minibatch_per_resolution=by_resolution("minibatch_per_resolution"),
             lrate=section["lrate"], d_lrate=section.get("d_lrate"),
-            lrate_per_resolution={int(k): v for k, v in section.get("lrate_per_resolution", {}).items()})
+            lrate_per_resolution=by_resolution("lrate_per_resolution"),
+            tick_kimg=section["tick_kimg"], tick_kimg_per_resolution=by_resolution("tick_kimg_per_resolution"))
         return cls(total_kimg=section["total_kimg"], min_kimg=section["min_kimg"], monitor=section["monitor"],
                    fid_every_kimg=section["fid_every_kimg"], patience=section["patience"],
-                   tick_kimg=section["tick_kimg"], snapshot_ticks=section["snapshot_ticks"],
+                   snapshot_ticks=section["snapshot_ticks"],
                    ema_kimg=section["ema_kimg"], ema_beta=section.get("ema_beta"),
                    adam=section["adam"],
                    objective=family.objective(section),
@@ -156,6 +163,7 @@ class Trainer:
                                                   for network in (self.generator, self.discriminator))
         self.noise = tf.random.Generator.from_seed(seed)  # one stream, drawn from outside the replicas
         self.nimg = 0
+        self.last_lod: float | None = None  # the lod of the last step taken (None before the first)
         self.wall_seconds = 0.0
         self.monitor = metric_registry.entry(settings.monitor)
         self.evaluate = self.monitor.evaluator()
@@ -174,6 +182,15 @@ class Trainer:
                                           epsilon=adam["epsilon"])
         optimizer.build(network.trainable_variables)
         return optimizer
+
+    def reset_optimizers(self) -> None:
+        """Adam afresh: moments and step count (so its bias correction starts again) to zero, the learning rate
+        kept (the schedule sets it)."""
+        for optimizer in (self.g_optimizer, self.d_optimizer):
+            if optimizer is not None:
+                for variable in optimizer.variables:
+                    if variable is not optimizer.learning_rate:
+                        variable.assign(tf.zeros_like(variable))
 
     # ----- one training step -------------------------------------------------------------------------------
     def _make_step(self):
@@ -223,8 +240,8 @@ class Trainer:
         groups = {name: [np.asarray(v) for v in variables] for name, variables in self._groups().items()}
         if self.best_weights is not None:
             groups["best"] = self.best_weights
-        state = {"nimg": self.nimg, "wall_seconds": self.wall_seconds, "stopping": self.stopping.state(),
-                 "run_config": self.run_config}
+        state = {"nimg": self.nimg, "last_lod": self.last_lod, "wall_seconds": self.wall_seconds,
+                 "stopping": self.stopping.state(), "run_config": self.run_config}
         checkpoint.save(self.files.checkpoint, groups, state)
 
     def try_resume(self) -> bool:
@@ -241,7 +258,7 @@ class Trainer:
         for name, variables in self._groups().items():
             checkpoint.assign(variables, groups[name], f"{self.files.checkpoint} [{name}]")
         self.best_weights = groups.get("best")
-        self.nimg, self.wall_seconds = state["nimg"], state["wall_seconds"]
+        self.nimg, self.last_lod, self.wall_seconds = state["nimg"], state["last_lod"], state["wall_seconds"]
         self.stopping.history = state["stopping"]["history"]
         return True
 
@@ -278,7 +295,7 @@ class Trainer:
               f"({self.extractor.name}, {self.real.count} images) every {settings.fid_every_kimg} kimg from kimg "
               f"{self.stopping.start_kimg:.1f}, patience {settings.patience}", file=log, flush=True)
         total_nimg = int(round(settings.total_kimg * 1000))
-        next_tick = (math.floor(self.kimg / settings.tick_kimg + 1e-9) + 1) * settings.tick_kimg
+        next_tick = _next_tick(self.kimg, schedule.at(self.kimg).tick_kimg)
         tick_start, tick_nimg, stream, current = time.perf_counter(), self.nimg, None, None
         while self.nimg < total_nimg and not self.stopping.should_stop:
             phase = schedule.at(self.kimg)
@@ -289,9 +306,12 @@ class Trainer:
                 lod = tf.constant(phase.lod, tf.float32)
                 ema_beta = tf.constant(ema_decay(settings, phase.minibatch), tf.float32)
                 current = phase
+            if schedule.resets_optimizer(self.last_lod, phase.lod):
+                self.reset_optimizers()
             images, labels = next(stream)
             losses = self.step(images, labels, lod, ema_beta)
             self.nimg += phase.minibatch
+            self.last_lod = phase.lod
             if self.stopping.due(self.kimg):
                 self._evaluate()
             if self.kimg >= next_tick - 1e-9 or self.nimg >= total_nimg or self.stopping.should_stop:
@@ -300,10 +320,10 @@ class Trainer:
                 seconds_per_kimg = seconds / max((self.nimg - tick_nimg) / 1000.0, 1e-9)
                 named = dict(zip(settings.objective.loss_names, map(float, losses), strict=True))
                 self._progress(phase, seconds_per_kimg, named, log)
-                self.progress_log.tick(round(self.kimg / settings.tick_kimg), self.nimg, named,
+                self.progress_log.tick(round(self.kimg / phase.tick_kimg), self.nimg, named,
                                        1.0 / seconds_per_kimg, phase.lod, phase.minibatch, NetworkSampler(self.ema))
                 self.save_checkpoint()
-                next_tick = (math.floor(self.kimg / settings.tick_kimg + 1e-9) + 1) * settings.tick_kimg
+                next_tick = _next_tick(self.kimg, schedule.at(self.kimg).tick_kimg)
                 tick_start, tick_nimg = time.perf_counter(), self.nimg
         self._finish(log)
 
@@ -356,6 +376,12 @@ class Trainer:
         print(f"stopped at kimg {self.kimg:.2f} ({stop_reason}); best {self.monitor.label} "
               f"{best[self.monitor.name]:.2f} at kimg "
               f"{best['kimg']:g}", file=log, flush=True)
+
+
+def _next_tick(kimg: float, tick_kimg: float) -> float:
+    """Where the tick under way ends: the next multiple of the tick length, so a resumed run ticks where an
+    uninterrupted one does."""
+    return (math.floor(kimg / tick_kimg + 1e-9) + 1) * tick_kimg
 
 
 def _write_history(path: Path, metric: str, history: list[dict]) -> None:
