@@ -56,6 +56,18 @@ def write_config(tmp_path):
     return write
 
 
+def empty_downloads(root: Path) -> None:
+    """The paper config's download folders under `root`, each with an empty label table: what a dry run of the
+    paper DAG needs to find (the index's inputs) and never reads."""
+    from synthbench.raw_formats import LABEL_TABLES
+
+    config = load_config("config.yaml")
+    for dataset, table in LABEL_TABLES.items():
+        folder = root / config["datasets"][dataset]["raw_dir"]
+        folder.mkdir(parents=True)
+        (folder / table).touch()
+
+
 def load_config(name: str) -> dict:
     with open(REPO / "config" / name) as handle:
         return yaml.safe_load(handle)

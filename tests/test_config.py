@@ -8,7 +8,7 @@ import shlex
 import pytest
 import yaml
 
-from conftest import REPO, load_config, run_snakemake
+from conftest import REPO, empty_downloads, load_config, run_snakemake
 from synthbench.config import (
     ConfigError,
     arm_families,
@@ -411,8 +411,7 @@ def test_section_hash_ignores_key_order_but_not_values():
 
 @pytest.mark.e2e
 def test_snakemake_dry_run_plans_the_paper_dag(tmp_path):
-    for folder in ("data/raw/CheXpert-v1.0-small", "data/raw/rsna-intracranial-hemorrhage-detection"):
-        (tmp_path / folder).mkdir(parents=True)  # where config/config.yaml expects the downloads
+    empty_downloads(tmp_path)  # where config/config.yaml expects the downloads
     result = run_snakemake(tmp_path, "-n", "--cores", "1")
     assert "This was a dry-run" in result.stdout
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
@@ -512,6 +511,9 @@ def test_missing_raw_data_is_named(tmp_path):
     assert "datasets.chest.raw_dir: data/raw/CheXpert-v1.0-small is not a folder" in output
     assert "CheXpert-v1.0-small (Stanford ML Group" in output and "Using the real datasets" in output
     assert "make demo" in output
+    (tmp_path / "data/raw/CheXpert-v1.0-small").mkdir(parents=True)  # a folder, but not the download
+    result = run_snakemake(tmp_path, "-n", "--cores", "1", check=False)
+    assert "datasets.chest.raw_dir: data/raw/CheXpert-v1.0-small holds no train.csv" in result.stdout + result.stderr
 
 
 @pytest.mark.e2e

@@ -15,7 +15,7 @@ import shutil
 
 import pytest
 
-from conftest import REPO, run_snakemake
+from conftest import REPO, empty_downloads, run_snakemake
 
 INLINE = re.compile(r"`(snakemake [^`]+)`")
 PLACEHOLDERS = {"N": "1"}
@@ -41,8 +41,7 @@ def test_the_readme_shows_the_commands_this_test_runs():
 @pytest.mark.e2e
 @pytest.mark.parametrize("command", RUNNABLE)
 def test_readme_command_dry_runs(command, tmp_path):
-    for folder in ("data/raw/CheXpert-v1.0-small", "data/raw/rsna-intracranial-hemorrhage-detection"):
-        (tmp_path / folder).mkdir(parents=True)
+    empty_downloads(tmp_path)  # where config/config.yaml expects the downloads
     (tmp_path / "my.yaml").write_text("seeds: [0, 1]\n")
     words = [PLACEHOLDERS.get(word, word) for word in shlex.split(command)[1:]]
     words = [str(tmp_path / "my.yaml") if word == "my.yaml" else word for word in words]

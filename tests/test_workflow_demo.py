@@ -59,11 +59,23 @@ def test_demo_dag_writes_raw_data_index_and_cache(tmp_path, write_config):
     moved = write_config({"datasets": {"chest": {"raw_dir": str(downloads / chest.name)},
                                        "brain": {"raw_dir": str(downloads / brain.name), "normal_images": 4}}},
                          "moved.yaml")
-    run_snakemake(tmp_path / "elsewhere", *targets, "--cores", "2", "--configfile", str(REPO / "config/demo.yaml"),
-                  str(tiny), str(moved))
+    elsewhere = [*targets, "--cores", "2", "--configfile", str(REPO / "config/demo.yaml"), str(tiny), str(moved)]
+    run_snakemake(tmp_path / "elsewhere", *elsewhere)
     for dataset in ("chest", "brain"):
         assert (tmp_path / f"elsewhere/results/{dataset}/index/manifest.csv").read_bytes() == \
             (tmp_path / f"results/{dataset}/index/manifest.csv").read_bytes()
+    # the index depends on the label table it reads, not on whatever else lands in the download's folder
+    (downloads / chest.name / "notes.txt").write_text("my notes")
+    unchanged = run_snakemake(tmp_path / "elsewhere", "-n", *elsewhere)
+    assert "Nothing to be done" in unchanged.stdout + unchanged.stderr
+    table = downloads / chest.name / "train.csv"
+    os.utime(table, (time.time() + 5, time.time() + 5))
+    touched = run_snakemake(tmp_path / "elsewhere", "-n", *elsewhere)
+    assert "Nothing to be done" in touched.stdout + touched.stderr, "a newer table of the same content is the same"
+    with open(table, "a") as handle:
+        handle.write("\n")
+    edited = run_snakemake(tmp_path / "elsewhere", "-n", *elsewhere).stdout
+    assert "Updated input files" in edited and "index_chest" in edited and "index_brain" not in edited
 
 
 @pytest.mark.e2e

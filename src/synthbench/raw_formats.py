@@ -6,6 +6,7 @@ names, value conventions and file paths by importing the same constants.
 
 # --- CheXpert-v1.0-small (Stanford ML Group) ---
 CHEXPERT_ROOT = "CheXpert-v1.0-small"
+CHEXPERT_LABELS_CSV = "train.csv"  # the only table the study reads (valid.csv is not used)
 CHEXPERT_META_COLUMNS = ("Path", "Sex", "Age", "Frontal/Lateral", "AP/PA")
 CHEXPERT_FINDINGS = (
     "No Finding",
@@ -47,6 +48,9 @@ def rsna_image_file(sop_id: str) -> str:
     """File name of one slice relative to the download folder, e.g. stage_2_train/ID_63eb1e259.dcm."""
     return f"{RSNA_IMAGE_DIR}/{sop_id}.dcm"
 
+
+# The label table each dataset's index reads: what it indexes is decided by this file.
+LABEL_TABLES = {"chest": CHEXPERT_LABELS_CSV, "brain": RSNA_LABELS_CSV}
 
 # What each dataset's raw_dir must hold, for the error a user sees before downloading it.
 DOWNLOADS = {

@@ -21,7 +21,7 @@ from synthbench.fid.options import EXTRACTORS  # noqa: E402
 from synthbench.gans.inference import MORE  # noqa: E402
 from synthbench.names import (  # noqa: E402
     ARMS, CONTROLS, DATASETS, INTAKE_CONTROLS, OVERFIT, REAL, SPLITS, mix_of)
-from synthbench.raw_formats import DOWNLOADS  # noqa: E402
+from synthbench.raw_formats import DOWNLOADS, LABEL_TABLES  # noqa: E402
 
 try:
     validate_config(config)
@@ -132,17 +132,26 @@ def raw_dir(dataset):
 
 
 def raw_input(dataset):
-    """Input function of a dataset's index job: its raw folder, which the demo rules make and a user downloads.
-    Asked for only when the index has to run, so targets that need no raw data plan without it."""
-    def folder(wildcards):
+    """Input function of a dataset's plan and index jobs (use with `unpack`): `raw`, its raw folder, and `table`, the
+    label table the index reads. An edit of the table reruns the index; the folder's own time does not count
+    (`ancient`), so a file added beside the download does not rerun the index and everything after it. The
+    images the table lists are not inputs: a quarter of a million of them would add seconds to every DAG and
+    megabytes of metadata (README "Using the real datasets": how to re-index after replacing images). The demo's
+    folder is made by a rule and is the input as it is. Asked for only when the index has to run, so targets
+    that need no raw data plan without it."""
+    def inputs(wildcards):
         path = raw_dir(dataset)
-        if path not in demo_targets() and not Path(path).is_dir():
+        if path in demo_targets():
+            return {"raw": path}
+        table = Path(path) / LABEL_TABLES[dataset]
+        if not table.is_file():
+            missing = f"{path} is not a folder" if not Path(path).is_dir() else f"{path} holds no {table.name}"
             raise WorkflowError(
-                f"datasets.{dataset}.raw_dir: {path} is not a folder. It must hold {DOWNLOADS[dataset]}; download "
+                f"datasets.{dataset}.raw_dir: {missing}. It must hold {DOWNLOADS[dataset]}; download "
                 f"and unzip it there or set datasets.{dataset}.raw_dir (README.md, 'Using the real datasets'). To "
                 "try synthbench without downloads: make demo.")
-        return path
-    return folder
+        return {"raw": ancient(path), "table": str(table)}
+    return inputs
 
 
 BENCHMARK_KEYS = ("sources", "mix_ratios")  # what an arm benchmarks on its data, not how the data is built

@@ -5,7 +5,7 @@
 
 rule plan_chest:
     input:
-        raw=raw_input("chest"),
+        unpack(raw_input("chest")),
     output:
         index_file("chest", "plan.csv"),
     log:
@@ -24,7 +24,7 @@ rule plan_chest:
 
 rule index_chest:
     input:
-        raw=raw_input("chest"),
+        unpack(raw_input("chest")),
         plan=chest_plan_before_index(),
     output:
         manifest=index_file("chest", "manifest.csv"),
@@ -55,7 +55,7 @@ rule index_chest:
 
 rule index_brain:
     input:
-        raw=raw_input("brain"),
+        unpack(raw_input("brain")),
     output:
         manifest=index_file("brain", "manifest.csv"),
         skipped=index_file("brain", "skipped.csv"),

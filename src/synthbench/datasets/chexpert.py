@@ -23,7 +23,7 @@ from synthbench.datasets.errors import LayoutError
 from synthbench.datasets.manifest import make_manifest, skipped_table
 from synthbench.datasets.parallel import ordered_map
 from synthbench.datasets.raw_paths import OUTSIDE_RAW_DIR, RawFolder
-from synthbench.raw_formats import CHEXPERT_ROOT
+from synthbench.raw_formats import CHEXPERT_LABELS_CSV, CHEXPERT_ROOT
 
 PATIENT_IN_PATH = re.compile(r"/(patient\d+)/")
 VALID_CELLS = {1.0, 0.0, -1.0}
@@ -101,7 +101,7 @@ def index_chexpert(raw_dir: Path, labels: list[str], uncertain_as: int, resize: 
                    cache: CacheWriter, processes: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(manifest, skipped) for the CheXpert-v1.0-small folder `raw_dir`; usable images go to `cache`."""
     raw_dir = Path(raw_dir)
-    csv_path = raw_dir / "train.csv"
+    csv_path = raw_dir / CHEXPERT_LABELS_CSV
     if not csv_path.is_file():
         raise LayoutError(f"{csv_path}: not found; datasets.chest.raw_dir must be the {CHEXPERT_ROOT} folder")
     rows, values = read_findings(csv_path, labels, uncertain_as)

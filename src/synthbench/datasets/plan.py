@@ -24,7 +24,7 @@ from synthbench.datasets.errors import LayoutError, NotEnoughImages
 from synthbench.datasets.manifest import make_manifest
 from synthbench.datasets.splits import SPLITS, dataset_partition, split_arm
 from synthbench.figures import class_name
-from synthbench.raw_formats import CHEXPERT_ROOT
+from synthbench.raw_formats import CHEXPERT_LABELS_CSV, CHEXPERT_ROOT
 
 BASE_CONFIG = Path("config/config.yaml")
 CLASS_KEY = re.compile(r"\(([01]+)\)")
@@ -39,7 +39,7 @@ def plan_rows(config: dict, raw_dir: Path) -> list[dict]:
     """One row per enabled chest arm value: arm, value, classes, images per split, builds, problem."""
     section = config["datasets"]["chest"]
     labels = section["labels"]
-    csv_path = raw_dir / "train.csv"
+    csv_path = raw_dir / CHEXPERT_LABELS_CSV
     if not csv_path.is_file():
         raise LayoutError(f"{csv_path}: not found; give the {CHEXPERT_ROOT} folder (--raw or datasets.chest.raw_dir)")
     rows, values = read_findings(csv_path, labels, section["uncertain_as"])
