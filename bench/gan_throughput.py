@@ -18,12 +18,10 @@ import yaml
 
 from synthbench import records
 from synthbench.config import gan_section
-from synthbench.fid.extractors import make_extractor
-from synthbench.fid.frechet import Statistics
 from synthbench.gans import registry
 from synthbench.gans.data import TrainImages
 from synthbench.gans.sampler import NetworkSampler
-from synthbench.gans.training import RunFiles, Settings, Trainer
+from synthbench.gans.training import Settings, Trainer, stepping_trainer
 
 REPO = Path(__file__).resolve().parents[1]
 SIDE, LABELS = 32, 4
@@ -51,11 +49,8 @@ def _section(config_name: str, gan: str, minibatch: int) -> dict:
 
 
 def _trainer(name: str, family, section: dict, images: TrainImages, folder: Path, strategy=None) -> Trainer:
-    settings = Settings.from_config(section, SIDE, family)
-    fake_stats = Statistics(np.zeros(2), np.eye(2), 2, "random")
-    return Trainer(name, family, settings, images, [f"l{i}" for i in range(LABELS)], fake_stats,
-                   np.zeros((2, LABELS), np.float32), make_extractor("random"), RunFiles(folder), 0, {},
-                   strategy=strategy)
+    return stepping_trainer(name, family, Settings.from_config(section, SIDE, family), images,
+                            [f"l{i}" for i in range(LABELS)], folder, strategy=strategy)
 
 
 def _training_images_per_second(trainer: Trainer, images: TrainImages, steps: int) -> float:

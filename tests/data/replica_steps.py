@@ -42,11 +42,9 @@ def main() -> None:
     import tensorflow as tf
 
     from synthbench.config import gan_section
-    from synthbench.fid.extractors import make_extractor
-    from synthbench.fid.frechet import Statistics
     from synthbench.gans import registry
     from synthbench.gans.data import TrainImages
-    from synthbench.gans.training import RunFiles, Settings, Trainer
+    from synthbench.gans.training import Settings, stepping_trainer
 
     meta = json.loads((args.arm / "meta.json").read_text())
     side, labels = meta["resolution"], meta["labels"]
@@ -56,9 +54,7 @@ def main() -> None:
     settings = Settings.from_config(section, side, family)
     images = TrainImages(args.arm / "train.tfrecord", args.arm / "train.csv", len(labels), side, seed=0)
     run_folder = args.resume or args.checkpoint or args.out.parent / "run"
-    trainer = Trainer(args.family, family, settings, images, labels, Statistics(np.zeros(2), np.eye(2), 2, "random"),
-                      np.zeros((2, len(labels)), np.float32), make_extractor("random"), RunFiles(run_folder), 0,
-                      run_config={}, strategy=strategy())
+    trainer = stepping_trainer(args.family, family, settings, images, labels, run_folder, strategy=strategy())
     if args.resume:
         assert trainer.try_resume(), f"no checkpoint in {args.resume}"
     phase = settings.schedule.at(0.0)

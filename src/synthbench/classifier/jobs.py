@@ -60,14 +60,6 @@ def train(args: argparse.Namespace) -> None:
     settings = json.loads(args.settings_json)
     print(f"dtype policy {use_mixed_precision(settings['mixed_precision'])}", file=sys.stderr, flush=True)
     labels, side = meta["labels"], meta["resolution"]
-    # Over every GPU the job has: Keras's fit shares each minibatch out and sums the gradients; batch-norm
-    # statistics are each replica's own.
-    parallel = strategy()
-    if parallel.num_replicas_in_sync > 1:
-        print(f"data parallel over {parallel.num_replicas_in_sync} devices", file=sys.stderr, flush=True)
-    with parallel.scope():
-        model = build_classifier(len(labels), side, settings["input_size"], settings["weights"],
-                                 settings["bn_momentum"], settings["backbone"])
     inputs = {"train": _describe(args.train), "valid": _describe(args.valid), "labels": labels, "seed": args.seed,
               "backbone": settings["backbone"]}
     synthetic, inputs["mix"] = _mix(args, inputs["train"]["rows"])
@@ -87,7 +79,14 @@ def train(args: argparse.Namespace) -> None:
           file=sys.stderr, flush=True)
     train_settings = TrainSettings(**{**{key: settings[key] for key in TrainSettings.__dataclass_fields__
                                          if key != "steps_per_epoch"}, "steps_per_epoch": steps})
+    # Over every GPU the job has: the model is built and fitted in one strategy scope, and Keras's fit shares each
+    # minibatch out and sums the gradients; batch-norm statistics are each replica's own.
+    parallel = strategy()
+    if parallel.num_replicas_in_sync > 1:
+        print(f"data parallel over {parallel.num_replicas_in_sync} devices", file=sys.stderr, flush=True)
     with parallel.scope():
+        model = build_classifier(len(labels), side, settings["input_size"], settings["weights"],
+                                 settings["bn_momentum"], settings["backbone"])
         best = fit(model, train, valid, train_settings, args.out / "history.csv", args.out / "checkpoints",
                    run={"settings": settings, **inputs})
     save_classifier(best, len(labels), side, settings["input_size"], settings["backbone"], args.out / "model.keras")

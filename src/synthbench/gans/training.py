@@ -23,7 +23,7 @@ from synthbench import seeds
 from synthbench.atomic import replacing
 from synthbench.catalogue.cards import checked
 from synthbench.config import resolved_section
-from synthbench.fid.extractors import Extractor
+from synthbench.fid.extractors import Extractor, make_extractor
 from synthbench.fid.frechet import Statistics
 from synthbench.gans import checkpoint
 from synthbench.gans.data import TrainImages
@@ -376,6 +376,15 @@ class Trainer:
         print(f"stopped at kimg {self.kimg:.2f} ({stop_reason}); best {self.monitor.label} "
               f"{best[self.monitor.name]:.2f} at kimg "
               f"{best['kimg']:g}", file=log, flush=True)
+
+
+def stepping_trainer(name: str, family: Family, settings: Settings, images: TrainImages, label_names: list[str],
+                     folder: Path, seed: int = 0, strategy: tf.distribute.Strategy | None = None) -> Trainer:
+    """A Trainer for taking and timing steps, not for judging a generator: its FID would be measured by a random
+    network against stand-in statistics (benchmarks and tests that compare or time training steps)."""
+    stand_in = Statistics(np.zeros(2), np.eye(2), 2, "random")
+    return Trainer(name, family, settings, images, label_names, stand_in, np.zeros((2, len(label_names)), np.float32),
+                   make_extractor("random"), RunFiles(folder), seed, run_config={}, strategy=strategy)
 
 
 def _next_tick(kimg: float, tick_kimg: float) -> float:
