@@ -337,8 +337,9 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     with_interval = generator[generator["metric"] != "kid"]
     assert with_interval["ci_low"].notna().all() and (with_interval["ci_low"] <= with_interval["ci_high"]).all()
     assert generator["direction"].isin(["lower", "higher"]).all()
-    attacks = summary[summary["metric"] == "mia_auc"]
+    attacks = summary[summary["metric"].isin(["mia_auc", "mia_ratio_auc"])]
     assert set(attacks["source"]) == set(FAMILIES) and attacks["result"].between(0, 1).all()
+    assert len(attacks) == 2 * len(FAMILIES), "both attacks' AUCs"
     fidelity = summary[summary["metric"] == "trts_mean_auroc"]
     assert set(fidelity["source"]) == set(FAMILIES) and fidelity["ci_low"].notna().all()
     plotted = pd.read_csv(results / "plots/metrics_chest.csv")
