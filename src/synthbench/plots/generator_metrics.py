@@ -9,6 +9,8 @@ label fidelity: the real-trained classifier's mean AUROC on the fakes against th
 on real, test on synthetic).
 """
 
+import textwrap
+
 import pandas as pd
 
 from synthbench.fid.options import standard_first
@@ -19,6 +21,7 @@ from synthbench.plots.auroc import order_sources
 from synthbench.plots.points import metric_points
 from synthbench.plots.style import arm_x_axis, panel_grid, source_label, source_lines
 
+TITLE_CHARACTERS = 44  # at 7 pt, what a panel's width holds
 PANELS = ("fid", "fid_infinity", "kid", *PRDC_NAMES, "mia_auc", "mia_ratio_auc", "trts_mean_auroc")
 
 
@@ -42,6 +45,11 @@ def panel_label(metric: str, extractor: str) -> str:
     return f"{entry.label}{', ' + extractor if extractor else ''}\n({entry.direction} is better)"
 
 
+def wrapped(title: str) -> str:
+    """A panel title in lines that fit the panel's width (neighbouring titles would run into each other)."""
+    return "\n".join(textwrap.fill(line, TITLE_CHARACTERS) for line in title.split("\n"))
+
+
 def panel_columns(points: pd.DataFrame) -> list[tuple[str, str]]:
     """(metric, extractor) per column: metrics in PANELS order, each extractor's standard scaling before its
     normalisation variants."""
@@ -59,7 +67,7 @@ def generator_figure(points: pd.DataFrame, dataset: str):
             panel = points[(points["arm"] == arm) & (points["metric"] == metric) & (points["extractor"] == extractor)]
             source_lines(axis, panel, _label, references={REAL})
             arm_x_axis(axis, arm, points.loc[points["arm"] == arm, "value"].unique())
-            axis.set_title(f"{arm}: {panel_label(metric, extractor)}", fontsize=7)
+            axis.set_title(wrapped(f"{arm}: {panel_label(metric, extractor)}"), fontsize=7)
             axis.grid(alpha=0.3)
     lines = {label: handle for axis in axes.ravel()
              for handle, label in zip(*axis.get_legend_handles_labels(), strict=True)}
