@@ -104,10 +104,7 @@ def test_neighbours_command_embeds_searches_and_writes_ids_report_and_grid(tmp_p
     files = {"train": write_split(tmp_path / "train.tfrecord", train_images, labels, np.arange(100, 100 + train_n)),
              "synthetic": write_split(tmp_path / "synthetic.tfrecord", synthetic_images, labels[:20], synthetic_ids),
              "heldout": write_split(tmp_path / "test.tfrecord", rng.integers(0, 256, (15, side, side), dtype=np.uint8),
-                                    labels[:15], np.arange(15)),
-             "reference": write_split(tmp_path / "valid.tfrecord",
-                                      rng.integers(0, 256, (10, side, side), dtype=np.uint8), labels[:10],
-                                      np.arange(200, 210))}
+                                    labels[:15], np.arange(15))}
     (tmp_path / "meta.json").write_text(json.dumps({"labels": ["a", "b"], "resolution": side}))
     pixel_classifier(side).save(tmp_path / "model.keras")
     planted = tmp_path / "planted.csv"  # the three exact copies
@@ -116,7 +113,6 @@ def test_neighbours_command_embeds_searches_and_writes_ids_report_and_grid(tmp_p
     out = tmp_path / "nn"
     synthbench_main(["neighbours", "--model", str(tmp_path / "model.keras"), "--synthetic-records",
                      files["synthetic"], "--train-records", files["train"], "--heldout-records", files["heldout"],
-                     "--reference-records", files["reference"],
                      "--batch-size", "16", "--meta", str(tmp_path / "meta.json"),
                      "--settings-json", json.dumps({"k": 3, "memory_mb": None, "closest_pairs": 5,
                                                     "pixel_pairs": 50, "pixel_bootstrap": 100,
@@ -151,14 +147,10 @@ def test_neighbours_command_embeds_searches_and_writes_ids_report_and_grid(tmp_p
     low, high = table.loc["nn_ssim_median", ["ci_low", "ci_high"]]
     assert low <= table.loc["nn_ssim_median", "result"] <= high
     assert table.loc[["diversity_ssim", "diversity_ssim_real"], "n"].tolist() == [40, 40]
-    assert set(report["membership"]) == {"distance", "density_ratio"}
-    for attack, prefix in (("distance", "mia"), ("density_ratio", "mia_ratio")):
-        result = report["membership"][attack]
-        assert (result["member_patients"], result["non_member_patients"]) == (30, 8)
-        assert result["tpr_at_fpr"] >= 3 / 30, "the three patients whose images were copied are exposed"
-        assert table.loc[f"{prefix}_auc", "n"] == 38 and table.loc[f"{prefix}_auc", "result"] == result["auc"]
-        assert table.loc[f"{prefix}_auc", "ci_low"] <= result["auc"] <= table.loc[f"{prefix}_auc", "ci_high"]
-        assert table.loc[f"{prefix}_tpr_at_1pct_fpr", "result"] == result["tpr_at_fpr"]
+    attack = report["membership"]
+    assert (attack["member_patients"], attack["non_member_patients"]) == (30, 8)
+    assert attack["tpr_at_fpr"] >= 3 / 30, "the three patients whose images were copied are exposed"
+    assert table.loc["mia_auc", "n"] == 38 and table.loc["mia_auc", "ci_low"] <= table.loc["mia_auc", "result"]
     assert abs(table.loc["diversity_ssim_real", "result"]) < 0.2, "unrelated noise images are not alike"
     assert report["diversity"]["synthetic"]["left_out"] == {"ms_ssim": "needs images of at least 161 px, these have 16"}
 
@@ -181,66 +173,29 @@ def test_pixel_report_leaves_out_what_the_image_size_cannot_measure_and_subsets_
 def test_membership_inference_separates_leaked_training_patients_and_not_others():
     from sklearn.metrics import roc_auc_score
 
-    from synthbench.neighbours.membership import image_scores, membership_report, patient_scores, tpr_at_fpr
+    from synthbench.neighbours.membership import membership_report, patient_scores, tpr_at_fpr
 
-    assert patient_scores(np.array([-0.5, -0.2, -0.9]), np.array(["a", "a", "b"])).tolist() == [-0.2, -0.9], \
-        "a patient is as exposed as their most exposed image"
+    assert patient_scores(np.array([0.5, 0.2, 0.9]), np.array(["a", "a", "b"])).tolist() == [-0.2, -0.9], \
+        "a patient is as exposed as their closest image"
     rng = np.random.default_rng(0)
     members, non_members = np.repeat(np.arange(200), 2).astype(str), np.repeat(np.arange(200, 300), 2).astype(str)
     inside, out_distances = rng.uniform(0.2, 0.6, 400), rng.uniform(0.2, 0.6, 200)
-
-    def by_distance(distances):
-        return image_scores("distance", distances, None)
-
-    same = membership_report(by_distance(inside), members, by_distance(out_distances), non_members, "distance", 200, 0)
+    same = membership_report(inside, members, out_distances, non_members, 200, 0)
     assert abs(same["auc"] - 0.5) < 0.1 and same["ci"][0] < 0.5 < same["ci"][1], "no leak: chance"
     leaked = inside.copy()
     leaked[:40] = 0.01  # 20 training patients copied
-    report = membership_report(by_distance(leaked), members, by_distance(out_distances), non_members, "distance",
-                               200, 0)
+    report = membership_report(leaked, members, out_distances, non_members, 200, 0)
     assert report["tpr_at_fpr"] >= 0.1 > same["tpr_at_fpr"], "the copied patients are exposed"
     assert report["auc"] > same["auc"]
     assert (report["member_patients"], report["non_member_patients"]) == (200, 100)
     scores_in, scores_out = np.array([3.0, 2.0, 0.5]), np.array([1.0, 0.0])
     assert tpr_at_fpr(scores_in, scores_out, 0.0) == pytest.approx(2 / 3), "above every non-member: 2 of 3"
-    report = membership_report(by_distance(leaked), members, by_distance(out_distances), non_members, "distance",
-                               50, 0)
+    report = membership_report(leaked, members, out_distances, non_members, 50, 0)
     closest_in, closest_out = leaked.reshape(200, 2).min(axis=1), out_distances.reshape(100, 2).min(axis=1)
     assert report["auc"] == pytest.approx(roc_auc_score(np.r_[np.ones(200), np.zeros(100)],
                                                         -np.r_[closest_in, closest_out]), rel=1e-12)
     tied_in, tied_out = rng.integers(0, 4, 60).astype(float), rng.integers(0, 4, 31).astype(float)
-    assert membership_report(tied_in, np.arange(60), tied_out, np.arange(60, 91), "distance", 10, 0)["auc"] == \
-        pytest.approx(roc_auc_score(np.r_[np.ones(60), np.zeros(31)], np.r_[tied_in, tied_out]), rel=1e-12), \
-        "ties count half"
+    assert membership_report(-tied_in, np.arange(60), -tied_out, np.arange(60, 91), 10, 0)["auc"] == pytest.approx(
+        roc_auc_score(np.r_[np.ones(60), np.zeros(31)], np.r_[tied_in, tied_out]), rel=1e-12), "ties count half"
     with pytest.raises(ValueError, match="needs members and non-members: 200 training and 0 held-out"):
-        membership_report(leaked, members, np.zeros(0), np.array([], str), "distance", 10, 0)
-
-
-def test_the_density_ratio_attack_exposes_a_few_copied_patients_that_typical_images_hide_from_the_distance_attack():
-    """Real images from a dense and a sparse cluster; the generator draws fresh images of both and near-copies of 40
-    sparse-cluster members. By distance alone, dense-cluster images of members and non-members alike lie closest
-    to a synthetic image; the density ratio against a reference set of other real patients discounts that."""
-    from scipy.spatial.distance import cdist
-
-    from synthbench.neighbours.membership import image_scores, membership_report
-
-    rng = np.random.default_rng(0)
-
-    def real_images(count):
-        dense = rng.random(count) < 0.5
-        return np.where(dense[:, None], rng.normal(0, 0.1, (count, 8)), rng.normal(3, 1, (count, 8))), dense
-
-    (members, dense_members), (non_members, _), (reference, _) = (real_images(400) for _ in range(3))
-    copies = members[~dense_members][:40] + rng.normal(0, 0.05, (40, 8))
-    synthetic = np.r_[real_images(400)[0], copies]
-
-    def report(attack):
-        scores = [image_scores(attack, cdist(images, synthetic).min(axis=1), cdist(images, reference).min(axis=1))
-                  for images in (members, non_members)]
-        return membership_report(scores[0], np.arange(400), scores[1], np.arange(400, 800), attack, 10, 0)
-
-    distance, ratio = report("distance"), report("density_ratio")
-    assert ratio["tpr_at_fpr"] >= 0.09, "the density ratio exposes nearly every copied patient (40 of 400)"
-    assert distance["tpr_at_fpr"] <= 0.03, "dense-cluster non-members outrank the copies by distance"
-    np.testing.assert_allclose(image_scores("density_ratio", np.array([0.5, 0.0]), np.array([1.0, 1.0])),
-                               [np.log(2), np.log(1e12)]), "log(r_ref / r_syn); an exact copy stays finite"
+        membership_report(leaked, members, np.zeros(0), np.array([], str), 10, 0)

@@ -123,7 +123,7 @@ def test_the_generator_metrics_figure_draws_each_metric_and_extractor_and_the_da
     assert titles == ["resolution: FID, classifier\n(lower is better)",
                       "resolution: FID, classifier[minmax]\n(lower is better)",
                       "resolution: precision (Naeem et al.),\nclassifier\n(higher is better)",
-                      "resolution: membership inference AUC,\ndistance attack (patients)\n(lower is better)"]
+                      "resolution: membership inference AUC\n(patients)\n(lower is better)"]
     stretched = {line.get_label(): list(line.get_ydata()) for line in figure.axes[1].get_lines()}
     assert stretched == {"cpd (no-growth GAN)": [55.0]}, "variants are drawn in their own panel, not mixed in"
     fid_axis = figure.axes[0]

@@ -337,9 +337,8 @@ def test_plots_and_report_are_built_from_results_and_agree_with_the_summary(demo
     with_interval = generator[generator["metric"] != "kid"]
     assert with_interval["ci_low"].notna().all() and (with_interval["ci_low"] <= with_interval["ci_high"]).all()
     assert generator["direction"].isin(["lower", "higher"]).all()
-    attacks = summary[summary["metric"].isin(["mia_auc", "mia_ratio_auc"])]
+    attacks = summary[summary["metric"] == "mia_auc"]
     assert set(attacks["source"]) == set(FAMILIES) and attacks["result"].between(0, 1).all()
-    assert len(attacks) == 2 * len(FAMILIES), "both attacks' AUCs"
     fidelity = summary[summary["metric"] == "trts_mean_auroc"]
     assert set(fidelity["source"]) == set(FAMILIES) and fidelity["ci_low"].notna().all()
     plotted = pd.read_csv(results / "plots/metrics_chest.csv")
@@ -512,10 +511,6 @@ def test_the_controls_prove_the_memorisation_check_and_the_membership_attack(dem
     attacks = summary[summary["metric"] == "mia_auc"].set_index("source")
     assert abs(attacks.loc["noise", "result"] - 0.5) < 0.15, "noise knows no patient"
     assert attacks.loc["copycat", "result"] > attacks.loc["noise", "result"] + 0.15
-    ratios = summary[summary["metric"] == "mia_ratio_auc"].set_index("source")
-    assert set(ratios.index) == set(attacks.index), "both attacks on every run"
-    assert abs(ratios.loc["noise", "result"] - 0.5) < 0.2, "noise knows no patient"
-    assert ratios.loc["copycat", "result"] > ratios.loc["noise", "result"] + 0.15
     floor = summary[(summary["source"] == "noise") & summary["metric"].isin(["precision", "coverage"])]
     assert len(floor) == 4 and (floor["result"] <= 0.05).all(), "noise is the floor: no image near a real one"
     assert sorted(pd.read_csv(demo_datasets / "results/catalogue.csv")["id"]) == ["chest-samples-20-cpd-s0"]
@@ -532,8 +527,8 @@ def test_the_controls_prove_the_memorisation_check_and_the_membership_attack(dem
     card = json.loads((arm / "gan/overfit/seed0/card.json").read_text())
     assert card["family"] == "dcgan" and card["training_data_sha256"] == file_sha256(
         arm / "gan/overfit/seed0/subset/train.tfrecord")
-    overfit = json.loads((arm / "nn/overfit/seed0/memorisation.json").read_text())["membership"]
-    assert {attack["member_patients"] for attack in overfit.values()} == {subset["patient_id"].nunique()}
+    attack = json.loads((arm / "nn/overfit/seed0/memorisation.json").read_text())["membership"]
+    assert attack["member_patients"] == subset["patient_id"].nunique()
     assert "overfit" in set(attacks.index)
     from synthbench.catalogue.models import Generators
     assert not [model for model in Generators(demo_datasets / "results") if "overfit" in model.folder.parts], \

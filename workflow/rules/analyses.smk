@@ -12,8 +12,6 @@ rule nearest_neighbours:
         train_rows=sidecar(generator_train_records),
         heldout_records=paths.result(paths.DATA, "test.tfrecord"),
         heldout_rows=paths.result(paths.DATA, "test.csv"),
-        reference_records=paths.result(paths.DATA, "valid.tfrecord"),
-        reference_rows=paths.result(paths.DATA, "valid.csv"),
         meta=paths.result(paths.DATA, "meta.json"),
         planted=planted_copies,
         detection_weights=lambda wildcards: list(detection_weights(wildcards).values()),
@@ -49,7 +47,7 @@ rule nearest_neighbours:
     shell:
         "python -m synthbench neighbours --model {input.model:q} --synthetic-records {input.synthetic_records:q}"
         " --train-records {input.train_records:q} --heldout-records {input.heldout_records:q}"
-        " --reference-records {input.reference_records:q} --batch-size {params.batch_size:q} --meta {input.meta:q} --settings-json {params.settings:q}"
+        " --batch-size {params.batch_size:q} --meta {input.meta:q} --settings-json {params.settings:q}"
         " --title {params.title:q} --seed {wildcards.seed:q} {params.planted:q}"
         " --detection-extractors-json {params.detection:q} --threads {threads}"
         " --out {params.out:q} > {log:q} 2>&1"

@@ -144,14 +144,9 @@ register(Metric("nn_heldout_distance_median", "median distance of a held-out ima
                 "features", "none", 0.0, 2.0))
 register(Metric("nn_threshold", "memorisation threshold (held-out 1st percentile)", "features", "none", 0.0, 2.0))
 # Patient-level membership inference (synthbench.neighbours.membership): 0.5 and 0.01 are chance.
-register(Metric("mia_auc", "membership inference AUC, distance attack (patients)", "features", "lower", 0.0,
+register(Metric("mia_auc", "membership inference AUC (patients)", "features", "lower", 0.0,
                 1.0))
-register(Metric("mia_tpr_at_1pct_fpr", "membership inference TPR at 1 % FPR, distance attack", "features", "lower",
-                0.0, 1.0))
-register(Metric("mia_ratio_auc", "membership inference AUC, density-ratio attack (patients)", "features", "lower",
-                0.0, 1.0))
-register(Metric("mia_ratio_tpr_at_1pct_fpr", "membership inference TPR at 1 % FPR, density-ratio attack",
-                "features", "lower", 0.0, 1.0))
+register(Metric("mia_tpr_at_1pct_fpr", "membership inference TPR at 1 % FPR", "features", "lower", 0.0, 1.0))
 # Train on real, test on synthetic (synthbench.neighbours.jobs): the real-trained classifier's AUROC on a generator's
 # fakes against the labels they were made for (label fidelity), per class and averaged.
 register(Metric("trts_auroc", "real classifier's AUROC on the fakes (label fidelity)", "predictions", "higher", 0.0,

@@ -13,9 +13,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--train-records", type=Path, required=True, help="real train .tfrecord (with .csv)")
     parser.add_argument("--heldout-records", type=Path, required=True,
                         help="real test .tfrecord (with .csv): the held-out baseline distances")
-    parser.add_argument("--reference-records", type=Path, required=True,
-                        help="real .tfrecord (with .csv) of patients in neither group (the valid split): the "
-                             "membership attack's reference set (synthbench.neighbours.membership)")
     parser.add_argument("--batch-size", type=int, required=True,
                         help="images per feature batch (classifier.batch_size)")
     parser.add_argument("--meta", type=Path, required=True, help="the arm's meta.json (labels, resolution)")

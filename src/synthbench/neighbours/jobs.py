@@ -25,7 +25,7 @@ from synthbench.fid.real_stats import split_features
 from synthbench.metrics import table as metrics_table
 from synthbench.metrics.diversity import diversity_report, same_class_pairs
 from synthbench.neighbours.grid import save_pair_grid
-from synthbench.neighbours.membership import ATTACKS, METRIC_PREFIX, image_scores, membership_report
+from synthbench.neighbours.membership import membership_report
 from synthbench.neighbours.memorisation import memorisation_report
 from synthbench.neighbours.pixels import chosen_queries, pixel_report, pixel_rows
 from synthbench.neighbours.planted import detection, held_out_flags, record_pixels
@@ -83,38 +83,24 @@ def _wanted_images(pixel_chosen: dict, diversity_chosen: dict, closest: list[dic
 
 
 def _split_files(args: argparse.Namespace) -> dict[str, Path]:
-    """The records the job reads images of: the synthetic train split, the real train split and the held-out test
-    split."""
+    """The records the job reads: the synthetic train split, the real train split and the held-out test split."""
     return {"synthetic": args.synthetic_records, "train": args.train_records, "heldout": args.heldout_records}
 
 
-def _membership(args: argparse.Namespace, settings: dict, synthetic: dict, train: dict, heldout: dict,
-                reference: dict) -> dict:
-    """Each attack's report: training (member) against held-out (non-member) patients, by their images' distances
-    to the nearest synthetic and the nearest reference image."""
-    patients, distances = {}, {}
+def _membership(args: argparse.Namespace, settings: dict, synthetic: dict, train: dict, heldout: dict) -> dict:
+    """The attack's report: training (member) against held-out (non-member) patients, by their images' distance
+    to the nearest synthetic image."""
+    patients = {}
     for name, records_path, split in (("train", args.train_records, train), ("heldout", args.heldout_records,
                                                                                heldout)):
         table = pd.read_csv(records_path.with_suffix(".csv"), usecols=["image_id", "patient_id"],
                             dtype={"patient_id": str}).set_index("image_id")
         patients[name] = table.loc[split["image_id"], "patient_id"].to_numpy()
-        with threadpool_limits(args.threads):
-            distances[name] = [nearest(split["features"], to["features"], 1, settings["memory_mb"]).distances[:, 0]
-                               for to in (synthetic, reference)]
-    return {attack: membership_report(image_scores(attack, *distances["train"]), patients["train"],
-                                      image_scores(attack, *distances["heldout"]), patients["heldout"], attack,
-                                      settings["pixel_bootstrap"], args.seed)
-            for attack in ATTACKS}
-
-
-def membership_rows(report: dict) -> list[dict]:
-    """Each attack's AUC (with its interval) and TPR at 1 % FPR rows, named by its METRIC_PREFIX."""
-    rows = []
-    for attack, result in report.items():
-        patients = result["member_patients"] + result["non_member_patients"]
-        rows += [metrics_table.row(f"{METRIC_PREFIX[attack]}_auc", result["auc"], ci=result["ci"], n=patients),
-                 metrics_table.row(f"{METRIC_PREFIX[attack]}_tpr_at_1pct_fpr", result["tpr_at_fpr"], n=patients)]
-    return rows
+    with threadpool_limits(args.threads):
+        distances = {name: nearest(split["features"], synthetic["features"], 1, settings["memory_mb"]).distances[:, 0]
+                     for name, split in (("train", train), ("heldout", heldout))}
+    return membership_report(distances["train"], patients["train"], distances["heldout"], patients["heldout"],
+                             settings["pixel_bootstrap"], args.seed)
 
 
 def _extractor_features(spec: dict, files: dict[str, Path], rows: dict[str, int],
@@ -176,8 +162,8 @@ def search(args: argparse.Namespace) -> None:
     settings = json.loads(args.settings_json)
     meta = json.loads(args.meta.read_text())
     synthetic = features(args.model, args.synthetic_records, meta, args.batch_size, with_scores=True)
-    train, heldout, reference = (features(args.model, path, meta, args.batch_size)
-                                 for path in (args.train_records, args.heldout_records, args.reference_records))
+    train, heldout = (features(args.model, path, meta, args.batch_size)
+                      for path in (args.train_records, args.heldout_records))
     with threadpool_limits(args.threads):
         found = nearest(synthetic["features"], train["features"], settings["k"], settings["memory_mb"])
         baseline = nearest(heldout["features"], train["features"], settings["k"], settings["memory_mb"])
@@ -203,15 +189,14 @@ def search(args: argparse.Namespace) -> None:
     report["diversity"] = {which: diversity_report(stacked(split, ids[:, 0]), stacked(split, ids[:, 1]),
                                                    settings["pixel_bootstrap"], bootstrap_seed)
                            for which, (split, ids, bootstrap_seed) in diversity_chosen.items()}
-    report["membership"] = _membership(args, settings, synthetic, train, heldout, reference)
+    report["membership"] = _membership(args, settings, synthetic, train, heldout)
     # Train on real, test on synthetic: does each fake show the labels it was made for, to the real classifier?
     report["label_fidelity"] = auroc_report(synthetic["labels"], synthetic["scores"], meta["labels"],
                                             resamples=settings["pixel_bootstrap"], seed=args.seed)
     if args.planted:
         report["planted_copies"] = _planted_detection(args, settings, meta, synthetic, flagged)
     report["inputs"] = {"model": str(args.model), "synthetic": str(args.synthetic_records),
-                        "train": str(args.train_records), "heldout": str(args.heldout_records),
-                        "reference": str(args.reference_records)}
+                        "train": str(args.train_records), "heldout": str(args.heldout_records)}
     args.out.mkdir(parents=True, exist_ok=True)
     with replacing(args.out / "neighbours.npz") as partial:
         np.savez(partial, query_id=synthetic["image_id"], neighbour_id=train["image_id"][found.indices],
@@ -226,17 +211,21 @@ def search(args: argparse.Namespace) -> None:
         metrics_table.row("nn_heldout_distance_median", report["heldout_to_train"]["q50"], n=len(heldout["image_id"])),
         metrics_table.row("nn_threshold", report["threshold"], n=len(heldout["image_id"])),
         *pixel_rows(report["pixels"]), *diversity_rows(report["diversity"]),
-        *membership_rows(report["membership"]), *label_fidelity_rows(report), *detection_rows(report)])
+        metrics_table.row("mia_auc", report["membership"]["auc"], ci=report["membership"]["ci"],
+                          n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"]),
+        metrics_table.row("mia_tpr_at_1pct_fpr", report["membership"]["tpr_at_fpr"],
+                          n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"]),
+        *label_fidelity_rows(report), *detection_rows(report)])
     save_pair_grid(report["closest_pairs"], {**images["synthetic"], **images["train"]}, meta["labels"],
                    report["threshold"], args.title, args.out / "grid.png")
     print(f"{len(flagged)} synthetic images: nearest train distance median "
           f"{report['synthetic_to_train']['q50']:.4f} (held-out {report['heldout_to_train']['q50']:.4f}); "
           f"{report['flagged']} ({100 * report['fraction_below_threshold']:.2f} %) below the held-out 1st "
           f"percentile {report['threshold']:.4f}", flush=True)
-    for name, attack in report["membership"].items():
-        print(f"membership inference ({name}): AUC {attack['auc']:.3f} [{attack['ci'][0]:.3f}, {attack['ci'][1]:.3f}], "
-              f"TPR {attack['tpr_at_fpr']:.3f} at {100 * attack['fpr']:g} % FPR ({attack['member_patients']} "
-              f"training, {attack['non_member_patients']} held-out patients)", flush=True)
+    attack = report["membership"]
+    print(f"membership inference: AUC {attack['auc']:.3f} [{attack['ci'][0]:.3f}, {attack['ci'][1]:.3f}], TPR "
+          f"{attack['tpr_at_fpr']:.3f} at {100 * attack['fpr']:g} % FPR ({attack['member_patients']} training, "
+          f"{attack['non_member_patients']} held-out patients)", flush=True)
     for name, value in report["diversity"]["synthetic"]["metrics"].items():
         print(f"diversity: mean {name} of same-class pairs {value['mean']:.4g} (real train "
               f"{report['diversity']['real']['metrics'][name]['mean']:.4g})", flush=True)

@@ -3,10 +3,10 @@ a column per metric and extractor (FID again under each input normalisation vari
 beside the standard one). A line per generator family (mean over seeds) with its interval band, and the
 real-vs-real ceiling dashed: real held-out images measured against the same real train images, the value a
 perfect generator would score at these sample sizes (FID and KID are not 0 there, precision and recall not 1).
-Then the patient-level membership inference attacks' AUCs (distance and density ratio; 0.5: the synthetic images
-do not tell training patients from others), where the arm's small values are where leakage should grow, and the
-label fidelity: the real-trained classifier's mean AUROC on the fakes against the labels they were made for (train
-on real, test on synthetic).
+Then the patient-level membership inference attack's AUC (0.5: the synthetic images do not tell training
+patients from others), where the arm's small values are where leakage should grow, and the label fidelity: the
+real-trained classifier's mean AUROC on the fakes against the labels they were made for (train on real, test on
+synthetic).
 """
 
 import textwrap
@@ -22,7 +22,7 @@ from synthbench.plots.points import metric_points
 from synthbench.plots.style import arm_x_axis, panel_grid, source_label, source_lines
 
 TITLE_CHARACTERS = 44  # at 7 pt, what a panel's width holds
-PANELS = ("fid", "fid_infinity", "kid", *PRDC_NAMES, "mia_auc", "mia_ratio_auc", "trts_mean_auroc")
+PANELS = ("fid", "fid_infinity", "kid", *PRDC_NAMES, "mia_auc", "trts_mean_auroc")
 
 
 def generator_points(summary: pd.DataFrame, dataset: str) -> pd.DataFrame:
