@@ -24,6 +24,7 @@ from jsonschema.exceptions import ValidationError
 from synthbench.attribution.occlusion import METHODS as ATTRIBUTION_METHODS
 from synthbench.fid.options import RAW_CAPABLE
 from synthbench.gans import registry
+from synthbench.gans.schedule import Schedule
 from synthbench.metrics import registry as metric_registry
 from synthbench.names import ARMS, CONTROLS, DATASETS, OVERFIT, REAL, mix_of, mix_source
 
@@ -77,11 +78,16 @@ def _inline_referenced_defaults(node, schema: dict) -> None:
             _inline_referenced_defaults(child, schema)
 
 
+def _family_schema(schema: dict, name: str) -> dict:
+    """One family's `gans.<name>` section schema, standing alone (with the definitions it refers to)."""
+    return {**schema["properties"]["gans"]["properties"][name], "$defs": schema["$defs"]}
+
+
 def gan_section(name: str, section: dict) -> dict:
     """One family's `gans.<name>` section, checked and completed with its defaults (as the workflow hands it to
     training jobs): for tools and tests that train a family outside a whole config."""
     schema = load_schema()
-    family = {**schema["properties"]["gans"]["properties"][name], "$defs": schema["$defs"]}
+    family = _family_schema(schema, name)
     section = json.loads(json.dumps(section))
     problems = [f"key 'gans.{name}.{_key(error.absolute_path)}': {error.message}"
                 for error in _with_defaults(Draft202012Validator)(family).iter_errors(section)]
@@ -426,7 +432,7 @@ def _preset_problems(config: dict, schema: dict) -> Iterator[str]:
     """Each family's presets, checked as the sections the runs at their sides take (a preset holds only the keys
     it changes, so it is checked laid over the section, against the family's schema)."""
     for name, gan in config["gans"].items():
-        family = Draft202012Validator({**schema["properties"]["gans"]["properties"][name], "$defs": schema["$defs"]})
+        family = Draft202012Validator(_family_schema(schema, name))
         for side, preset in gan["presets"].items():
             shown = ("gans", name, "presets", side)
             for key in PRESET_EXCLUDED:
@@ -456,17 +462,15 @@ def _run_problems(key: str, gan: dict, side: int) -> Iterator[str]:
         yield f"key '{key}.minibatch': every minibatch ({batches}) must be a multiple of mbstd_group {group}{at}"
     if "growth" not in gan:
         return
-    growth = gan["growth"]
-    start = growth["initial_resolution"]
+    start = gan["growth"]["initial_resolution"]
     if not _is_power_of_two(start) or start > side:
         yield (f"key '{key}.growth.initial_resolution': {start} must be a power of two no larger than the "
                f"trained resolution{at}")
         return
-    levels = side.bit_length() - start.bit_length()
-    grown = levels * (growth["training_kimg"] + growth["transition_kimg"])
-    if gan["total_kimg"] < grown:
+    schedule = Schedule(resolution=side, grows=True, **gan["growth"])
+    if gan["total_kimg"] < schedule.grown_kimg:
         yield (f"key '{key}.total_kimg': {gan['total_kimg']:g} ends before growth to {side} px does "
-               f"(kimg {grown:g}: {levels} levels x (training_kimg + transition_kimg))")
+               f"(kimg {schedule.grown_kimg:g}: {schedule.levels} levels x (training_kimg + transition_kimg))")
 
 
 def section_hash(section: Any) -> str:

@@ -60,12 +60,23 @@ class Schedule:
             lod -= max(into_phase - self.training_kimg, 0.0) / self.transition_kimg
         return max(lod, 0.0)
 
+    @property
+    def resolutions(self) -> list[int]:
+        """Every resolution the run trains at, from the first to the final one."""
+        return [self._resolution_at(level) for level in range(self.levels, -1, -1)]
+
+    def _resolution_at(self, lod_level: int) -> int:
+        return 2 ** (int(math.log2(self.resolution)) - lod_level)
+
+    def minibatch_at(self, resolution: int) -> int:
+        return self.minibatch_per_resolution.get(resolution, self.minibatch)
+
     def at(self, kimg: float) -> Phase:
         lod = self.lod(kimg)
-        resolution = 2 ** (int(math.log2(self.resolution)) - math.floor(lod))
+        resolution = self._resolution_at(math.floor(lod))
         lrate = self.lrate_per_resolution.get(resolution, self.lrate)
         d_lrate = lrate if self.d_lrate is None else lrate * self.d_lrate / self.lrate
-        return Phase(lod, resolution, self.minibatch_per_resolution.get(resolution, self.minibatch), lrate, d_lrate,
+        return Phase(lod, resolution, self.minibatch_at(resolution), lrate, d_lrate,
                      self.tick_kimg_per_resolution.get(resolution, self.tick_kimg))
 
     def resets_optimizer(self, previous_lod: float | None, lod: float) -> bool:

@@ -94,10 +94,7 @@ def ema_decay(settings: Settings, minibatch: int) -> float:
 def check_shares(schedule: Schedule, replicas: int) -> None:
     """Refuses a minibatch that the devices cannot share equally at any resolution the run trains at: each
     replica's loss counts as 1/R of the minibatch's, which holds only for equal shares."""
-    top = int(math.log2(schedule.resolution))
-    bottom = int(math.log2(schedule.initial_resolution)) if schedule.grows else top
-    sizes = {schedule.minibatch_per_resolution.get(2 ** level, schedule.minibatch)
-             for level in range(min(bottom, top), top + 1)}
+    sizes = {schedule.minibatch_at(resolution) for resolution in schedule.resolutions}
     uneven = sorted(size for size in sizes if size % replicas)
     if uneven:
         raise ValueError(f"minibatch {', '.join(map(str, uneven))} cannot be shared equally by {replicas} devices: "
