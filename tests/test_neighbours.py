@@ -6,7 +6,9 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import roc_auc_score
 
+from synthbench import records
 from synthbench.classifier.model import FEATURES_LAYER
 from synthbench.cli import main as synthbench_main
 from synthbench.metrics import table as metrics_table
@@ -147,10 +149,29 @@ def test_neighbours_command_embeds_searches_and_writes_ids_report_and_grid(tmp_p
     low, high = table.loc["nn_ssim_median", ["ci_low", "ci_high"]]
     assert low <= table.loc["nn_ssim_median", "result"] <= high
     assert table.loc[["diversity_ssim", "diversity_ssim_real"], "n"].tolist() == [40, 40]
-    attack = report["membership"]
-    assert (attack["member_patients"], attack["non_member_patients"]) == (30, 8)
-    assert attack["tpr_at_fpr"] >= 3 / 30, "the three patients whose images were copied are exposed"
-    assert table.loc["mia_auc", "n"] == 38 and table.loc["mia_auc", "ci_low"] <= table.loc["mia_auc", "result"]
+    assert set(report["membership"]) == {"classifier", "pixels"}, "the attack in the check's space and in pixels"
+    attacks = metrics_table.read(out / metrics_table.FILE).set_index(["metric", "extractor"])
+    for space, attack in report["membership"].items():
+        assert (attack["member_patients"], attack["non_member_patients"]) == (30, 8)
+        assert attack["tpr_at_fpr"] >= 3 / 30, "the three patients whose images were copied are exposed"
+        row = attacks.loc[("mia_auc", space)]
+        assert row["n"] == 38 and row["ci_low"] <= row["result"] == attack["auc"] <= row["ci_high"]
+        assert attacks.loc[("mia_tpr_at_1pct_fpr", space), "result"] == attack["tpr_at_fpr"]
+    # The pixel attack by hand: centred pixel vectors, cosine distance to the nearest fake, a patient's mean.
+    def centred(images):
+        rows = images.reshape(len(images), -1).astype(np.float64)
+        rows -= rows.mean(axis=1, keepdims=True)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+    def patient_scores(images, ids):
+        distance = (1 - centred(images) @ centred(synthetic_images).T).min(axis=1)
+        return -pd.Series(distance).groupby([f"p{i // 2}" for i in ids]).mean()
+
+    members = patient_scores(train_images, np.arange(100, 100 + train_n))
+    heldout_images = records.read_records(files["heldout"], 2, side)[0]
+    non_members = patient_scores(heldout_images, np.arange(15))
+    expected_auc = roc_auc_score(np.r_[np.ones(len(members)), np.zeros(len(non_members))], np.r_[members, non_members])
+    assert report["membership"]["pixels"]["auc"] == pytest.approx(expected_auc, abs=1e-6)
     assert abs(table.loc["diversity_ssim_real", "result"]) < 0.2, "unrelated noise images are not alike"
     assert report["diversity"]["synthetic"]["left_out"] == {"ms_ssim": "needs images of at least 161 px, these have 16"}
 
@@ -175,9 +196,15 @@ def test_membership_inference_separates_leaked_training_patients_and_not_others(
 
     from synthbench.neighbours.membership import membership_report, patient_scores, tpr_at_fpr
 
-    assert patient_scores(np.array([0.5, 0.2, 0.9]), np.array(["a", "a", "b"])).tolist() == [-0.2, -0.9], \
-        "a patient is as exposed as their closest image"
+    assert patient_scores(np.array([0.5, 0.2, 0.9]), np.array(["a", "a", "b"])).tolist() == [-0.35, -0.9], \
+        "a patient is as exposed as their images are on average"
     rng = np.random.default_rng(0)
+    # No leak, one image per member and four per non-member: by the closest image the non-members would win
+    # (AUC about 0.2); by the mean the attack is at chance whatever the images per patient.
+    draw = np.random.default_rng(1).uniform  # over 300 seeds this AUC averages 0.4996 (sd 0.016); the max 0.198
+    uneven = membership_report(draw(0.2, 0.6, 1000), np.arange(1000), draw(0.2, 0.6, 1600),
+                               np.repeat(np.arange(1000, 1400), 4), 200, 0)
+    assert abs(uneven["auc"] - 0.5) < 0.05 and uneven["ci"][0] < 0.5 < uneven["ci"][1]
     members, non_members = np.repeat(np.arange(200), 2).astype(str), np.repeat(np.arange(200, 300), 2).astype(str)
     inside, out_distances = rng.uniform(0.2, 0.6, 400), rng.uniform(0.2, 0.6, 200)
     same = membership_report(inside, members, out_distances, non_members, 200, 0)
@@ -191,9 +218,9 @@ def test_membership_inference_separates_leaked_training_patients_and_not_others(
     scores_in, scores_out = np.array([3.0, 2.0, 0.5]), np.array([1.0, 0.0])
     assert tpr_at_fpr(scores_in, scores_out, 0.0) == pytest.approx(2 / 3), "above every non-member: 2 of 3"
     report = membership_report(leaked, members, out_distances, non_members, 50, 0)
-    closest_in, closest_out = leaked.reshape(200, 2).min(axis=1), out_distances.reshape(100, 2).min(axis=1)
+    mean_in, mean_out = leaked.reshape(200, 2).mean(axis=1), out_distances.reshape(100, 2).mean(axis=1)
     assert report["auc"] == pytest.approx(roc_auc_score(np.r_[np.ones(200), np.zeros(100)],
-                                                        -np.r_[closest_in, closest_out]), rel=1e-12)
+                                                        -np.r_[mean_in, mean_out]), rel=1e-12)
     tied_in, tied_out = rng.integers(0, 4, 60).astype(float), rng.integers(0, 4, 31).astype(float)
     assert membership_report(-tied_in, np.arange(60), -tied_out, np.arange(60, 91), 10, 0)["auc"] == pytest.approx(
         roc_auc_score(np.r_[np.ones(60), np.zeros(31)], np.r_[tied_in, tied_out]), rel=1e-12), "ties count half"

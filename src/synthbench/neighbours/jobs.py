@@ -3,8 +3,8 @@
 Describes the synthetic train split, the real train split and the real test split (the held-out baseline) with
 the arm's real-trained classifier (`synthbench.classifier.jobs.features`), searches, and writes neighbours.npz,
 memorisation.json and grid.png. The same job measures the run's diversity (`synthbench.metrics.diversity`) and
-runs the patient-level membership inference attack (`membership`): both need the features and ids it has at
-hand. Arguments are in `cli`.
+runs the patient-level membership inference attack (`membership`, in the classifier's features and in pixels):
+both need the features and ids it has at hand. Arguments are in `cli`.
 """
 
 import argparse
@@ -87,20 +87,23 @@ def _split_files(args: argparse.Namespace) -> dict[str, Path]:
     return {"synthetic": args.synthetic_records, "train": args.train_records, "heldout": args.heldout_records}
 
 
-def _membership(args: argparse.Namespace, settings: dict, synthetic: dict, train: dict, heldout: dict) -> dict:
-    """The attack's report: training (member) against held-out (non-member) patients, by their images' distance
-    to the nearest synthetic image."""
+def _membership(args: argparse.Namespace, settings: dict, spaces: dict[str, dict[str, tuple]]) -> dict:
+    """The attack's report in each space: training (member) against held-out (non-member) patients, by their
+    images' distance to the nearest synthetic image. spaces: {space: {split: (image ids, vectors)}}."""
     patients = {}
-    for name, records_path, split in (("train", args.train_records, train), ("heldout", args.heldout_records,
-                                                                               heldout)):
-        table = pd.read_csv(records_path.with_suffix(".csv"), usecols=["image_id", "patient_id"],
-                            dtype={"patient_id": str}).set_index("image_id")
-        patients[name] = table.loc[split["image_id"], "patient_id"].to_numpy()
-    with threadpool_limits(args.threads):
-        distances = {name: nearest(split["features"], synthetic["features"], 1, settings["memory_mb"]).distances[:, 0]
-                     for name, split in (("train", train), ("heldout", heldout))}
-    return membership_report(distances["train"], patients["train"], distances["heldout"], patients["heldout"],
-                             settings["pixel_bootstrap"], args.seed)
+    for split, records_path in (("train", args.train_records), ("heldout", args.heldout_records)):
+        patients[split] = pd.read_csv(records_path.with_suffix(".csv"), usecols=["image_id", "patient_id"],
+                                      dtype={"patient_id": str}).set_index("image_id")["patient_id"]
+    reports = {}
+    for space, splits in spaces.items():
+        with threadpool_limits(args.threads):
+            distances = {split: nearest(splits[split][1], splits["synthetic"][1], 1,
+                                        settings["memory_mb"]).distances[:, 0] for split in ("train", "heldout")}
+        reports[space] = membership_report(
+            distances["train"], patients["train"].loc[splits["train"][0]].to_numpy(),
+            distances["heldout"], patients["heldout"].loc[splits["heldout"][0]].to_numpy(),
+            settings["pixel_bootstrap"], args.seed)
+    return reports
 
 
 def _extractor_features(spec: dict, files: dict[str, Path], rows: dict[str, int],
@@ -114,21 +117,20 @@ def _extractor_features(spec: dict, files: dict[str, Path], rows: dict[str, int]
                             for split, path in files.items()}
 
 
-def _planted_detection(args: argparse.Namespace, settings: dict, meta: dict, synthetic: dict,
-                       flagged: np.ndarray) -> dict:
+def _planted_detection(args: argparse.Namespace, settings: dict, meta: dict, synthetic: dict, flagged: np.ndarray,
+                       pixels: dict[str, tuple]) -> dict:
     """Recall and precision of the check's flags against the planted copies of the train split, in the
     classifier's feature space (the flags themselves), in pixel space and in each --detection-extractors space
     (the same rule on pixels or those features)."""
     table = pd.read_csv(args.planted)
     planted = table.loc[table["split"] == "train", "image_id"].to_numpy()
-    files = _split_files(args)
-    pixels = {name: record_pixels(path, len(meta["labels"]), meta["resolution"]) for name, path in files.items()}
     spaces = {"classifier": detection(flagged, synthetic["image_id"], planted)}
     with threadpool_limits(args.threads):
         spaces["pixels"] = detection(held_out_flags(pixels["synthetic"][1], pixels["train"][1], pixels["heldout"][1],
                                                     settings["memory_mb"]), pixels["synthetic"][0], planted)
     for spec in json.loads(args.detection_extractors_json):
-        name, found = _extractor_features(spec, files, {split: len(ids) for split, (ids, _) in pixels.items()}, meta)
+        name, found = _extractor_features(spec, _split_files(args),
+                                          {split: len(ids) for split, (ids, _) in pixels.items()}, meta)
         with threadpool_limits(args.threads):
             spaces[name] = detection(held_out_flags(found["synthetic"], found["train"], found["heldout"],
                                                     settings["memory_mb"]), pixels["synthetic"][0], planted)
@@ -140,6 +142,14 @@ def detection_rows(report: dict) -> list[dict]:
     return [metrics_table.row(f"copy_{name}", found[name], extractor=space, n=found[count])
             for space, found in report.get("planted_copies", {}).get("spaces", {}).items()
             for name, count in (("recall", "planted"), ("precision", "flagged")) if not np.isnan(found[name])]
+
+
+def membership_rows(attacks: dict) -> list[dict]:
+    """mia_auc (with its interval) and mia_tpr_at_1pct_fpr of the attack in each space (the extractor column)."""
+    return [metrics_table.row(name, attack[key], extractor=space, ci=attack["ci"] if name == "mia_auc" else None,
+                              n=attack["member_patients"] + attack["non_member_patients"])
+            for space, attack in attacks.items()
+            for name, key in (("mia_auc", "auc"), ("mia_tpr_at_1pct_fpr", "tpr_at_fpr"))]
 
 
 def label_fidelity_rows(report: dict) -> list[dict]:
@@ -189,12 +199,16 @@ def search(args: argparse.Namespace) -> None:
     report["diversity"] = {which: diversity_report(stacked(split, ids[:, 0]), stacked(split, ids[:, 1]),
                                                    settings["pixel_bootstrap"], bootstrap_seed)
                            for which, (split, ids, bootstrap_seed) in diversity_chosen.items()}
-    report["membership"] = _membership(args, settings, synthetic, train, heldout)
+    pixels = {split: record_pixels(path, num_labels, side) for split, path in files.items()}
+    report["membership"] = _membership(args, settings, {
+        "classifier": {split: (embedded["image_id"], embedded["features"])
+                       for split, embedded in (("synthetic", synthetic), ("train", train), ("heldout", heldout))},
+        "pixels": pixels})
     # Train on real, test on synthetic: does each fake show the labels it was made for, to the real classifier?
     report["label_fidelity"] = auroc_report(synthetic["labels"], synthetic["scores"], meta["labels"],
                                             resamples=settings["pixel_bootstrap"], seed=args.seed)
     if args.planted:
-        report["planted_copies"] = _planted_detection(args, settings, meta, synthetic, flagged)
+        report["planted_copies"] = _planted_detection(args, settings, meta, synthetic, flagged, pixels)
     report["inputs"] = {"model": str(args.model), "synthetic": str(args.synthetic_records),
                         "train": str(args.train_records), "heldout": str(args.heldout_records)}
     args.out.mkdir(parents=True, exist_ok=True)
@@ -211,10 +225,7 @@ def search(args: argparse.Namespace) -> None:
         metrics_table.row("nn_heldout_distance_median", report["heldout_to_train"]["q50"], n=len(heldout["image_id"])),
         metrics_table.row("nn_threshold", report["threshold"], n=len(heldout["image_id"])),
         *pixel_rows(report["pixels"]), *diversity_rows(report["diversity"]),
-        metrics_table.row("mia_auc", report["membership"]["auc"], ci=report["membership"]["ci"],
-                          n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"]),
-        metrics_table.row("mia_tpr_at_1pct_fpr", report["membership"]["tpr_at_fpr"],
-                          n=report["membership"]["member_patients"] + report["membership"]["non_member_patients"]),
+        *membership_rows(report["membership"]),
         *label_fidelity_rows(report), *detection_rows(report)])
     save_pair_grid(report["closest_pairs"], {**images["synthetic"], **images["train"]}, meta["labels"],
                    report["threshold"], args.title, args.out / "grid.png")
@@ -222,10 +233,10 @@ def search(args: argparse.Namespace) -> None:
           f"{report['synthetic_to_train']['q50']:.4f} (held-out {report['heldout_to_train']['q50']:.4f}); "
           f"{report['flagged']} ({100 * report['fraction_below_threshold']:.2f} %) below the held-out 1st "
           f"percentile {report['threshold']:.4f}", flush=True)
-    attack = report["membership"]
-    print(f"membership inference: AUC {attack['auc']:.3f} [{attack['ci'][0]:.3f}, {attack['ci'][1]:.3f}], TPR "
-          f"{attack['tpr_at_fpr']:.3f} at {100 * attack['fpr']:g} % FPR ({attack['member_patients']} training, "
-          f"{attack['non_member_patients']} held-out patients)", flush=True)
+    for space, attack in report["membership"].items():
+        print(f"membership inference in {space} space: AUC {attack['auc']:.3f} [{attack['ci'][0]:.3f}, "
+              f"{attack['ci'][1]:.3f}], TPR {attack['tpr_at_fpr']:.3f} at {100 * attack['fpr']:g} % FPR "
+              f"({attack['member_patients']} training, {attack['non_member_patients']} held-out patients)", flush=True)
     for name, value in report["diversity"]["synthetic"]["metrics"].items():
         print(f"diversity: mean {name} of same-class pairs {value['mean']:.4g} (real train "
               f"{report['diversity']['real']['metrics'][name]['mean']:.4g})", flush=True)
