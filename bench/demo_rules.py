@@ -25,6 +25,7 @@ RULES = [
     ("demo_chest + demo_brain", (paths.DEMO, "*.tsv")), ("index", (paths.INDEX, "index.tsv")),
     ("arm_split", (paths.ARM, "data.tsv")), ("fid_inception_weights", (paths.FID_INCEPTION, "inception_weights.tsv")),
     ("fid_real_stats", (paths.FID_STATS, "train.tsv")), ("train_gan", (paths.GAN, "train.tsv")),
+    ("overfit_subset", (paths.TRAINING_SUBSET, "subset.tsv")), ("source_intake", (paths.GAN, "intake.tsv")),
     ("generator_metrics", (paths.GENERATOR_METRICS, "metrics.tsv")),
     ("train_classifier", (paths.CLASSIFIER, "train.tsv")),
     ("evaluate_classifier", (paths.CLASSIFIER, "evaluate.tsv")),

@@ -13,6 +13,7 @@ from synthbench.config import (
     ConfigError,
     arm_families,
     arm_mixes,
+    arm_seeds,
     arm_sources,
     mix_sources,
     outside_path,
@@ -229,8 +230,8 @@ def test_unknown_key_lists_allowed_keys(paper):
     paper["datasets"]["chest"]["arms"]["classes"]["train_per_klass"] = [1]
     message = error_of(paper)
     assert "key 'datasets.chest.arms.classes': unknown key(s) 'train_per_klass'" in message
-    assert ("allowed: enabled, mix_ratios, resolution, sources, test_per_class, train_per_class, valid_per_class, "
-            "values") in message
+    assert ("allowed: enabled, mix_ratios, resolution, seeds, sources, test_per_class, train_per_class, "
+            "valid_per_class, values") in message
 
 
 def test_wrong_enum_value_lists_choices(paper):
@@ -404,6 +405,16 @@ def test_command_line_list_items_are_read_as_the_numbers_the_schema_asks_for(pap
         validate_config({**paper, "seeds": ["1.5"]})
 
 
+def test_an_arm_runs_its_own_seeds_or_the_top_level_ones(paper):
+    config = validate_config(deep_merge(paper, {"seeds": [0, 2], "datasets": {"chest": {"arms": {
+        "samples": {"seeds": [4, 5, 6]}}}}}))
+    assert arm_seeds(config, "chest", "samples") == [4, 5, 6]
+    assert arm_seeds(config, "chest", "classes") == arm_seeds(config, "brain", "samples") == [0, 2]
+    for bad, problem in (([], "should be non-empty"), ([1, 1], "has non-unique elements"), ([-1], "less than")):
+        with pytest.raises(ConfigError, match=rf"datasets\.chest\.arms\.samples\.seeds.*{problem}"):
+            validate_config(deep_merge(paper, {"datasets": {"chest": {"arms": {"samples": {"seeds": bad}}}}}))
+
+
 def test_section_hash_ignores_key_order_but_not_values():
     assert section_hash({"a": 1, "b": [1, 2]}) == section_hash({"b": [1, 2], "a": 1})
     assert section_hash({"a": 1}) != section_hash({"a": 2})
@@ -440,13 +451,18 @@ def test_snakemake_dry_run_of_the_demo_config(tmp_path):
     result = run_snakemake(tmp_path, "-n", "--cores", "1", "--configfile", str(REPO / "config/demo.yaml"))
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     assert jobs["demo_chest"] == jobs["demo_brain"] == "1" and jobs["arm_split"] == "12"
-    # cpd on all 12 arm values, prog on the chest samples arm (2 values): 14 runs, 12 + 14 classifiers, and the
-    # real + cpd mix at ratio 1 on both classes arms (4 values): 4 more
-    assert jobs["train_gan"] == str(12 + 2) and jobs["evaluate_classifier"] == str(12 + 14 + 4)
+    # Generator runs: cpd on the resolution and classes arms (8 values, and the chest resolution arm's second seed: 2
+    # more), prog and diffusion on the chest samples arm, diffusion on the brain samples arm (6): 16 runs, each with
+    # a classifier, beside real's 14 (12 values, 2 second seeds), and the real + cpd mix at ratio 1 on both classes
+    # arms (4 values): 34 classifiers. The three controls on both samples arms (4 values): 12 runs without
+    # classifiers, of which overfit's 4 are training jobs.
+    assert jobs["train_gan"] == str(16 + 4) and jobs["evaluate_classifier"] == str(14 + 16 + 4)
+    assert jobs["source_intake"] == str(2 * 4) and jobs["overfit_subset"] == "4"
     assert "more_synthetic" not in jobs and jobs["plot_mixes"] == "1", "no ratio above 1: no extra fakes"
     assert jobs["plot_fid"] == jobs["plot_memorisation"] == jobs["plot_generator_metrics"] == "2"
-    assert jobs["summary"] == jobs["plot_auroc"] == "1" and jobs["generator_metrics"] == str(14 + 12)
-    assert jobs["compare_classifiers"] == "12", "every arm value's classifiers against real's, paired"
+    assert jobs["nearest_neighbours"] == str(16 + 12), "every run is searched for copies and attacked, controls too"
+    assert jobs["summary"] == jobs["plot_auroc"] == "1" and jobs["generator_metrics"] == str(16 + 12 + 12)
+    assert jobs["compare_classifiers"] == str(12 + 2), "every arm value's classifiers against real's, paired"
 
 
 @pytest.mark.e2e
@@ -455,15 +471,18 @@ def test_an_arm_target_plans_exactly_the_jobs_of_that_arm(tmp_path):
                            str(REPO / "config/demo.yaml"))
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
     values = 2  # the demo's samples arm: 80 and 20 images per class
-    families = 2  # prog and cpd (the demo's sources on the chest samples arm)
+    families = 2  # prog and diffusion (the demo's generators on the chest samples arm)
+    controls = 3  # copycat and noise (intake jobs), overfit (a training job on a subset); no classifiers
     assert jobs == {"demo_chest": "1", "plan_chest": "1", "index_chest": "1",
                     "arm_split": str(values), "fid_real_stats": str(values),
-                    "train_gan": str(families * values),
+                    "train_gan": str((families + 1) * values), "overfit_subset": str(values),
+                    "source_intake": str(2 * values),
                     "train_classifier": str((1 + families) * values),
                     "evaluate_classifier": str((1 + families) * values),
-                    "nearest_neighbours": str(families * values), "attribution_panel": str(values),
-                    "generator_metrics": str((1 + families) * values), "compare_classifiers": str(values),
-                    "chest_samples": "1", "total": str(4 + (7 + 5 * families) * values)}
+                    "nearest_neighbours": str((families + controls) * values), "attribution_panel": str(values),
+                    "generator_metrics": str((1 + families + controls) * values),
+                    "compare_classifiers": str(values),
+                    "chest_samples": "1", "total": str(4 + (7 + 5 * families + 3 * controls + 1) * values)}
     assert "brain" not in result.stdout and "results/chest/classes" not in result.stdout
 
 
@@ -548,17 +567,20 @@ def planned_jobs(stdout: str) -> list[dict]:
 @pytest.mark.e2e
 def test_slurm_profile_dry_run_requests_gpus_memory_and_runtime(tmp_path, write_config):
     # The demo, with a mix above ratio 1 and a control entered by an intake job: every GPU rule is planned.
-    extras = write_config({"datasets": {"chest": {"arms": {"classes": {"mix_ratios": [1, 2]},
-                                                           "samples": {"sources": ["prog", "cpd", "copycat"]}}}}},
-                          "extras.yaml")
+    extras = write_config({"datasets": {"chest": {"arms": {
+        "classes": {"mix_ratios": [1, 2]}, "samples": {"sources": ["prog", "diffusion", "copycat"]}}}}}, "extras.yaml")
     result = run_snakemake(tmp_path, "-n", "--profile", str(REPO / "profiles/slurm"), "--configfile",
                            str(REPO / "config/demo.yaml"), str(extras))
     jobs = planned_jobs(result.stdout)
     by_rule = {}
     for job in jobs:
         by_rule.setdefault(job["rule"], []).append(job)
-    assert len(by_rule["train_gan"]) == 12 + 2 and len(by_rule["train_classifier"]) == 12 + 14 + 4 + 2 + 2
-    assert len(by_rule["more_synthetic"]) == len(by_rule["source_intake"]) == 2
+    # GAN runs: cpd on 8 resolution and classes values (10 with the chest resolution arm's second seed), prog and
+    # diffusion on chest samples (4), diffusion and the overfit control on brain samples (4). Classifiers: real's 14
+    # (12 values, 2 second seeds), each run's but the control's (16), the mixes (4 on chest, 2 on brain).
+    assert len(by_rule["train_gan"]) == 10 + 4 + 4 and len(by_rule["train_classifier"]) == 14 + 16 + 4 + 2
+    assert len(by_rule["more_synthetic"]) == 2, "chest classes: cpd's extra fakes for ratio 2"
+    assert len(by_rule["source_intake"]) == 2 + 4, "copycat on chest samples; copycat and noise on brain samples"
     gpu_rules = {"fid_real_stats", "generator_features", "train_gan", "more_synthetic", "source_intake",
                  "train_classifier", "evaluate_classifier", "nearest_neighbours"}
     profile = yaml.safe_load((REPO / "profiles/slurm/config.yaml").read_text())

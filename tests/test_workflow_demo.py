@@ -582,6 +582,43 @@ def test_real_and_synthetic_mixes_train_on_both_and_are_compared_with_real(demo_
 
 
 @pytest.mark.e2e
+def test_an_arm_with_two_seeds_trains_each_and_draws_their_interval(demo_datasets, write_config):
+    """`seeds: [0, 2]` on chest's samples arm alone (seed 1 is the resume test's): every generator and classifier
+    of the arm runs once per seed, and the mean table and the AUROC figures average the seeds with the t interval
+    over them (issue 22: CIs over seeds exercised)."""
+    arm = demo_datasets / "results/chest/samples/20"
+    args = ["--cores", "2", "--rerun-triggers", "mtime", "--configfile", str(REPO / "config/demo.yaml")]
+    override = write_config(deep_merge(deep_merge(TINY, ONE_ARM), {
+        "datasets": {"chest": {"arms": {"samples": {"sources": ["cpd"], "mix_ratios": [], "seeds": [0, 2]}}}}}),
+        "seeds.yaml")
+    (demo_datasets / "results/summary.csv").unlink(missing_ok=True)
+    run_snakemake(demo_datasets, "results/summary_mean.csv", "results/plots/auroc.png", *args, str(override))
+    from synthbench import records
+    labels, side = arm_labels(arm), json.loads((arm / "data/meta.json").read_text())["resolution"]
+    fakes = [records.read_records(arm / f"gan/cpd/seed{seed}/synthetic/train.tfrecord", len(labels), side)[0]
+             for seed in (0, 2)]
+    assert fakes[0].shape == fakes[1].shape and not np.array_equal(*fakes), "each seed trains its own generator"
+    summary = pd.read_csv(demo_datasets / "results/summary.csv")
+    runs = summary[(summary["metric"] == "mean_auroc") & (summary["arm"] == "samples")]
+    by_seed = runs.pivot(index="seed", columns="source", values="result")
+    assert sorted(by_seed.index) == [0, 2] and set(by_seed.columns) == {"real", "cpd"}
+    mean = pd.read_csv(demo_datasets / "results/summary_mean.csv")
+    mean = mean[(mean["metric"] == "mean_auroc") & (mean["arm"] == "samples")].set_index("source")
+    plotted = pd.read_csv(demo_datasets / "results/plots/auroc.csv")
+    t = 12.706204736  # the 97.5 % point of Student's t with one degree of freedom
+    for source in ("real", "cpd"):
+        values = by_seed[source]
+        assert mean.loc[source, "n"] == 2 and mean.loc[source, "mean"] == pytest.approx(values.mean())
+        point = plotted[(plotted["figure"] == "auroc") & (plotted["source"] == source)].iloc[0]
+        assert point["band"] == "95% CI over seeds" and point["n"] == 2
+        half = t * values.std(ddof=1) / np.sqrt(2)
+        assert (point["low"], point["high"]) == pytest.approx((values.mean() - half, values.mean() + half))
+    gap = plotted[plotted["figure"] == "gap"].iloc[0]
+    assert gap["source"] == "cpd" and gap["n"] == 2
+    assert gap["mean"] == pytest.approx((by_seed["real"] - by_seed["cpd"]).mean()), "paired by seed"
+
+
+@pytest.mark.e2e
 def test_reader_study_set_is_built_by_its_target_rule_and_finished_answers_are_analysed(demo_datasets, write_config):
     """`reader_study_chest_samples` shows cpd's synthetic test twins beside the real test images of the same rows:
     the served folder holds tokens and images only, the key apart names each; answers exported from a finished

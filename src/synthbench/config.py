@@ -259,6 +259,12 @@ def arm_sources(config: dict, dataset: str, arm: str) -> list[str]:
             or (name in config["gans"] and config["gans"][name]["enabled"])]
 
 
+def arm_seeds(config: dict, dataset: str, arm: str) -> list[int]:
+    """The training seeds of an arm's GANs and classifiers: its own `seeds`, or the top-level ones."""
+    chosen = config["datasets"][dataset]["arms"][arm]["seeds"]
+    return config["seeds"] if chosen is None else chosen
+
+
 def arm_families(config: dict, dataset: str, arm: str) -> list[str]:
     """The registered families the workflow trains on an arm: its sources', the copycat control's base and the
     overfit control's family."""

@@ -13,7 +13,7 @@ SRC = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC))
 from synthbench import paths  # noqa: E402
 from synthbench.config import (  # noqa: E402
-    ConfigError, arm_mixes, arm_sources, mix_sources, outside_path, overfit_settings, reader_answers, reader_sources,
+    ConfigError, arm_mixes, arm_seeds, arm_sources, mix_sources, outside_path, overfit_settings, reader_answers, reader_sources,
     run_settings, validate_config)
 from synthbench.gans import registry  # noqa: E402
 from synthbench.classifier.settings import job_settings  # noqa: E402
@@ -154,12 +154,13 @@ def raw_input(dataset):
     return inputs
 
 
-BENCHMARK_KEYS = ("sources", "mix_ratios")  # what an arm benchmarks on its data, not how the data is built
+BENCHMARK_KEYS = ("sources", "mix_ratios", "seeds")  # what an arm benchmarks on its data, not how the data is built
 
 
 def data_arms(dataset):
-    """Every enabled arm's settings but what it benchmarks (`sources`, `mix_ratios`): what decides a dataset's
-    patient split and arm data (changing which generators or mixes an arm benchmarks reruns no data job)."""
+    """Every enabled arm's settings but what it benchmarks (`sources`, `mix_ratios`, `seeds`): what decides a
+    dataset's patient split and arm data (changing which generators, mixes or seeds an arm benchmarks reruns no data
+    job)."""
     return {name: {key: value for key, value in settings.items() if key not in BENCHMARK_KEYS}
             for name, settings in dataset_config(dataset)["arms"].items() if settings["enabled"]}
 
@@ -204,6 +205,11 @@ def arm_settings_json(wildcards):
 
 def arm_values(dataset, arm):
     return dataset_config(dataset)["arms"][arm]["values"]
+
+
+def seeds_of(dataset, arm):
+    """The training seeds of an arm's GANs and classifiers (its `seeds`, or the top-level ones)."""
+    return arm_seeds(config, dataset, arm)
 
 
 def arm_runs(only_dataset=None, only_arm=None):
@@ -322,7 +328,8 @@ def fid_weights(wildcards):
     if extractor == "inception":
         return [FID["inception_weights"]]
     if extractor == "classifier":
-        return [run_file(paths.CLASSIFIER, "model.keras", wildcards, source=REAL, seed=config["seeds"][0])]
+        return [run_file(paths.CLASSIFIER, "model.keras", wildcards, source=REAL,
+                         seed=seeds_of(wildcards.dataset, wildcards.arm)[0])]
     return []
 
 
@@ -355,7 +362,7 @@ def gan_targets(runs):
     """Per GAN run: its record (training.json, or intake.json of an outside source), sample grid and synthetic
     train split (which implies valid and test)."""
     return [run_file(paths.GAN, name, dataset=dataset, arm=arm, value=value, gan=gan, seed=seed)
-            for dataset, arm, value in runs for gan in arm_gans(dataset, arm) for seed in config["seeds"]
+            for dataset, arm, value in runs for gan in arm_gans(dataset, arm) for seed in seeds_of(dataset, arm)
             for name in ("intake.json" if gan in INTAKE_SOURCES else "training.json", "samples.png",
                          "synthetic/train.tfrecord")]
 
@@ -428,15 +435,18 @@ def sources(dataset, arm):
 
 
 def compared_sources(dataset, arm):
-    """The sources whose classifiers are compared with real's: the arm's generators, then its mixes."""
-    return [*arm_gans(dataset, arm), *arm_mixes(config, dataset, arm)]
+    """The sources whose classifiers are compared with real's: the arm's generators (its controls only with
+    controls.train_classifiers), then its mixes."""
+    trained = [gan for gan in arm_gans(dataset, arm)
+               if gan not in CONTROLS or config["controls"]["train_classifiers"]]
+    return [*trained, *arm_mixes(config, dataset, arm)]
 
 
 def classifier_targets(runs):
     """test_metrics.json of every source (real and each enabled GAN) and seed of every arm dataset."""
     return [run_file(paths.CLASSIFIER, "test_metrics.json", dataset=dataset, arm=arm, value=value, source=source,
                      seed=seed)
-            for dataset, arm, value in runs for source in sources(dataset, arm) for seed in config["seeds"]]
+            for dataset, arm, value in runs for source in sources(dataset, arm) for seed in seeds_of(dataset, arm)]
 
 
 def compared_predictions(wildcards):
@@ -449,7 +459,7 @@ def compared_predictions(wildcards):
 def comparison_targets(runs):
     """Per arm value with generators and per seed: the paired comparison of its classifiers with real's."""
     return [run_file(paths.COMPARISON, "comparison.json", dataset=dataset, arm=arm, value=value, seed=seed)
-            for dataset, arm, value in runs if arm_gans(dataset, arm) for seed in config["seeds"]]
+            for dataset, arm, value in runs if arm_gans(dataset, arm) for seed in seeds_of(dataset, arm)]
 
 
 GENERATOR_METRICS = config["generator_metrics"]
@@ -476,7 +486,8 @@ def generator_metrics_targets(runs):
     return [run_file(paths.GENERATOR_METRICS, "metrics.json", dataset=dataset, arm=arm, value=value, source=source,
                      seed=seed)
             for dataset, arm, value in runs if arm_gans(dataset, arm)
-            for source, seeds in [(REAL, config["seeds"][:1]), *((gan, config["seeds"]) for gan in arm_gans(dataset, arm))]
+            for source, seeds in [(REAL, seeds_of(dataset, arm)[:1]),
+                                  *((gan, seeds_of(dataset, arm)) for gan in arm_gans(dataset, arm))]
             for seed in seeds]
 
 
@@ -496,7 +507,7 @@ def attribution_maps(wildcards):
 
 def analysis_targets(runs):
     """Per arm dataset and seed: each GAN's memorisation check, and the attribution comparison."""
-    return [path for dataset, arm, value in runs for seed in config["seeds"]
+    return [path for dataset, arm, value in runs for seed in seeds_of(dataset, arm)
             for path in [*(run_file(paths.NEIGHBOURS, "memorisation.json", dataset=dataset, arm=arm, value=value,
                                     gan=gan, seed=seed) for gan in arm_gans(dataset, arm)),
                          run_file(paths.ATTRIBUTION, "attribution.json", dataset=dataset, arm=arm, value=value,
@@ -582,7 +593,8 @@ def reader_study_inputs(wildcards):
     values = arm_values(wildcards.dataset, wildcards.arm)
     real = [run_file(paths.DATA, name, wildcards, value=value) for value in values
             for name in ("test.tfrecord", "test.csv", "meta.json")]
-    synthetic = [run_file(paths.SYNTHETIC, name, wildcards, value=value, gan=source, seed=config["seeds"][0])
+    synthetic = [run_file(paths.SYNTHETIC, name, wildcards, value=value, gan=source,
+                          seed=seeds_of(wildcards.dataset, wildcards.arm)[0])
                  for value in values for source in reader_sources(config, wildcards.dataset, wildcards.arm)
                  for name in ("test.tfrecord", "test.csv")]
     return {"real": real, "synthetic": synthetic}

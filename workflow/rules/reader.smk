@@ -16,7 +16,7 @@ rule reader_study_set:
     params:
         values=lambda wildcards: arm_values(wildcards.dataset, wildcards.arm),
         sources=lambda wildcards: reader_sources(config, wildcards.dataset, wildcards.arm),
-        run_seed=config["seeds"][0],
+        run_seed=lambda wildcards: seeds_of(wildcards.dataset, wildcards.arm)[0],
         study_seed=config["seed"],
         per_source=READER["images_per_source"],
     conda:
