@@ -132,3 +132,22 @@ def test_the_generator_metrics_figure_draws_each_metric_and_extractor_and_the_da
     assert ceiling.get_linestyle() == "--" and list(ceiling.get_ydata()) == [4.0, 3.0]
     assert list(lines["cpd (no-growth GAN)"].get_ydata()) == [41.0, 31.0]
     plt.close(figure)
+
+
+def test_controls_are_drawn_dotted_in_colours_no_family_has():
+    from matplotlib.colors import to_hex
+
+    from synthbench.gans import registry
+    from synthbench.names import CONTROLS
+    from synthbench.plots.style import colour, source_label, source_lines
+
+    colours = [to_hex(colour(source)) for source in [*registry.names(), *CONTROLS, "real"]]
+    assert len(set(colours)) == len(colours), "every family, control and real data tells apart"
+    figure, axis = plt.subplots()
+    points = pd.DataFrame({"source": ["cpd", "cpd", "noise", "noise"], "value": [20, 80, 20, 80],
+                           "mean": [0.5, 0.6, 0.5, 0.5], "low": np.nan, "high": np.nan})
+    source_lines(axis, points)
+    lines = {line.get_label(): line for line in axis.get_lines()}
+    assert set(lines) == {"cpd (no-growth GAN)", "noise (control)"} and source_label("copycat") == "copycat (control)"
+    assert lines["noise (control)"].get_linestyle() == ":" and lines["cpd (no-growth GAN)"].get_linestyle() == "-"
+    plt.close(figure)

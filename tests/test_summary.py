@@ -8,7 +8,7 @@ from synthbench.metrics import table as metrics_table
 from synthbench.metrics.table import row
 from synthbench.paths import run_of
 from synthbench.summary.collect import mean_over_seeds, rows_of, summary_table
-from synthbench.summary.headline import headline, memorisation_line
+from synthbench.summary.headline import controls_line, headline, memorisation_line
 
 
 def write(root, relative, rows):
@@ -90,6 +90,27 @@ def test_headline_puts_each_sources_auroc_beside_real_and_names_the_most_memoris
     assert lines[2].split() == ["brain", "classes", "2", "0.990", "-"], "a source missing on a value shows '-'"
     assert lines[3].split() == ["brain", "classes", "4", f"0.850±{np.std([0.9, 0.8], ddof=1):.3f}", "0.610"]
     assert "12.5 % " in lines[-1] and "cpd on brain classes 2; 2 runs searched" in lines[-1]
+
+
+def test_headline_leaves_the_controls_out_of_the_memorisation_line_and_says_what_they_proved(tmp_path):
+    run = "results/chest/samples"
+    attack = [row("mia_auc", 0.52, extractor="classifier", n=40, ci=(0.4, 0.6)),
+              row("mia_auc", 0.71, extractor="pixels", n=40, ci=(0.6, 0.8))]
+    files = [
+        write(tmp_path, f"{run}/20/nn/prog/seed0", [row("nn_fraction_below_threshold", 0.02, n=80)]),
+        write(tmp_path, f"{run}/20/nn/copycat/seed0", [
+            row("nn_fraction_below_threshold", 0.45, n=80), *attack,
+            row("copy_recall", 0.95, extractor="pixels", n=36), row("copy_recall", 0.5, extractor="classifier", n=36)]),
+        write(tmp_path, f"{run}/80/nn/copycat/seed0", [row("copy_recall", 1.0, extractor="pixels", n=36)]),
+        write(tmp_path, f"{run}/20/nn/noise/seed0", [row("mia_auc", 0.48, extractor="pixels", n=40, ci=(0.4, 0.6))]),
+    ]
+    table = mean_over_seeds(summary_table(files))
+    assert "2.0 % " in memorisation_line(table) and "prog on chest samples 20; 1 runs searched" in memorisation_line(
+        table), "copycat's flags are its planted copies, not a generator's memorisation"
+    assert headline(table).splitlines()[-1] == (
+        "controls: copycat's planted copies found with recall 0.50 (classifier), 0.95-1.00 (pixels); membership AUC "
+        "in pixels copycat 0.71, noise 0.48 (0.5: chance)")
+    assert controls_line(table[table["source"] == "prog"]) is None, "no line where no control ran"
 
 
 def test_headline_says_when_no_run_copies_its_training_images(tmp_path):

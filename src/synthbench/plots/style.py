@@ -3,22 +3,29 @@
 import matplotlib.pyplot as plt
 
 from synthbench.gans import registry
-from synthbench.names import REAL, UNTRAINED
+from synthbench.names import CONTROLS, REAL, UNTRAINED
 
 ARM_AXES = {"resolution": "image side (px)", "classes": "number of classes (label combinations)",
             "samples": "train images per class"}
 
 
+CONTROL_COLOURS = {"copycat": "tab:brown", "noise": "tab:cyan", "overfit": "tab:pink"}  # none a family's
+
+
 def colour(source: str) -> str:
-    """Real data black, the untrained floor grey, each generator family its registered colour."""
-    fixed = {REAL: "black", UNTRAINED: "tab:gray"}
+    """Real data black, the untrained floor grey, each generator family its registered colour, each control its
+    own, outside sources olive."""
+    fixed = {REAL: "black", UNTRAINED: "tab:gray", **CONTROL_COLOURS}
     if source in fixed:
         return fixed[source]
     return registry.entry(source).colour if source in registry.names() else "tab:olive"
 
 
 def source_label(source: str) -> str:
-    """How legends name a source: a family's registered label with its short name, e.g. 'prog (progressive GAN)'."""
+    """How legends name a source: a family's registered label with its short name, e.g. 'prog (progressive GAN)';
+    a control as one, e.g. 'noise (control)'."""
+    if source in CONTROLS:
+        return f"{source} (control)"
     return f"{source} ({registry.entry(source).label})" if source in registry.names() else source
 
 
@@ -49,12 +56,14 @@ def arm_x_axis(axis, arm: str, values) -> None:
 
 def source_lines(axis, points, label=source_label, references=frozenset()) -> None:
     """One line per source of `points` (value, mean, low, high) with its interval band where known; `references`
-    (such as a ceiling) are drawn dashed, without markers, under a fainter band."""
+    (such as a ceiling) are drawn dashed, without markers, under a fainter band; controls dotted, square markers
+    (yardsticks, not generators)."""
     for source, line in points.groupby("source", sort=False):
         line = line.sort_values("value")
         reference = source in references
-        axis.plot(line["value"], line["mean"], color=colour(source), label=label(source),
-                  **({"linestyle": "--"} if reference else {"marker": "o"}))
+        style = ({"linestyle": "--"} if reference else {"linestyle": ":", "marker": "s"} if source in CONTROLS
+                 else {"marker": "o"})
+        axis.plot(line["value"], line["mean"], color=colour(source), label=label(source), **style)
         if line["low"].notna().any():
             axis.fill_between(line["value"], line["low"], line["high"], color=colour(source),
                               alpha=0.08 if reference else 0.15, linewidth=0)

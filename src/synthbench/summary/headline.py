@@ -1,7 +1,8 @@
 """`synthbench headline --summary summary_mean.csv [--report report.html]`: the benchmark's answers in a few
 lines, printed where a run ends (`make demo`), so that a newcomer sees what the run found before opening the
 report: the mean test AUROC of every source on every arm value beside the real-data one, the largest
-memorisation flag, and a command that makes images with the generator whose classifier scored best.
+memorisation flag of a generator, what the controls proved (where they ran), and a command that makes images
+with the generator whose classifier scored best.
 
 Read from `summary_mean.csv` alone, the table the figures are drawn from, so the lines agree with them.
 """
@@ -9,11 +10,12 @@ Read from `summary_mean.csv` alone, the table the figures are drawn from, so the
 import argparse
 from pathlib import Path
 
-from synthbench.names import REAL
+from synthbench.names import CONTROLS, REAL
 
 AUROC = "mean_auroc"
 FLAGGED = "nn_fraction_below_threshold"
 ROW = ["dataset", "arm", "value"]
+ATTACK_SPACE = "pixels"  # the membership attack's space that learned from no one: chance for a source without patients
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,8 +47,9 @@ def auroc_lines(table) -> list[str]:
 
 
 def memorisation_line(table) -> str:
-    """The generator run whose synthetic images were most often nearer a training image than held-out images are."""
-    rows = table[table["metric"] == FLAGGED]
+    """The generator run whose synthetic images were most often nearer a training image than held-out images are
+    (the controls are yardsticks: copycat's flags are its planted copies)."""
+    rows = table[(table["metric"] == FLAGGED) & ~table["source"].isin(CONTROLS)]
     if rows.empty:
         return "memorisation: no nearest-neighbour search in the summary yet"
     worst = rows.loc[rows["mean"].idxmax()]
@@ -56,6 +59,30 @@ def memorisation_line(table) -> str:
     return (f"memorisation: at most {100 * worst['mean']:.1f} % of a generator's synthetic images lie nearer a "
             f"training image than held-out images do ({worst['source']} on {worst['dataset']} {worst['arm']} "
             f"{worst['value']}; {len(rows)} runs searched)")
+
+
+def _span(values) -> str:
+    low, high = values.min(), values.max()
+    return f"{low:.2f}" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}-{high:.2f}"
+
+
+def controls_line(table) -> str | None:
+    """What the controls proved, where they ran: the share of copycat's planted copies the memorisation check
+    found in each space, and each control's membership AUC in pixels (noise near 0.5, copycat above), or None."""
+    copies = table[(table["metric"] == "copy_recall") & (table["source"] == "copycat")]
+    attack = table[(table["metric"] == "mia_auc") & (table["extractor"] == ATTACK_SPACE)
+                   & table["source"].isin(CONTROLS)]
+    if copies.empty and attack.empty:
+        return None
+    parts = []
+    if not copies.empty:
+        found = ", ".join(f"{_span(group['mean'])} ({space})" for space, group in copies.groupby("extractor"))
+        parts.append(f"copycat's planted copies found with recall {found}")
+    if not attack.empty:
+        aucs = ", ".join(f"{source} {_span(attack.loc[attack['source'] == source, 'mean'])}"
+                         for source in CONTROLS if source in set(attack["source"]))
+        parts.append(f"membership AUC in {ATTACK_SPACE} {aucs} (0.5: chance)")
+    return "controls: " + "; ".join(parts)
 
 
 def generator_line(table, root: Path) -> str | None:
@@ -75,8 +102,9 @@ def generator_line(table, root: Path) -> str | None:
 
 
 def headline(table) -> str:
+    controls = controls_line(table)
     return "\n".join(["mean test AUROC on the real test images (classifier trained on each source):",
-                      *auroc_lines(table), memorisation_line(table)])
+                      *auroc_lines(table), memorisation_line(table), *([controls] if controls else [])])
 
 
 def show(args: argparse.Namespace) -> None:
