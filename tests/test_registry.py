@@ -114,7 +114,9 @@ def test_the_dry_run_plans_a_plugin_familys_training_inference_and_classifier_jo
     override = write_config({"plugins": ["toyfamily"],
                              "gans": {**{name: {"enabled": False} for name in registry.names() if name != "toy"},
                                       "toy": {"total_kimg": 1, "noise_scale": 0.25}},
-                             "datasets": {"chest": {"arms": {"samples": {"sources": ["toy"]}}}}})
+                             # Only toy: the demo's controls (on both samples arms) need families switched off here.
+                             "datasets": {"chest": {"arms": {"samples": {"sources": ["toy"]}}},
+                                          "brain": {"arms": {"samples": {"sources": []}}}}})
     result = run_snakemake(tmp_path, "-n", "-p", "chest_samples", "--cores", "1", "--configfile",
                            str(REPO / "config/demo.yaml"), str(override), env={"PYTHONPATH": str(toy_plugin)})
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, flags=re.M))
