@@ -13,8 +13,8 @@ SRC = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC))
 from synthbench import paths  # noqa: E402
 from synthbench.config import (  # noqa: E402
-    ConfigError, arm_mixes, arm_seeds, arm_sources, mix_sources, outside_path, overfit_settings, reader_answers, reader_sources,
-    run_settings, validate_config)
+    ConfigError, arm_mixes, arm_seeds, arm_sources, mix_sources, outside_path, overfit_settings, reader_answers,
+    reader_sources, run_settings, validate_config)
 from synthbench.gans import registry  # noqa: E402
 from synthbench.classifier.settings import job_settings  # noqa: E402
 from synthbench.fid.options import EXTRACTORS  # noqa: E402
