@@ -146,10 +146,12 @@ def detection_rows(report: dict) -> list[dict]:
 
 def membership_rows(attacks: dict) -> list[dict]:
     """mia_auc (with its interval) and mia_tpr_at_1pct_fpr of the attack in each space (the extractor column)."""
-    return [metrics_table.row(name, attack[key], extractor=space, ci=attack["ci"] if name == "mia_auc" else None,
-                              n=attack["member_patients"] + attack["non_member_patients"])
-            for space, attack in attacks.items()
-            for name, key in (("mia_auc", "auc"), ("mia_tpr_at_1pct_fpr", "tpr_at_fpr"))]
+    rows = []
+    for space, attack in attacks.items():
+        patients = attack["member_patients"] + attack["non_member_patients"]
+        rows += [metrics_table.row("mia_auc", attack["auc"], extractor=space, ci=attack["ci"], n=patients),
+                 metrics_table.row("mia_tpr_at_1pct_fpr", attack["tpr_at_fpr"], extractor=space, n=patients)]
+    return rows
 
 
 def label_fidelity_rows(report: dict) -> list[dict]:
@@ -225,8 +227,7 @@ def search(args: argparse.Namespace) -> None:
         metrics_table.row("nn_heldout_distance_median", report["heldout_to_train"]["q50"], n=len(heldout["image_id"])),
         metrics_table.row("nn_threshold", report["threshold"], n=len(heldout["image_id"])),
         *pixel_rows(report["pixels"]), *diversity_rows(report["diversity"]),
-        *membership_rows(report["membership"]),
-        *label_fidelity_rows(report), *detection_rows(report)])
+        *membership_rows(report["membership"]), *label_fidelity_rows(report), *detection_rows(report)])
     save_pair_grid(report["closest_pairs"], {**images["synthetic"], **images["train"]}, meta["labels"],
                    report["threshold"], args.title, args.out / "grid.png")
     print(f"{len(flagged)} synthetic images: nearest train distance median "

@@ -53,6 +53,8 @@ def tpr_at_fpr(members: np.ndarray, non_members: np.ndarray, fpr: float = FALSE_
 
 def membership_report(member_distances: np.ndarray, member_patients: np.ndarray, non_member_distances: np.ndarray,
                       non_member_patients: np.ndarray, resamples: int, seed: int, level: float = 0.95) -> dict:
+    """The attack's report in one space, from each real image's distance to its nearest synthetic image and the
+    image's patient."""
     members = patient_scores(member_distances, member_patients)
     non_members = patient_scores(non_member_distances, non_member_patients)
     if not len(members) or not len(non_members):
