@@ -1,6 +1,6 @@
-"""The benchmark's fixed names, spelled once: datasets, arms, splits, control sources and how a real + synthetic
-mix is named. Generator family names come from the registry (`synthbench.gans.registry`), metric names from
-`synthbench.metrics`."""
+"""The benchmark's fixed names, spelled once: datasets, arms, splits, control sources, the spaces images are
+compared in and how a real + synthetic mix is named. Generator family names come from the registry
+(`synthbench.gans.registry`), metric names from `synthbench.metrics`."""
 
 import re
 
@@ -12,6 +12,11 @@ CONTROLS = ("copycat", "noise", "overfit")  # control sources whose privacy is k
 INTAKE_CONTROLS = ("copycat", "noise")  # the controls an intake job makes; overfit is a family's training run
 OVERFIT = "overfit"
 UNTRAINED = "random"  # the explainer that is the classifier at its random initialisation (sanity floor)
+# The spaces images are compared in, as the summary's `extractor` column names them: the arm's real-trained
+# classifier's features (a FID extractor, and the memorisation search's own space) and mean-centred pixel vectors
+# (the copy detection's and the membership attack's space that learned from no one).
+CLASSIFIER_FEATURES = "classifier"
+PIXELS = "pixels"
 
 # A classifier source that trains on the real train split plus `ratio` x as many synthetic train images of one
 # generator, e.g. "real+0.5cpd" (real + half as many cpd images): its folder, its summary rows and its legend.

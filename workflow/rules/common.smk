@@ -20,7 +20,7 @@ from synthbench.classifier.settings import job_settings  # noqa: E402
 from synthbench.fid.options import EXTRACTORS  # noqa: E402
 from synthbench.gans.inference import MORE  # noqa: E402
 from synthbench.names import (  # noqa: E402
-    ARMS, CONTROLS, DATASETS, INTAKE_CONTROLS, OVERFIT, REAL, SPLITS, mix_of)
+    ARMS, CLASSIFIER_FEATURES, CONTROLS, DATASETS, INTAKE_CONTROLS, OVERFIT, REAL, SPLITS, mix_of)
 from synthbench.raw_formats import DOWNLOADS, LABEL_TABLES  # noqa: E402
 
 try:
@@ -275,7 +275,7 @@ def planted_copies(wildcards):
 def detection_extractors(wildcards):
     """The feature spaces besides the check's own (the real classifier's) and pixels in which the copycat control's
     planted copies are sought: every other space the generator metrics measure in (Inception at paper scale)."""
-    return [extractor for extractor in metric_extractors() if extractor != "classifier"] if planted_copies(
+    return [extractor for extractor in metric_extractors() if extractor != CLASSIFIER_FEATURES] if planted_copies(
         wildcards) else []
 
 
@@ -327,7 +327,7 @@ def fid_weights(wildcards):
     extractor = fid_extractor(wildcards)
     if extractor == "inception":
         return [FID["inception_weights"]]
-    if extractor == "classifier":
+    if extractor == CLASSIFIER_FEATURES:
         return [run_file(paths.CLASSIFIER, "model.keras", wildcards, source=REAL,
                          seed=seeds_of(wildcards.dataset, wildcards.arm)[0])]
     return []

@@ -29,6 +29,7 @@ import tensorflow as tf
 from synthbench.classifier.model import feature_extractor, load_classifier
 from synthbench.fid.inception import load_inception
 from synthbench.fid.options import EXTRACTORS, INCEPTION_SIDE, RAW_CAPABLE, RESIZE_MODES, variant_name
+from synthbench.names import CLASSIFIER_FEATURES
 
 
 def stretched(images: np.ndarray) -> np.ndarray:
@@ -122,7 +123,7 @@ def _inception(weights: Path | None, resize: int, scaled: bool,
 
 def _classifier(weights: Path | None, resize: int, scaled: bool,
                 mode: str) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
-    return "classifier", _pixel_features(feature_extractor(load_classifier(weights)))
+    return CLASSIFIER_FEATURES, _pixel_features(feature_extractor(load_classifier(weights)))
 
 
 def _random(weights: Path | None, resize: int, scaled: bool, mode: str) -> tuple[str, Callable[[tf.Tensor], tf.Tensor]]:
@@ -130,7 +131,7 @@ def _random(weights: Path | None, resize: int, scaled: bool, mode: str) -> tuple
 
 
 # name -> (needs a weights file, builder): one entry per name of `synthbench.fid.options.EXTRACTORS`.
-BUILDERS = {"inception": (True, _inception), "classifier": (True, _classifier), "random": (False, _random)}
+BUILDERS = {"inception": (True, _inception), CLASSIFIER_FEATURES: (True, _classifier), "random": (False, _random)}
 assert tuple(BUILDERS) == EXTRACTORS, "fid.options.EXTRACTORS and the extractor builders must name the same networks"
 
 

@@ -5,7 +5,9 @@
 import argparse
 from pathlib import Path
 
-EXTRACTORS = ("inception", "classifier", "random")
+from synthbench.names import CLASSIFIER_FEATURES
+
+EXTRACTORS = ("inception", CLASSIFIER_FEATURES, "random")
 INCEPTION_SIDE = 299  # the standard FID Inception input side
 # How images reach an extractor besides its standard input scaling (medigan's study found FID moves with it):
 # `minmax` stretches each image to the full 0-255 range first; `raw` gives Inception the 0-255 values without its

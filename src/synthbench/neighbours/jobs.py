@@ -24,6 +24,7 @@ from synthbench.fid import extractors
 from synthbench.fid.real_stats import split_features
 from synthbench.metrics import table as metrics_table
 from synthbench.metrics.diversity import diversity_report, same_class_pairs
+from synthbench.names import CLASSIFIER_FEATURES, PIXELS
 from synthbench.neighbours.grid import save_pair_grid
 from synthbench.neighbours.membership import membership_report
 from synthbench.neighbours.memorisation import memorisation_report
@@ -124,9 +125,9 @@ def _planted_detection(args: argparse.Namespace, settings: dict, meta: dict, syn
     (the same rule on pixels or those features)."""
     table = pd.read_csv(args.planted)
     planted = table.loc[table["split"] == "train", "image_id"].to_numpy()
-    spaces = {"classifier": detection(flagged, synthetic["image_id"], planted)}
+    spaces = {CLASSIFIER_FEATURES: detection(flagged, synthetic["image_id"], planted)}
     with threadpool_limits(args.threads):
-        spaces["pixels"] = detection(held_out_flags(pixels["synthetic"][1], pixels["train"][1], pixels["heldout"][1],
+        spaces[PIXELS] = detection(held_out_flags(pixels["synthetic"][1], pixels["train"][1], pixels["heldout"][1],
                                                     settings["memory_mb"]), pixels["synthetic"][0], planted)
     for spec in json.loads(args.detection_extractors_json):
         name, found = _extractor_features(spec, _split_files(args),
@@ -203,9 +204,9 @@ def search(args: argparse.Namespace) -> None:
                            for which, (split, ids, bootstrap_seed) in diversity_chosen.items()}
     pixels = {split: record_pixels(path, num_labels, side) for split, path in files.items()}
     report["membership"] = _membership(args, settings, {
-        "classifier": {split: (embedded["image_id"], embedded["features"])
+        CLASSIFIER_FEATURES: {split: (embedded["image_id"], embedded["features"])
                        for split, embedded in (("synthetic", synthetic), ("train", train), ("heldout", heldout))},
-        "pixels": pixels})
+        PIXELS: pixels})
     # Train on real, test on synthetic: does each fake show the labels it was made for, to the real classifier?
     report["label_fidelity"] = auroc_report(synthetic["labels"], synthetic["scores"], meta["labels"],
                                             resamples=settings["pixel_bootstrap"], seed=args.seed)

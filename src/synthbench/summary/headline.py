@@ -10,12 +10,12 @@ Read from `summary_mean.csv` alone, the table the figures are drawn from, so the
 import argparse
 from pathlib import Path
 
-from synthbench.names import CONTROLS, REAL
+from synthbench.names import CONTROLS, PIXELS, REAL
 
 AUROC = "mean_auroc"
 FLAGGED = "nn_fraction_below_threshold"
 ROW = ["dataset", "arm", "value"]
-ATTACK_SPACE = "pixels"  # the membership attack's space that learned from no one: chance for a source without patients
+ATTACK_SPACE = PIXELS  # the membership attack's space that learned from no one: chance for a source without patients
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
