@@ -463,6 +463,11 @@ def test_snakemake_dry_run_of_the_demo_config(tmp_path):
     assert jobs["nearest_neighbours"] == str(16 + 12), "every run is searched for copies and attacked, controls too"
     assert jobs["summary"] == jobs["plot_auroc"] == "1" and jobs["generator_metrics"] == str(16 + 12 + 12)
     assert jobs["compare_classifiers"] == str(12 + 2), "every arm value's classifiers against real's, paired"
+    from synthbench.config import merged_config_files
+    from synthbench.workload import workload
+    counted = workload(validate_config(merged_config_files([REPO / "config/config.yaml", REPO / "config/demo.yaml"])))
+    assert sum(row["generator_runs"] for row in counted) == int(jobs["train_gan"]), "`synthbench workload` agrees"
+    assert sum(row["classifiers"] for row in counted) == int(jobs["train_classifier"])
 
 
 @pytest.mark.e2e

@@ -33,6 +33,7 @@ STAGES = (
     ("metrics", "synthbench.metrics.cli", "the benchmark's metrics on your own feature arrays"),
     ("headline", "synthbench.summary.headline", "the benchmark's answers in a few lines, from the summary"),
     ("models", "synthbench.catalogue.cli", "search, rank and use the trained generators (the catalogue)"),
+    ("workload", "synthbench.workload", "how much training a config asks for: generator runs, kimg, classifiers"),
 )
 
 

@@ -28,6 +28,8 @@ from synthbench.gans.schedule import Schedule
 from synthbench.metrics import registry as metric_registry
 from synthbench.names import ARMS, CONTROLS, DATASETS, OVERFIT, REAL, mix_of, mix_source
 
+CHECKOUT_CONFIG = Path("config/config.yaml")  # the paper config, relative to the checkout's root
+
 
 class ConfigError(ValueError):
     """The config does not match the schema; the message lists every problem, one per line."""
@@ -119,6 +121,14 @@ def merged_config_files(files: list[Path]) -> dict:
             raise ConfigError(f"{path}: a config file must hold keys at its top level")
         config = _overridden(config, layer)
     return config
+
+
+def checkout_config(overrides: list[Path]) -> dict:
+    """The validated config of the checkout a user runs a command in: its config/config.yaml with `overrides` laid
+    over it, as Snakemake's --configfile does."""
+    if not CHECKOUT_CONFIG.is_file():
+        raise FileNotFoundError(f"{CHECKOUT_CONFIG}: not found; run the command from the checkout's root")
+    return validate_config(merged_config_files([CHECKOUT_CONFIG, *overrides]))
 
 
 def _overridden(base: dict, override: dict) -> dict:
@@ -272,6 +282,28 @@ def arm_families(config: dict, dataset: str, arm: str) -> list[str]:
     base = [config["controls"]["copycat"]["base"]] if "copycat" in sources else []
     overfit = [config["controls"][OVERFIT]["family"]] if OVERFIT in sources else []
     return list(dict.fromkeys(name for name in [*sources, *base, *overfit] if name in config["gans"]))
+
+
+def value_side(config: dict, dataset: str, arm: str, value: int | str) -> int:
+    """The image side of an arm value's datasets: the value itself on the resolution arm, the arm's fixed side
+    otherwise."""
+    return int(value) if arm == "resolution" else config["datasets"][dataset]["arms"][arm]["resolution"]
+
+
+def trained_sources(config: dict, dataset: str, arm: str) -> list[str]:
+    """The sources a training job makes on an arm: its families, the copycat control's base (trained for it where
+    the arm does not list it) and the overfit control."""
+    sources = arm_sources(config, dataset, arm)
+    base = [config["controls"]["copycat"]["base"]] if "copycat" in sources else []
+    return list(dict.fromkeys(name for name in [*sources, *base] if name in config["gans"] or name == OVERFIT))
+
+
+def compared_sources(config: dict, dataset: str, arm: str) -> list[str]:
+    """The sources whose classifiers an arm compares with real data's: its generators (its controls only with
+    controls.train_classifiers), then its mixes."""
+    generators = [name for name in arm_sources(config, dataset, arm)
+                  if name not in CONTROLS or config["controls"]["train_classifiers"]]
+    return [*generators, *arm_mixes(config, dataset, arm)]
 
 
 def run_settings(config: dict, family: str, side: int) -> dict:

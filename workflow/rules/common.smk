@@ -13,14 +13,15 @@ SRC = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC))
 from synthbench import paths  # noqa: E402
 from synthbench.config import (  # noqa: E402
-    ConfigError, arm_mixes, arm_seeds, arm_sources, mix_sources, outside_path, overfit_settings, reader_answers,
-    reader_sources, run_settings, validate_config)
+    ConfigError, arm_seeds, arm_sources, mix_sources, outside_path, overfit_settings, reader_answers, reader_sources,
+    run_settings, validate_config)
+from synthbench.config import compared_sources as arm_compared_sources, value_side as side_of_value  # noqa: E402
 from synthbench.gans import registry  # noqa: E402
 from synthbench.classifier.settings import job_settings  # noqa: E402
 from synthbench.fid.options import EXTRACTORS  # noqa: E402
 from synthbench.gans.inference import MORE  # noqa: E402
 from synthbench.names import (  # noqa: E402
-    ARMS, CLASSIFIER_FEATURES, CONTROLS, DATASETS, INTAKE_CONTROLS, OVERFIT, REAL, SPLITS, mix_of)
+    ARMS, CLASSIFIER_FEATURES, DATASETS, INTAKE_CONTROLS, OVERFIT, REAL, SPLITS, mix_of)
 from synthbench.raw_formats import DOWNLOADS, LABEL_TABLES  # noqa: E402
 
 try:
@@ -112,9 +113,8 @@ def enabled_arms(dataset):
 
 
 def value_side(dataset, arm, value):
-    """The image side of an arm value's datasets: the value itself on the resolution arm, the arm's fixed side
-    otherwise."""
-    return int(value) if arm == "resolution" else dataset_config(dataset)["arms"][arm]["resolution"]
+    """The image side of an arm value's datasets (config.value_side)."""
+    return side_of_value(config, dataset, arm, value)
 
 
 def arm_sides(dataset, arm):
@@ -435,11 +435,8 @@ def sources(dataset, arm):
 
 
 def compared_sources(dataset, arm):
-    """The sources whose classifiers are compared with real's: the arm's generators (its controls only with
-    controls.train_classifiers), then its mixes."""
-    trained = [gan for gan in arm_gans(dataset, arm)
-               if gan not in CONTROLS or config["controls"]["train_classifiers"]]
-    return [*trained, *arm_mixes(config, dataset, arm)]
+    """The sources whose classifiers are compared with real's (config.compared_sources)."""
+    return arm_compared_sources(config, dataset, arm)
 
 
 def classifier_targets(runs):

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from synthbench.atomic import replacing
-from synthbench.config import merged_config_files, validate_config
+from synthbench.config import checkout_config
 from synthbench.datasets.chexpert import read_findings, usable_rows
 from synthbench.datasets.errors import LayoutError, NotEnoughImages
 from synthbench.datasets.manifest import make_manifest
@@ -26,7 +26,6 @@ from synthbench.datasets.splits import SPLITS, dataset_partition, split_arm
 from synthbench.figures import class_name
 from synthbench.raw_formats import CHEXPERT_LABELS_CSV, CHEXPERT_ROOT
 
-BASE_CONFIG = Path("config/config.yaml")
 CLASS_KEY = re.compile(r"\(([01]+)\)")
 
 
@@ -73,9 +72,7 @@ def _config(args: argparse.Namespace) -> dict:
     --configfile overrides, validated here (a user at the checkout's root)."""
     if args.config_json:
         return json.loads(args.config_json)
-    if not BASE_CONFIG.is_file():
-        raise FileNotFoundError(f"{BASE_CONFIG}: not found; run the plan from the checkout's root")
-    return validate_config(merged_config_files([BASE_CONFIG, *args.configfile]))
+    return checkout_config(args.configfile)
 
 
 def plan(args: argparse.Namespace) -> None:
