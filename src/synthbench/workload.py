@@ -67,6 +67,6 @@ def show(args: argparse.Namespace) -> None:
     table = pd.DataFrame(workload(checkout_config(args.configfile), args.seeds), columns=COLUMNS)
     total = {"dataset": "total", "arm": "", "values": table["values"].sum(), "seeds": "",
              **table[["generator_runs", "kimg_earliest", "kimg_cap", "classifiers"]].sum().to_dict()}
-    print(pd.concat([table, pd.DataFrame([total])]).to_string(index=False, float_format="{:,.0f}".format))
+    print(pd.concat([table, pd.DataFrame([total])]).to_string(index=False, float_format="{:.1f}".format))
     print("kimg: thousands of images shown in all generator runs, from the earliest FID early stopping can end each "
           "to its cap; GPU-hours = kimg x 1000 / (images per second on your GPU, `make bench`) / 3600")
