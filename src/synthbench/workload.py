@@ -5,8 +5,9 @@ Per enabled dataset and arm: the generator training runs (families, the copycat 
 control; outside sources and the other controls train nothing) and the thousands of images (kimg) they show, and
 the classifiers trained. A run shows at most its `total_kimg`; FID early stopping can end it no sooner than
 `patience` evaluations after its first, which comes once it is fully grown and past `min_kimg`, so its kimg lies
-between those two. At paper scale the generator runs are nearly all of the GPU time: a GPU's seconds per kimg
-(`make bench` measures images per second on whatever device runs it) times these kimg gives GPU-hours.
+between those two. At paper scale the generator runs dominate (each may show 12,000-16,000 kimg; a classifier sees
+at most about 500: 100 epochs of 104 steps of 48 images): a GPU's seconds per kimg (`make bench` measures images
+per second on whatever device runs it) times these kimg gives GPU-hours.
 `--seeds N` says what N seeds would cost (the arms' own seeds otherwise): every run is once per seed.
 """
 

@@ -128,7 +128,7 @@ def _planted_detection(args: argparse.Namespace, settings: dict, meta: dict, syn
     spaces = {CLASSIFIER_FEATURES: detection(flagged, synthetic["image_id"], planted)}
     with threadpool_limits(args.threads):
         spaces[PIXELS] = detection(held_out_flags(pixels["synthetic"][1], pixels["train"][1], pixels["heldout"][1],
-                                                    settings["memory_mb"]), pixels["synthetic"][0], planted)
+                                                  settings["memory_mb"]), pixels["synthetic"][0], planted)
     for spec in json.loads(args.detection_extractors_json):
         name, found = _extractor_features(spec, _split_files(args),
                                           {split: len(ids) for split, (ids, _) in pixels.items()}, meta)
@@ -203,9 +203,9 @@ def search(args: argparse.Namespace) -> None:
                                                    settings["pixel_bootstrap"], bootstrap_seed)
                            for which, (split, ids, bootstrap_seed) in diversity_chosen.items()}
     pixels = {split: record_pixels(path, num_labels, side) for split, path in files.items()}
+    embedded = {"synthetic": synthetic, "train": train, "heldout": heldout}
     report["membership"] = _membership(args, settings, {
-        CLASSIFIER_FEATURES: {split: (embedded["image_id"], embedded["features"])
-                       for split, embedded in (("synthetic", synthetic), ("train", train), ("heldout", heldout))},
+        CLASSIFIER_FEATURES: {split: (rows["image_id"], rows["features"]) for split, rows in embedded.items()},
         PIXELS: pixels})
     # Train on real, test on synthetic: does each fake show the labels it was made for, to the real classifier?
     report["label_fidelity"] = auroc_report(synthetic["labels"], synthetic["scores"], meta["labels"],
