@@ -276,12 +276,9 @@ def arm_seeds(config: dict, dataset: str, arm: str) -> list[int]:
 
 
 def arm_families(config: dict, dataset: str, arm: str) -> list[str]:
-    """The registered families the workflow trains on an arm: its sources', the copycat control's base and the
-    overfit control's family."""
-    sources = arm_sources(config, dataset, arm)
-    base = [config["controls"]["copycat"]["base"]] if "copycat" in sources else []
-    overfit = [config["controls"][OVERFIT]["family"]] if OVERFIT in sources else []
-    return list(dict.fromkeys(name for name in [*sources, *base, *overfit] if name in config["gans"]))
+    """The registered families the workflow trains on an arm: those of its trained sources (its families, the
+    copycat control's base and the overfit control's family)."""
+    return list(dict.fromkeys(trained_family(config, source) for source in trained_sources(config, dataset, arm)))
 
 
 def value_side(config: dict, dataset: str, arm: str, value: int | str) -> int:
@@ -296,6 +293,11 @@ def trained_sources(config: dict, dataset: str, arm: str) -> list[str]:
     sources = arm_sources(config, dataset, arm)
     base = [config["controls"]["copycat"]["base"]] if "copycat" in sources else []
     return list(dict.fromkeys(name for name in [*sources, *base] if name in config["gans"] or name == OVERFIT))
+
+
+def trained_family(config: dict, source: str) -> str:
+    """The registered family a training job of `source` trains: its own, or the one the overfit control trains."""
+    return config["controls"][OVERFIT]["family"] if source == OVERFIT else source
 
 
 def compared_sources(config: dict, dataset: str, arm: str) -> list[str]:
@@ -320,6 +322,12 @@ def overfit_settings(config: dict, side: int) -> dict:
     control = config["controls"][OVERFIT]
     return {**run_settings(config, control["family"], side), "total_kimg": control["kimg"],
             "min_kimg": control["kimg"]}
+
+
+def training_settings(config: dict, source: str, side: int) -> dict:
+    """What the training job of a trained source at image side `side` is given: a family's run_settings, or the
+    overfit control's overfit_settings."""
+    return overfit_settings(config, side) if source == OVERFIT else run_settings(config, source, side)
 
 
 def arm_mixes(config: dict, dataset: str, arm: str) -> list[str]:
@@ -388,7 +396,7 @@ def trained_resolutions(config: dict, family: str | None = None) -> list[int]:
         if section["enabled"]:
             for arm, settings in section["arms"].items():
                 if settings["enabled"] and (family is None or family in arm_families(config, dataset, arm)):
-                    sides.update(settings["values"] if arm == "resolution" else [settings["resolution"]])
+                    sides.update(value_side(config, dataset, arm, value) for value in settings["values"])
     return sorted(sides)
 
 
@@ -407,7 +415,7 @@ def _source_problems(config: dict) -> Iterator[str]:
             benchmarked = settings["enabled"] and config["datasets"][dataset]["enabled"]
             for name in arm_families(config, dataset, arm) if benchmarked else []:
                 smallest = registry.entry(name).min_resolution
-                sides = settings["values"] if arm == "resolution" else [settings["resolution"]]
+                sides = [value_side(config, dataset, arm, value) for value in settings["values"]]
                 if min(sides) < smallest:
                     yield (f"key '{key}': {name} trains at {smallest} px or more, but this arm has {min(sides)} px "
                            f"images; list the arm's other families in {key}")

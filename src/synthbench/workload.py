@@ -18,13 +18,12 @@ from synthbench.config import (
     arm_seeds,
     checkout_config,
     compared_sources,
-    overfit_settings,
-    run_settings,
     trained_sources,
+    training_settings,
     value_side,
 )
 from synthbench.gans.schedule import Schedule
-from synthbench.names import ARMS, DATASETS, OVERFIT
+from synthbench.names import ARMS, DATASETS
 
 COLUMNS = ["dataset", "arm", "values", "seeds", "generator_runs", "kimg_earliest", "kimg_cap", "classifiers"]
 
@@ -38,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_kimg(config: dict, source: str, side: int) -> tuple[float, float]:
     """(earliest kimg FID early stopping can end the run at, its cap) of one training run at image side `side`."""
-    settings = overfit_settings(config, side) if source == OVERFIT else run_settings(config, source, side)
+    settings = training_settings(config, source, side)
     grown = Schedule(resolution=side, grows=True, **settings["growth"]).grown_kimg if "growth" in settings else 0
     earliest = max(settings["min_kimg"], grown) + settings["patience"] * settings["fid_every_kimg"]
     return min(earliest, settings["total_kimg"]), settings["total_kimg"]

@@ -13,8 +13,8 @@ SRC = Path(workflow.basedir) / "src"
 sys.path.insert(0, str(SRC))
 from synthbench import paths  # noqa: E402
 from synthbench.config import (  # noqa: E402
-    ConfigError, arm_seeds, arm_sources, mix_sources, outside_path, overfit_settings, reader_answers, reader_sources,
-    run_settings, validate_config)
+    ConfigError, arm_seeds, arm_sources, mix_sources, outside_path, reader_answers, reader_sources, trained_family,
+    training_settings, validate_config)
 from synthbench.config import compared_sources as arm_compared_sources, value_side as side_of_value  # noqa: E402
 from synthbench.gans import registry  # noqa: E402
 from synthbench.classifier.settings import job_settings  # noqa: E402
@@ -293,19 +293,17 @@ def detection_extractors_json(wildcards):
 
 
 def gan_settings_json(wildcards):
-    """The settings of one generator run, for the training job: its family's section with the preset of the run's
-    image side (config.run_settings); the overfit control's, its family's run long (config.overfit_settings).
+    """The settings of one generator run, for the training job (config.training_settings): its family's section
+    with the preset of the run's image side; the overfit control's, its family's run long.
     Where a family runs is chosen by the arms' `sources`, so adding it to an arm does not retrain it on the arms
     it already had."""
     side = value_side(wildcards.dataset, wildcards.arm, wildcards.value)
-    if wildcards.gan == OVERFIT:
-        return settings_json(overfit_settings(config, side))
-    return settings_json(run_settings(config, wildcards.gan, side))
+    return settings_json(training_settings(config, wildcards.gan, side))
 
 
 def gan_family(wildcards):
-    """The registered family a training job trains: the run's own, or the one the overfit control trains."""
-    return config["controls"][OVERFIT]["family"] if wildcards.gan == OVERFIT else wildcards.gan
+    """The registered family a training job trains (config.trained_family)."""
+    return trained_family(config, wildcards.gan)
 
 
 def generator_train_records(wildcards):
